@@ -1,0 +1,47 @@
+#pragma once
+// Deterministic parallel loops over agents.
+//
+// Agents are cut into chunks of a fixed size that does not depend on the thread count. Each chunk
+// accumulates into its own partial result; partials are then combined serially in chunk order.
+// Floating-point sums are therefore the same whatever the number of threads and whichever thread
+// finishes first (never reduce in thread-completion order).
+#include <omp.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace coopterra {
+
+inline constexpr std::size_t kChunkSize = 4096;
+
+inline std::size_t chunk_count(std::size_t n) { return (n + kChunkSize - 1) / kChunkSize; }
+
+// Calls body(begin, end) for every chunk of [0, n), in parallel with `threads` threads.
+template <class Body>
+void parallel_chunks(std::size_t n, int threads, Body&& body) {
+  const auto chunks = static_cast<long long>(chunk_count(n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (long long c = 0; c < chunks; ++c) {
+    const std::size_t begin = static_cast<std::size_t>(c) * kChunkSize;
+    body(begin, std::min(n, begin + kChunkSize));
+  }
+}
+
+// Reduces over [0, n): body(begin, end, partial) fills one partial per chunk, starting from a
+// copy of `zero`; combine(total, partial) folds the partials into the total in chunk order.
+template <class Acc, class Body, class Combine>
+Acc parallel_reduce(std::size_t n, int threads, const Acc& zero, Body&& body, Combine&& combine) {
+  std::vector<Acc> partials(chunk_count(n), zero);
+  const auto chunks = static_cast<long long>(partials.size());
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (long long c = 0; c < chunks; ++c) {
+    const std::size_t begin = static_cast<std::size_t>(c) * kChunkSize;
+    body(begin, std::min(n, begin + kChunkSize), partials[static_cast<std::size_t>(c)]);
+  }
+  Acc total = zero;
+  for (const Acc& p : partials) combine(total, p);
+  return total;
+}
+
+}  // namespace coopterra

@@ -1,0 +1,219 @@
+#include "coopterra/io/results_file.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "coopterra/core/error.hpp"
+
+namespace coopterra {
+
+namespace {
+
+// Owns an HDF5 identifier.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
+    if (id_ < 0) throw IOError(std::string("HDF5: cannot ") + what);
+  }
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw IOError("HDF5: cannot " + what);
+}
+
+// Silences HDF5's automatic error printing for the scope; our errors say what failed.
+class QuietErrors {
+ public:
+  QuietErrors() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+hid_t string_type() {
+  const hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  return t;
+}
+
+void attribute_string(hid_t object, const std::string& name, const std::string& value) {
+  Handle type(string_type(), H5Tclose, "create a string type");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
+  Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              ("create attribute " + name).c_str());
+  const char* text = value.c_str();
+  check(H5Awrite(attr, type, &text), "write attribute " + name);
+}
+
+template <class T>
+void attribute_number(hid_t object, const std::string& name, T value, hid_t type) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
+  Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              ("create attribute " + name).c_str());
+  check(H5Awrite(attr, type, &value), "write attribute " + name);
+}
+
+void write_attribute(hid_t object, const Attribute& a) {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) attribute_string(object, a.name, v);
+        else if constexpr (std::is_same_v<T, std::int64_t>) attribute_number(object, a.name, v, H5T_NATIVE_INT64);
+        else attribute_number(object, a.name, v, H5T_NATIVE_DOUBLE);
+      },
+      a.value);
+}
+
+// Creates and writes one dataset; returns its open handle id (caller closes).
+hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& shape) {
+  Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
+               ("create the dataspace of " + v.name).c_str());
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
+  hsize_t count = 1;
+  for (auto s : shape) count *= s;
+  const bool is_string = std::holds_alternative<std::vector<std::string>>(v.data);
+  if (!is_string && count >= 64) {
+    // Moderate compression: zlib level 4 with shuffle (level 9 costs far more time for little gain).
+    check(H5Pset_chunk(plist, static_cast<int>(shape.size()), shape.data()), "chunk " + v.name);
+    check(H5Pset_shuffle(plist), "shuffle " + v.name);
+    check(H5Pset_deflate(plist, 4), "compress " + v.name);
+  }
+  hid_t type = -1;
+  bool own_type = false;
+  if (std::holds_alternative<std::vector<double>>(v.data)) type = H5T_NATIVE_DOUBLE;
+  else if (std::holds_alternative<std::vector<std::int64_t>>(v.data)) type = H5T_NATIVE_INT64;
+  else type = string_type(), own_type = true;
+  const hid_t ds = H5Dcreate2(file, v.name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT);
+  if (ds < 0) {
+    if (own_type) H5Tclose(type);
+    throw IOError("HDF5: cannot create dataset " + v.name);
+  }
+  herr_t status = 0;
+  if (const auto* d = std::get_if<std::vector<double>>(&v.data)) status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->data());
+  else if (const auto* i = std::get_if<std::vector<std::int64_t>>(&v.data)) status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, i->data());
+  else {
+    const auto& strings = std::get<std::vector<std::string>>(v.data);
+    std::vector<const char*> pointers;
+    for (const auto& s : strings) pointers.push_back(s.c_str());
+    status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data());
+  }
+  if (own_type) H5Tclose(type);
+  if (status < 0) {
+    H5Dclose(ds);
+    throw IOError("HDF5: cannot write dataset " + v.name);
+  }
+  return ds;
+}
+
+void write_hdf5(const Dataset& d, const std::string& path) {
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create a file property list");
+  // Keep the creation order of variables and attributes, as netCDF-4 files do.
+  check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
+  check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, H5P_DEFAULT), H5Fclose,
+              ("create " + path).c_str());
+
+  std::vector<hid_t> scales;
+  struct CloseAll {
+    std::vector<hid_t>& ids;
+    ~CloseAll() { for (auto id : ids) H5Dclose(id); }
+  } close_scales{scales};
+  for (std::size_t i = 0; i < d.coords.size(); ++i) {
+    const auto& c = d.coords[i];
+    const hid_t ds = write_variable(file, c, {static_cast<hsize_t>(column_size(c.data))});
+    scales.push_back(ds);
+    check(H5DSset_scale(ds, c.name.c_str()), "make " + c.name + " a dimension scale");
+    attribute_number(ds, "_Netcdf4Dimid", static_cast<int>(i), H5T_NATIVE_INT);
+    if (!c.units.empty()) attribute_string(ds, "units", c.units);
+    if (!c.description.empty()) attribute_string(ds, "long_name", c.description);
+  }
+  for (const auto& v : d.variables) {
+    std::vector<hsize_t> shape;
+    for (const auto& dim : v.dims) shape.push_back(static_cast<hsize_t>(d.dim_size(dim)));
+    hsize_t count = 1;
+    for (auto s : shape) count *= s;
+    if (count != column_size(v.data))
+      throw InvariantError("results: variable " + v.name + " has " + std::to_string(column_size(v.data)) +
+                           " values for a shape of " + std::to_string(count));
+    Handle ds(write_variable(file, v, shape), H5Dclose, "write a variable");
+    for (std::size_t k = 0; k < v.dims.size(); ++k) {
+      std::size_t which = 0;
+      while (d.coords[which].name != v.dims[k]) ++which;
+      check(H5DSattach_scale(ds, scales[which], static_cast<unsigned>(k)), "attach " + v.dims[k] + " to " + v.name);
+    }
+    if (!v.units.empty()) attribute_string(ds, "units", v.units);
+    if (!v.description.empty()) attribute_string(ds, "long_name", v.description);
+  }
+  for (const auto& a : d.attributes) write_attribute(file, a);
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + path);
+}
+
+void fsync_path(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) throw IOError(std::string("cannot open for fsync: ") + std::strerror(errno), in_file(path));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw IOError(std::string("fsync failed: ") + std::strerror(errno), in_file(path));
+}
+
+}  // namespace
+
+void write_results_file(const Dataset& dataset, const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec))
+    throw IOError("the folder of the results file does not exist", in_file(path));
+  std::random_device entropy;
+  const fs::path temporary = folder / ("." + target.filename().string() + ".tmp-" +
+                                       std::to_string(::getpid()) + "-" + std::to_string(entropy()));
+  QuietErrors quiet;
+  try {
+    write_hdf5(dataset, temporary.string());
+    fsync_path(temporary.string(), O_RDONLY);
+    fs::rename(temporary, target);
+    fsync_path(folder.string(), O_RDONLY | O_DIRECTORY);
+  } catch (const IOError& e) {
+    fs::remove(temporary, ec);
+    throw IOError(e.diagnostics().front().message, in_file(path));
+  } catch (const fs::filesystem_error& e) {
+    fs::remove(temporary, ec);
+    throw IOError(e.what(), in_file(path));
+  } catch (...) {
+    fs::remove(temporary, ec);
+    throw;
+  }
+}
+
+std::string hdf5_version() {
+  unsigned major = 0, minor = 0, release = 0;
+  H5get_libversion(&major, &minor, &release);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
+}
+
+}  // namespace coopterra

@@ -1,0 +1,216 @@
+#include "coopterra/model/carpool.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "coopterra/core/error.hpp"
+#include "coopterra/core/parallel.hpp"
+
+namespace coopterra {
+
+CarpoolModel::CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec,
+                           const Random& random)
+    : territory_(territory),
+      residents_(residents),
+      spec_(spec),
+      random_(random),
+      platforms_{&spec.carpool.cooperative, &spec.carpool.incumbent},
+      aware_(residents.size()),
+      aware_next_(residents.size()),
+      choice_(residents.size()),
+      role_(residents.size(), Role::None) {
+  for (std::size_t i = 0; i < residents.size(); ++i) {
+    std::uint8_t bits = 0;
+    for (std::size_t p = 0; p < kPlatforms; ++p)
+      if (random_.uniform(Purpose::InitialAwareness, i, 0, static_cast<std::uint16_t>(p)) <
+          platforms_[p]->initial_awareness)
+        bits |= static_cast<std::uint8_t>(1u << p);
+    aware_[i] = bits;
+  }
+}
+
+void CarpoolModel::spread_awareness(std::uint32_t week, int threads) {
+  // Annual Bass coefficients turned into a weekly hazard: 1 - (1 - p - q f)^(1/52).
+  const std::uint32_t k = residents_.ties_per_resident;
+  parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      std::uint8_t bits = aware_[i];
+      for (std::size_t p = 0; p < kPlatforms; ++p) {
+        const auto bit = static_cast<std::uint8_t>(1u << p);
+        if (bits & bit) continue;
+        std::uint32_t aware_ties = 0;
+        for (std::uint32_t j = 0; j < k; ++j) aware_ties += (aware_[residents_.ties[i * k + j]] & bit) ? 1 : 0;
+        const double f = static_cast<double>(aware_ties) / static_cast<double>(k);
+        const double yearly = std::min(1.0, platforms_[p]->bass_p + platforms_[p]->bass_q * f);
+        const double weekly = 1.0 - std::pow(1.0 - yearly, 1.0 / 52.0);
+        if (random_.uniform(Purpose::Awareness, i, week, static_cast<std::uint16_t>(p)) < weekly) bits |= bit;
+      }
+      aware_next_[i] = bits;
+    }
+  });
+  aware_.swap(aware_next_);
+}
+
+void CarpoolModel::choose_modes(std::uint32_t week, int threads) {
+  const auto& c = spec_.carpool;
+  const double trips = 2.0 * static_cast<double>(c.workdays_per_week);
+  const double beta_time = c.beta_cost_per_eur * c.value_of_time_eur_per_hour;  // per hour
+  parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!residents_.car_commuter(i)) continue;
+      const auto h = static_cast<Eigen::Index>(residents_.home[i]);
+      const auto w = static_cast<Eigen::Index>(residents_.work[i]);
+      const double d = territory_.road_km(h, w);
+      const double cost_alone = c.car_cost_eur_per_km * d * trips;
+      std::array<double, kModes> weight{1.0, 0.0, 0.0};  // exp(utility); driving alone is the reference
+      double sum = 1.0;
+      for (std::size_t p = 0; p < kPlatforms; ++p) {
+        if (!(aware_[i] & (1u << p))) continue;
+        // Half the weeks as driver (car cost with detour, fare received), half as passenger
+        // (fare plus commission paid).
+        const double cost = trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) +
+                                           c.fare_eur_per_km * d * platforms_[p]->commission);
+        double v = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
+        if (p == 0) v += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
+        weight[p + 1] = std::exp(v);
+        sum += weight[p + 1];
+      }
+      // Inverse-CDF draw over the available modes; rounding falls on the last available one.
+      const double u = random_.uniform(Purpose::ModeChoice, i, week) * sum;
+      std::uint8_t mode = 0;
+      double cumulative = 0.0;
+      for (std::size_t m = 0; m < kModes; ++m) {
+        if (weight[m] == 0.0) continue;
+        mode = static_cast<std::uint8_t>(m);
+        cumulative += weight[m];
+        if (u < cumulative) break;
+      }
+      choice_[i] = mode;
+    }
+  });
+}
+
+void CarpoolModel::match(std::uint32_t week) {
+  // Group the carpoolers by (platform, home zone, work zone); pair them in resident order.
+  const std::size_t zones = territory_.zones.size();
+  candidates_.clear();
+  for (std::size_t i = 0; i < residents_.size(); ++i) {
+    role_[i] = Role::None;
+    if (!residents_.car_commuter(i)) continue;
+    if (choice_[i] == 0) {
+      role_[i] = Role::Alone;
+      continue;
+    }
+    const std::uint64_t group =
+        (std::uint64_t{choice_[i]} * zones + residents_.home[i]) * zones + residents_.work[i];
+    candidates_.push_back((group << 32) | i);
+  }
+  std::sort(candidates_.begin(), candidates_.end());
+  std::size_t a = 0;
+  while (a < candidates_.size()) {
+    std::size_t b = a;
+    while (b < candidates_.size() && (candidates_[b] >> 32) == (candidates_[a] >> 32)) ++b;
+    std::size_t i = a;
+    for (; i + 1 < b; i += 2) {
+      const auto first = static_cast<std::uint32_t>(candidates_[i]);
+      const auto second = static_cast<std::uint32_t>(candidates_[i + 1]);
+      const bool first_drives = random_.uniform(Purpose::CarpoolRoles, first, week) < 0.5;
+      role_[first] = first_drives ? Role::Driver : Role::Passenger;
+      role_[second] = first_drives ? Role::Passenger : Role::Driver;
+    }
+    if (i < b) role_[static_cast<std::uint32_t>(candidates_[i])] = Role::Unmatched;
+    a = b;
+  }
+}
+
+std::int64_t CarpoolModel::fare_cents(std::uint32_t home, std::uint32_t work) const {
+  const double km = territory_.road_km(static_cast<Eigen::Index>(home), static_cast<Eigen::Index>(work));
+  return std::llround(spec_.carpool.fare_eur_per_km * km * 100.0);
+}
+
+std::int64_t CarpoolModel::fee_cents(std::size_t platform, std::int64_t fare) const {
+  return std::llround(static_cast<double>(fare) * platforms_[platform]->commission);
+}
+
+CarpoolWeek CarpoolModel::account(int threads) const {
+  const auto& c = spec_.carpool;
+  const auto trips = 2 * c.workdays_per_week;
+  const std::size_t zones = territory_.zones.size();
+  CarpoolWeek zero;
+  zero.vehicle_km_by_zone.assign(zones, 0.0);
+  zero.carpoolers_by_zone.assign(zones, 0);
+  CarpoolWeek week = parallel_reduce(
+      residents_.size(), threads, zero,
+      [&](std::size_t begin, std::size_t end, CarpoolWeek& acc) {
+        for (std::size_t i = begin; i < end; ++i) {
+          for (std::size_t p = 0; p < kPlatforms; ++p) acc.aware[p] += (aware_[i] >> p) & 1u;
+          if (!residents_.car_commuter(i)) continue;
+          const std::uint32_t h = residents_.home[i], w = residents_.work[i];
+          const double d = territory_.road_km(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(w));
+          const double per_km = (residents_.flags[i] & Residents::ElectricCar) ? spec_.emissions.electric_car_kg_per_km
+                                                                               : spec_.emissions.thermal_car_kg_per_km;
+          acc.choosing[choice_[i]] += 1;
+          const std::size_t p = choice_[i] > 0 ? choice_[i] - 1u : 0u;
+          double vkm = 0.0;
+          switch (role_[i]) {
+            case Role::Alone: vkm = d * static_cast<double>(trips); acc.vehicle_km_alone += vkm; break;
+            case Role::Unmatched:
+              vkm = d * static_cast<double>(trips);
+              acc.vehicle_km_alone += vkm;
+              acc.unmatched[p] += 1;
+              break;
+            case Role::Driver: {
+              vkm = (d + c.detour_km) * static_cast<double>(trips);
+              acc.vehicle_km_carpool += vkm;
+              acc.drivers[p] += 1;
+              acc.driver_income_cents[p] += fare_cents(h, w) * trips;
+              acc.carpoolers_by_zone[h] += 1;
+              break;
+            }
+            case Role::Passenger: {
+              const std::int64_t fare = fare_cents(h, w);
+              acc.passenger_km_carpool += d * static_cast<double>(trips);
+              acc.passengers[p] += 1;
+              acc.fares_paid_cents[p] += (fare + fee_cents(p, fare)) * trips;
+              acc.fees_cents[p] += fee_cents(p, fare) * trips;
+              acc.carpoolers_by_zone[h] += 1;
+              break;
+            }
+            case Role::None: break;
+          }
+          acc.co2e_kg += vkm * per_km;
+          acc.vehicle_km_by_zone[h] += vkm;
+        }
+      },
+      [](CarpoolWeek& total, const CarpoolWeek& part) {
+        total.vehicle_km_alone += part.vehicle_km_alone;
+        total.vehicle_km_carpool += part.vehicle_km_carpool;
+        total.passenger_km_carpool += part.passenger_km_carpool;
+        total.co2e_kg += part.co2e_kg;
+        for (std::size_t m = 0; m < kModes; ++m) total.choosing[m] += part.choosing[m];
+        for (std::size_t p = 0; p < kPlatforms; ++p) {
+          total.aware[p] += part.aware[p];
+          total.drivers[p] += part.drivers[p];
+          total.passengers[p] += part.passengers[p];
+          total.unmatched[p] += part.unmatched[p];
+          total.fares_paid_cents[p] += part.fares_paid_cents[p];
+          total.driver_income_cents[p] += part.driver_income_cents[p];
+          total.fees_cents[p] += part.fees_cents[p];
+        }
+        for (std::size_t z = 0; z < total.vehicle_km_by_zone.size(); ++z) {
+          total.vehicle_km_by_zone[z] += part.vehicle_km_by_zone[z];
+          total.carpoolers_by_zone[z] += part.carpoolers_by_zone[z];
+        }
+      });
+  // Conservation laws of the week: every passenger has a driver, every cent paid is received.
+  for (std::size_t p = 0; p < kPlatforms; ++p) {
+    ensure(week.drivers[p] == week.passengers[p], "carpool: drivers and passengers differ");
+    ensure(week.fares_paid_cents[p] == week.driver_income_cents[p] + week.fees_cents[p],
+           "carpool: fares paid differ from driver income plus platform fees");
+    ensure(week.choosing[p + 1] == week.drivers[p] + week.passengers[p] + week.unmatched[p],
+           "carpool: choosers differ from drivers, passengers and unmatched");
+  }
+  return week;
+}
+
+}  // namespace coopterra

@@ -1,0 +1,72 @@
+#pragma once
+// Carpooling for commuters: each week every car commuter chooses between driving alone and
+// carpooling through one of the platforms they are aware of (a cooperative with no commission, an
+// incumbent whose commission leaves the territory), by a multinomial logit on cost and time.
+// Those who chose the same platform for the same home and work zones are paired; one drives, one
+// rides and pays the fare plus the platform's commission; an odd one out drives alone.
+// Awareness of each platform spreads over the social network (Bass-type external and imitation
+// effects). See docs/model.md.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "coopterra/core/random.hpp"
+#include "coopterra/population/population.hpp"
+#include "coopterra/scenario/spec.hpp"
+#include "coopterra/territory/territory.hpp"
+
+namespace coopterra {
+
+inline constexpr std::size_t kPlatforms = 2;  // 0: cooperative, 1: incumbent
+inline constexpr std::size_t kModes = 3;      // 0: drive alone, 1 + p: carpool through platform p
+
+enum class Role : std::uint8_t { None = 0, Alone = 1, Driver = 2, Passenger = 3, Unmatched = 4 };
+
+// What one week of carpooling produced; money in euro cents, so that it adds up exactly.
+struct CarpoolWeek {
+  double vehicle_km_alone = 0;     // car commuters driving alone, unmatched included
+  double vehicle_km_carpool = 0;   // drivers of carpools, detours included
+  double passenger_km_carpool = 0; // distance travelled as a carpool passenger
+  double co2e_kg = 0;
+  std::array<std::int64_t, kModes> choosing{};       // residents choosing each mode
+  std::array<std::int64_t, kPlatforms> aware{};      // residents aware of each platform
+  std::array<std::int64_t, kPlatforms> drivers{};
+  std::array<std::int64_t, kPlatforms> passengers{};
+  std::array<std::int64_t, kPlatforms> unmatched{};
+  std::array<std::int64_t, kPlatforms> fares_paid_cents{};    // by passengers, commission included
+  std::array<std::int64_t, kPlatforms> driver_income_cents{}; // received by drivers
+  std::array<std::int64_t, kPlatforms> fees_cents{};          // kept by the platform
+  std::vector<double> vehicle_km_by_zone;   // by home zone
+  std::vector<std::int64_t> carpoolers_by_zone;  // drivers and passengers, by home zone
+};
+
+class CarpoolModel {
+ public:
+  CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec, const Random& random);
+
+  // The phases of one week, in order.
+  void spread_awareness(std::uint32_t week, int threads);
+  void choose_modes(std::uint32_t week, int threads);
+  void match(std::uint32_t week);
+  CarpoolWeek account(int threads) const;
+
+  const std::vector<std::uint8_t>& awareness() const noexcept { return aware_; }
+  const std::vector<std::uint8_t>& choices() const noexcept { return choice_; }
+  const std::vector<Role>& roles() const noexcept { return role_; }
+  // One-way fare of a carpool trip between two zones, and the platform's commission on it.
+  std::int64_t fare_cents(std::uint32_t home, std::uint32_t work) const;
+  std::int64_t fee_cents(std::size_t platform, std::int64_t fare) const;
+
+ private:
+  const Territory& territory_;
+  const Residents& residents_;
+  const Spec& spec_;
+  Random random_;
+  std::array<const PlatformSpec*, kPlatforms> platforms_;
+  std::vector<std::uint8_t> aware_, aware_next_;  // bit p: aware of platform p
+  std::vector<std::uint8_t> choice_;              // mode chosen this week (car commuters)
+  std::vector<Role> role_;                        // outcome of matching this week
+  std::vector<std::uint64_t> candidates_;         // reused: (group << 32 | resident) of carpoolers
+};
+
+}  // namespace coopterra

@@ -1,0 +1,20 @@
+#pragma once
+// Indicators: the weekly outcomes of a run, kept as time series and described as a Dataset.
+#include <vector>
+
+#include "coopterra/model/carpool.hpp"
+#include "coopterra/observe/dataset.hpp"
+#include "coopterra/territory/territory.hpp"
+
+namespace coopterra {
+
+struct Series {
+  std::vector<CarpoolWeek> carpool;  // one entry per simulated week
+  std::size_t weeks() const noexcept { return carpool.size(); }
+};
+
+// Coordinates (week, mode, platform, zone), the indicator variables with units and descriptions,
+// and the zones' static attributes. Attributes (provenance) are added by the caller.
+Dataset describe(const Series& series, const Territory& territory, const Spec& spec);
+
+}  // namespace coopterra

@@ -1,0 +1,258 @@
+#include "coopterra/scenario/parameters.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace coopterra {
+
+const char* to_string(ParamType type) noexcept {
+  switch (type) {
+    case ParamType::Integer: return "integer";
+    case ParamType::Real: return "number";
+    case ParamType::Boolean: return "boolean";
+    case ParamType::String: return "string";
+  }
+  return "value";
+}
+
+namespace {
+
+constexpr double kMaxInt = 9007199254740992.0;  // 2^53: integers exactly representable as doubles
+
+#define COOP_FIELD(member) [](Spec& s) -> void* { return &s.member; }
+#define INTEGER(key, member, def, lo, hi, unit, desc, src) \
+  Parameter{key, ParamType::Integer, def, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member)}
+#define REAL(key, member, def, lo, hi, unit, desc, src) \
+  Parameter{key, ParamType::Real, def, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member)}
+#define STRING(key, member, def, choices, desc, src) \
+  Parameter{key, ParamType::String, 0, def, 0, 0, choices, "", desc, src, COOP_FIELD(member)}
+
+const char* kBass =
+    "Bass diffusion meta-analysis means p = 0.03, q = 0.38 per year (Sultan, Farley & Lehmann "
+    "1990), used as a central value of a range";
+
+// Defaults and sources that differ between the two carpool platforms.
+struct PlatformDefaults {
+  const char* name;
+  double commission;
+  const char* commission_source;
+  double initial_awareness;
+  const char* awareness_source;
+  bool fees_leave;
+  const char* fees_source;
+};
+
+template <PlatformSpec CarpoolSpec::*Which>
+std::vector<Parameter> platform_parameters(const std::string& table, const PlatformDefaults& d) {
+  std::vector<Parameter> out = {
+      Parameter{table + ".name", ParamType::String, 0, d.name, 0, 0, {}, "",
+                "label of the platform in results", "label only",
+                [](Spec& s) -> void* { return &(s.carpool.*Which).name; }},
+      Parameter{table + ".commission", ParamType::Real, d.commission, {}, 0.0, 0.5, {},
+                "share of fare", "commission the platform adds to the passenger's fare",
+                d.commission_source,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).commission; }},
+      Parameter{table + ".initial_awareness", ParamType::Real, d.initial_awareness, {}, 0.0, 1.0,
+                {}, "share of residents", "residents aware of the platform at week 0",
+                d.awareness_source,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).initial_awareness; }},
+      Parameter{table + ".bass_p", ParamType::Real, 0.03, {}, 0.0, 1.0, {}, "per year",
+                "external influence on awareness (media, campaigns)", kBass,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).bass_p; }},
+      Parameter{table + ".bass_q", ParamType::Real, 0.38, {}, 0.0, 2.0, {}, "per year",
+                "imitation: awareness from aware social ties", kBass,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).bass_q; }},
+      Parameter{table + ".fees_leave_territory", ParamType::Boolean, d.fees_leave ? 1.0 : 0.0, {},
+                0, 1, {}, "", "whether the platform's fees leave the territory", d.fees_source,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).fees_leave_territory; }},
+  };
+  return out;
+}
+
+std::vector<Parameter> build_registry() {
+  using V = std::vector<std::string>;
+  std::vector<Parameter> r = {
+      INTEGER("schema_version", schema_version, 1, 1, 1, "",
+              "version of the scenario language this file is written in", "coopterra"),
+      STRING("name", name, "unnamed scenario", V{}, "short name of the scenario", "label only"),
+      STRING("description", description, "", V{}, "what the scenario represents and for whom",
+             "label only"),
+
+      INTEGER("run.weeks", run.weeks, 52, 1, 5200, "week", "simulated horizon", "choice of the user"),
+      INTEGER("run.seed", run.seed, 1, 0, kMaxInt, "",
+              "seed of the behaviour streams when none is given on the command line",
+              "choice of the user"),
+
+      STRING("territory.source", territory.source, "synthetic", V{"synthetic"},
+             "where the territory comes from", "synthetic generator (docs/model.md)"),
+      INTEGER("territory.zones", territory.zones, 30, 3, 5000, "commune", "number of communes",
+              "assumption: an intercommunality of a few tens of communes"),
+      INTEGER("territory.residents", territory.residents, 20000, 100, 20000000, "person",
+              "total population of the territory", "assumption: a small intercommunality"),
+      INTEGER("territory.seed", territory.seed, 1, 0, kMaxInt, "",
+              "seed of the synthetic layout (independent of the behaviour seed)", "choice of the user"),
+      REAL("territory.radius_km", territory.radius_km, 25.0, 2.0, 300.0, "km",
+           "radius of the synthetic territory around its central town",
+           "assumption: a rural French intercommunality spans 20-60 km"),
+      REAL("territory.rank_size_exponent", territory.rank_size_exponent, 1.0, 0.3, 2.5, "",
+           "exponent a of the rank-size rule: population of rank r proportional to r^-a",
+           "Zipf's law for cities, a close to 1 (Gabaix 1999, QJE 114(3))"),
+      REAL("territory.periurban_share", territory.periurban_share, 0.3, 0.0, 0.9, "share of zones",
+           "share of the communes placed in the periurban ring around the central town",
+           "assumption; INSEE's urban area zoning classes about a third of communes as under a "
+           "centre's influence (est.)"),
+      INTEGER("territory.road_neighbours", territory.road_neighbours, 4, 1, 20, "link",
+              "each commune is linked by road to this many nearest communes",
+              "assumption: a sparse, planar-like road network"),
+      REAL("territory.detour_factor", territory.detour_factor, 1.3, 1.0, 2.5, "km per km",
+           "road kilometres per straight-line kilometre on a link",
+           "circuity factors of about 1.2-1.4 reported for road networks (Ballou, Rahardja & "
+           "Sakai 2002, Transp. Res. A 36(9))"),
+      REAL("territory.road_speed_kmh", territory.road_speed_kmh, 60.0, 10.0, 130.0, "km/h",
+           "mean door-to-door car speed on the road network",
+           "assumption: mixed departmental roads and town crossings"),
+
+      REAL("population.commuter_share", population.commuter_share, 0.36, 0.0, 1.0,
+           "share of residents", "residents in employment with a fixed place of work",
+           "assumption from INSEE: ~40 % of the population is in employment (2021), not all with "
+           "a fixed workplace"),
+      REAL("population.car_commute_share", population.car_commute_share, 0.72, 0.0, 1.0,
+           "share of commuters", "commuters who own a car and commute by car",
+           "72 % of workers with a fixed workplace drive (French national travel survey 2008; facts.md)"),
+      REAL("population.electric_car_share", population.electric_car_share, 0.03, 0.0, 1.0,
+           "share of cars", "commuters' cars that are electric",
+           "assumption: a few percent of the French car fleet in 2023-24 (est.)"),
+      REAL("population.work_in_home_zone_share", population.work_in_home_zone_share, 0.33, 0.0,
+           1.0, "share of commuters", "commuters who work in their home commune",
+           "INSEE: about two thirds of people in employment work outside their commune of "
+           "residence (est.)"),
+      INTEGER("population.ties_per_resident", population.ties_per_resident, 8, 1, 64, "tie",
+              "social ties each resident listens to",
+              "assumption: the size of a close network of family, friends and colleagues"),
+      REAL("population.local_tie_share", population.local_tie_share, 0.8, 0.0, 1.0, "share of ties",
+           "ties to residents of the same commune; the rest are anywhere in the territory",
+           "assumption: mostly local ties, a few long-range ones (small-world network)"),
+
+      INTEGER("carpool.workdays_per_week", carpool.workdays_per_week, 5, 1, 7, "day/week",
+              "commuting days per week, each with a return trip", "assumption: full-time, no telework"),
+      REAL("carpool.car_cost_eur_per_km", carpool.car_cost_eur_per_km, 0.12, 0.0, 1.0, "EUR/km",
+           "cost of driving a car as perceived by its driver (fuel and wear)",
+           "assumption: fuel ~0.08-0.10 EUR/km plus wear; the full cost of ownership is higher"),
+      REAL("carpool.fare_eur_per_km", carpool.fare_eur_per_km, 0.10, 0.0, 1.0, "EUR/km",
+           "fare a passenger pays the driver, before the platform's commission",
+           "Ridygo 0.10 EUR/km (2016; facts.md)"),
+      REAL("carpool.detour_minutes", carpool.detour_minutes, 10.0, 0.0, 120.0, "min per trip",
+           "extra time of a carpool trip (pick-up, waiting)", "assumption"),
+      REAL("carpool.detour_km", carpool.detour_km, 2.0, 0.0, 50.0, "km per trip",
+           "extra distance the driver makes to pick up the passenger", "assumption"),
+      REAL("carpool.asc", carpool.asc, -2.5, -20.0, 20.0, "utility",
+           "alternative-specific constant of carpooling against driving alone (flexibility lost)",
+           "assumption calibrated so that a few percent of car commuters carpool; ~10 % of workers "
+           "carpooled daily in 2008 (facts.md)"),
+      REAL("carpool.beta_cost_per_eur", carpool.beta_cost_per_eur, 0.15, 0.0, 10.0, "utility/EUR",
+           "sensitivity of the weekly choice to its weekly cost", "assumption"),
+      REAL("carpool.value_of_time_eur_per_hour", carpool.value_of_time_eur_per_hour, 10.0, 0.0,
+           200.0, "EUR/h", "value of commuting time",
+           "French public appraisal values of about 10 EUR/h for local trips (Quinet 2013, est.)"),
+      REAL("carpool.beta_coop_attitude", carpool.beta_coop_attitude, 1.0, 0.0, 10.0, "utility",
+           "utility of the cooperative per unit of attitude towards cooperatives above 0.5",
+           "assumption"),
+  };
+  const PlatformDefaults cooperative{
+      "cooperative carpool (Mobicoop-like)", 0.0,
+      "Mobicoop (SCIC, 2018) charges 0 % commission (facts.md)", 0.05,
+      "assumption: a young cooperative known to few residents; range 0-0.3", false,
+      "a territorial SCIC keeps its margin in the territory (mission.md)"};
+  const PlatformDefaults incumbent{
+      "incumbent carpool (BlaBlaCar-like)", 0.12,
+      "BlaBlaCar ~12 % (2.40 EUR on a 20 EUR trip, 2016; facts.md)", 0.5,
+      "assumption: a national brand most adults have heard of; range 0.3-0.9", true,
+      "incumbent fees are treated as leaving the territory almost entirely (facts.md, est.)"};
+  for (auto& p : platform_parameters<&CarpoolSpec::cooperative>("carpool.cooperative", cooperative))
+    r.push_back(std::move(p));
+  for (auto& p : platform_parameters<&CarpoolSpec::incumbent>("carpool.incumbent", incumbent))
+    r.push_back(std::move(p));
+  r.push_back(REAL("emissions.thermal_car_kg_per_km", emissions.thermal_car_kg_per_km, 0.218, 0.0,
+                   2.0, "kgCO2e/vehicle-km", "thermal car, construction included",
+                   "ADEME Base Carbone via Impact CO2 (facts.md)"));
+  r.push_back(REAL("emissions.electric_car_kg_per_km", emissions.electric_car_kg_per_km, 0.103, 0.0,
+                   2.0, "kgCO2e/vehicle-km", "electric car, construction included",
+                   "ADEME Base Carbone via Impact CO2 (facts.md)"));
+  return r;
+}
+
+#undef COOP_FIELD
+#undef INTEGER
+#undef REAL
+#undef STRING
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string Parameter::value_text(const Spec& s) const {
+  Spec& m = const_cast<Spec&>(s);
+  switch (type) {
+    case ParamType::Integer: return std::to_string(as_integer(m));
+    case ParamType::Boolean: return as_boolean(m) ? "true" : "false";
+    case ParamType::String: return quote(as_string(m));
+    case ParamType::Real: {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.17g", as_real(m));
+      std::string t = buf;
+      if (t.find_first_of(".eEn") == std::string::npos) t += ".0";
+      return t;
+    }
+  }
+  return {};
+}
+
+const std::vector<Parameter>& parameters() {
+  static const std::vector<Parameter> registry = build_registry();
+  return registry;
+}
+
+const Parameter* find_parameter(std::string_view key) {
+  for (const auto& p : parameters())
+    if (p.key == key) return &p;
+  return nullptr;
+}
+
+bool is_parameter_table(std::string_view path) {
+  for (const auto& p : parameters())
+    if (p.key.size() > path.size() && p.key.compare(0, path.size(), path) == 0 &&
+        p.key[path.size()] == '.')
+      return true;
+  return false;
+}
+
+Spec default_spec() {
+  Spec s;
+  for (const auto& p : parameters()) {
+    switch (p.type) {
+      case ParamType::Integer: p.as_integer(s) = static_cast<std::int64_t>(p.default_number); break;
+      case ParamType::Real: p.as_real(s) = p.default_number; break;
+      case ParamType::Boolean: p.as_boolean(s) = p.default_number != 0.0; break;
+      case ParamType::String: p.as_string(s) = p.default_text; break;
+    }
+  }
+  return s;
+}
+
+}  // namespace coopterra

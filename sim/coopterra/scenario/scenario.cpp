@@ -1,0 +1,321 @@
+#include "coopterra/scenario/scenario.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "coopterra/scenario/parameters.hpp"
+
+namespace coopterra {
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string last_segment(std::string_view path) {
+  const auto dot = path.rfind('.');
+  return std::string(dot == std::string_view::npos ? path : path.substr(dot + 1));
+}
+
+// Known keys and tables, for "did you mean".
+std::vector<std::string> known_paths() {
+  std::vector<std::string> out;
+  for (const auto& p : parameters()) {
+    out.push_back(p.key);
+    for (auto dot = p.key.find('.'); dot != std::string::npos; dot = p.key.find('.', dot + 1))
+      out.push_back(p.key.substr(0, dot));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string did_you_mean(const std::string& path) {
+  const auto known = known_paths();
+  std::string best;
+  std::size_t best_distance = std::string::npos;
+  for (const auto& k : known) {
+    const std::size_t d = edit_distance(path, k);
+    if (d < best_distance) best_distance = d, best = k;
+  }
+  if (best_distance <= std::max<std::size_t>(2, path.size() / 4)) return best;
+  const std::string leaf = last_segment(path);
+  for (const auto& k : known)
+    if (last_segment(k) == leaf) return k;
+  return {};
+}
+
+class Validator {
+ public:
+  explicit Validator(std::string source_name) : source_name_(std::move(source_name)) {}
+
+  void error(const toml::node* node, const std::string& key, std::string message) {
+    error(node ? &node->source() : nullptr, key, std::move(message));
+  }
+
+  void error(const toml::source_region* region, const std::string& key, std::string message) {
+    Location where{source_name_, 0, 0, key};
+    if (region) {
+      const auto& src = *region;
+      if (src.path && !src.path->empty()) where.file = *src.path;
+      // An override has no line in a file: its label says where it came from.
+      const bool from_override =
+          std::find(origins_.begin(), origins_.end(), where.file) != origins_.end();
+      where.line = from_override ? 0 : static_cast<int>(src.begin.line);
+      where.column = from_override ? 0 : static_cast<int>(src.begin.column);
+    }
+    diagnostics_.push_back({std::move(where), std::move(message)});
+  }
+
+  void walk(const toml::table& table, const std::string& prefix, Spec& spec) {
+    for (const auto& [k, node] : table) {
+      const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+      if (const Parameter* p = find_parameter(path)) {
+        assign(*p, node, path, spec);
+      } else if (node.is_table() && is_parameter_table(path)) {
+        walk(*node.as_table(), path, spec);
+      } else {
+        const std::string what = node.is_table() ? "unknown table" : "unknown key";
+        const std::string suggestion = did_you_mean(path);
+        error(&k.source(), path,
+              what + " '" + path + "'" +
+                  (suggestion.empty() ? std::string() : "; did you mean '" + suggestion + "'?"));
+      }
+    }
+  }
+
+  void assign(const Parameter& p, const toml::node& node, const std::string& path, Spec& spec) {
+    const std::string unit = p.unit.empty() ? "" : " " + p.unit;
+    switch (p.type) {
+      case ParamType::Integer: {
+        const auto v = node.value_exact<std::int64_t>();
+        if (!v) return expected(p, node, path);
+        if (static_cast<double>(*v) < p.min || static_cast<double>(*v) > p.max)
+          return out_of_range(p, node, path, std::to_string(*v));
+        p.as_integer(spec) = *v;
+        return;
+      }
+      case ParamType::Real: {
+        std::optional<double> v;
+        if (node.is_floating_point()) v = node.as_floating_point()->get();
+        if (node.is_integer()) v = static_cast<double>(node.as_integer()->get());
+        if (!v) return expected(p, node, path);
+        if (!std::isfinite(*v) || *v < p.min || *v > p.max) {
+          std::ostringstream text;
+          text << *v;
+          return out_of_range(p, node, path, text.str());
+        }
+        p.as_real(spec) = *v;
+        return;
+      }
+      case ParamType::Boolean: {
+        const auto v = node.value_exact<bool>();
+        if (!v) return expected(p, node, path);
+        p.as_boolean(spec) = *v;
+        return;
+      }
+      case ParamType::String: {
+        const auto v = node.value_exact<std::string>();
+        if (!v) return expected(p, node, path);
+        if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), *v) == p.choices.end()) {
+          std::string list;
+          for (const auto& c : p.choices) list += (list.empty() ? "'" : ", '") + c + "'";
+          return error(&node, path, "'" + *v + "' is not one of " + list);
+        }
+        p.as_string(spec) = *v;
+        return;
+      }
+    }
+  }
+
+  void expected(const Parameter& p, const toml::node& node, const std::string& path) {
+    std::string got;
+    switch (node.type()) {
+      case toml::node_type::string: got = "a string"; break;
+      case toml::node_type::integer: got = "an integer"; break;
+      case toml::node_type::floating_point: got = "a number with a fraction"; break;
+      case toml::node_type::boolean: got = "a boolean"; break;
+      case toml::node_type::table: got = "a table"; break;
+      case toml::node_type::array: got = "an array"; break;
+      default: got = "a date or time"; break;
+    }
+    const char* article = p.type == ParamType::Integer ? "an " : "a ";
+    error(&node, path, std::string("expected ") + article + to_string(p.type) +
+                           (p.unit.empty() ? "" : " (" + p.unit + ")") + ", got " + got);
+  }
+
+  void out_of_range(const Parameter& p, const toml::node& node, const std::string& path,
+                    const std::string& value) {
+    std::ostringstream msg;
+    msg << "must be between " << p.min << " and " << p.max << (p.unit.empty() ? "" : " " + p.unit)
+        << ", got " << value;
+    error(&node, path, msg.str());
+  }
+
+  // Rules that involve several keys.
+  void cross_field(const toml::table& root, const Spec& s) {
+    auto node_of = [&](const char* key) { return root.at_path(key).node(); };
+    if (s.territory.road_neighbours >= s.territory.zones)
+      error(node_of("territory.road_neighbours"), "territory.road_neighbours",
+            "must be smaller than territory.zones (" + std::to_string(s.territory.zones) + "), got " +
+                std::to_string(s.territory.road_neighbours));
+    if (s.territory.zones > s.territory.residents)
+      error(node_of("territory.zones"), "territory.zones",
+            "cannot exceed territory.residents (" + std::to_string(s.territory.residents) + ")");
+  }
+
+  void add_origin(const std::string& origin) { origins_.push_back(origin); }
+  std::vector<Diagnostic> take() { return std::move(diagnostics_); }
+  bool ok() const { return diagnostics_.empty(); }
+
+ private:
+  std::string source_name_;
+  std::vector<std::string> origins_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+toml::table parse_or_throw(std::string_view text, const std::string& source_name) {
+  if (text.size() > kMaxScenarioBytes)
+    throw ConfigurationError("scenario is larger than " + std::to_string(kMaxScenarioBytes) +
+                                 " bytes",
+                             in_file(source_name));
+  try {
+    return toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    throw ConfigurationError(std::string("invalid TOML: ") + std::string(e.description()),
+                             Location{source_name, static_cast<int>(src.begin.line),
+                                      static_cast<int>(src.begin.column), {}});
+  }
+}
+
+// Inserts `value` at the dotted `key` of `root`, creating tables on the way.
+void insert_at(toml::table& root, const Override& o, toml::node&& value, Validator& v) {
+  toml::table* table = &root;
+  std::size_t start = 0;
+  for (;;) {
+    const auto dot = o.key.find('.', start);
+    const std::string part = o.key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty()) {
+      v.error(static_cast<const toml::node*>(nullptr), o.key, "'" + o.key + "' is not a dotted key path");
+      return;
+    }
+    if (dot == std::string::npos) {
+      table->insert_or_assign(part, std::move(value));
+      return;
+    }
+    auto* child = table->get(part);
+    if (!child) child = &table->insert(part, toml::table{}).first->second;
+    if (!child->is_table()) {
+      v.error(static_cast<const toml::node*>(nullptr), o.key, "'" + o.key.substr(0, dot) + "' is a value, not a table");
+      return;
+    }
+    table = child->as_table();
+    start = dot + 1;
+  }
+}
+
+Spec validate_table(const toml::table& root, Validator& v) {
+  Spec spec = default_spec();
+  if (!root.contains("schema_version"))
+    v.error(static_cast<const toml::node*>(nullptr), "schema_version", "missing: every scenario starts with 'schema_version = 1'");
+  v.walk(root, "", spec);
+  if (v.ok()) v.cross_field(root, spec);
+  return spec;
+}
+
+}  // namespace
+
+Scenario Scenario::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IOError("cannot open scenario file", in_file(path));
+  std::string text;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxScenarioBytes)
+      throw ConfigurationError("scenario is larger than " + std::to_string(kMaxScenarioBytes) + " bytes",
+                               in_file(path));
+  }
+  return from_string(text, path);
+}
+
+Scenario Scenario::from_string(std::string_view text, const std::string& source_name) {
+  Scenario s;
+  s.source_name_ = source_name;
+  s.text_ = std::string(text);
+  return s.with_overrides({});
+}
+
+Scenario Scenario::defaults() { return from_string("schema_version = 1\n", "<defaults>"); }
+
+Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const {
+  Scenario out = *this;
+  out.overrides_.insert(out.overrides_.end(), overrides.begin(), overrides.end());
+  toml::table root = parse_or_throw(out.text_, out.source_name_);
+  Validator v(out.source_name_);
+  for (const auto& o : out.overrides_) {
+    toml::table holder;
+    try {
+      holder = toml::parse("value = " + o.value, o.origin);
+    } catch (const toml::parse_error&) {
+      holder = toml::table{};  // not a TOML value: take the text as a string
+      holder.insert("value", o.value);
+    }
+    if (!holder.contains("value") || holder.size() != 1) {
+      v.error(static_cast<const toml::node*>(nullptr), o.key, "value '" + o.value + "' is not a single TOML value");
+      continue;
+    }
+    v.add_origin(o.origin);
+    insert_at(root, o, std::move(*holder.get("value")), v);
+  }
+  out.spec_ = validate_table(root, v);
+  if (!v.ok()) throw ConfigurationError(v.take());
+  return out;
+}
+
+std::string Scenario::resolved_toml() const {
+  toml::table root;
+  for (const auto& p : parameters()) {
+    const toml::table parsed = toml::parse("v = " + p.value_text(spec_));
+    toml::table* table = &root;
+    std::size_t start = 0;
+    for (auto dot = p.key.find('.'); dot != std::string::npos; dot = p.key.find('.', start)) {
+      const std::string part = p.key.substr(start, dot - start);
+      if (!table->contains(part)) table->insert(part, toml::table{});
+      table = table->get(part)->as_table();
+      start = dot + 1;
+    }
+    table->insert_or_assign(p.key.substr(start), *parsed.get("v"));
+  }
+  std::ostringstream out;
+  out << root << "\n";
+  return out.str();
+}
+
+std::vector<Diagnostic> validate_file(const std::string& path) {
+  try {
+    (void)Scenario::from_file(path);
+    return {};
+  } catch (const Error& e) {
+    return e.diagnostics();
+  }
+}
+
+}  // namespace coopterra

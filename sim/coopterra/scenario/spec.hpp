@@ -1,0 +1,76 @@
+#pragma once
+// The validated, immutable description of a run: every model parameter as a typed field.
+// Defaults, units, ranges and sources live in one place, the registry in parameters.cpp;
+// a Spec is only ever produced from it (default_spec(), or a validated scenario).
+#include <cstdint>
+#include <string>
+
+namespace coopterra {
+
+struct RunSpec {
+  std::int64_t weeks = 0;  // horizon
+  std::int64_t seed = 0;   // default seed of the behaviour streams
+};
+
+struct TerritorySpec {
+  std::string source;             // "synthetic"
+  std::int64_t zones = 0;         // number of communes
+  std::int64_t residents = 0;     // total population
+  std::int64_t seed = 0;          // seed of the territory's layout
+  double radius_km = 0;           // radius of the territory
+  double rank_size_exponent = 0;  // Zipf exponent of zone populations
+  double periurban_share = 0;     // share of zones in the periurban ring
+  std::int64_t road_neighbours = 0;
+  double detour_factor = 0;       // road km per crow-fly km
+  double road_speed_kmh = 0;
+};
+
+struct PopulationSpec {
+  double commuter_share = 0;      // residents with a fixed workplace
+  double car_commute_share = 0;   // commuters who commute by car
+  double electric_car_share = 0;  // cars that are electric
+  double work_in_home_zone_share = 0;  // commuters working in their home commune
+  std::int64_t ties_per_resident = 0;
+  double local_tie_share = 0;     // ties within the home zone
+};
+
+struct PlatformSpec {
+  std::string name;
+  double commission = 0;         // share of the fare kept by the platform
+  double initial_awareness = 0;  // share of residents aware at week 0
+  double bass_p = 0;             // external (innovation) coefficient, per year
+  double bass_q = 0;             // imitation coefficient, per year
+  bool fees_leave_territory = false;
+};
+
+struct CarpoolSpec {
+  std::int64_t workdays_per_week = 0;
+  double car_cost_eur_per_km = 0;
+  double fare_eur_per_km = 0;
+  double detour_minutes = 0;
+  double detour_km = 0;
+  double asc = 0;
+  double beta_cost_per_eur = 0;
+  double value_of_time_eur_per_hour = 0;
+  double beta_coop_attitude = 0;
+  PlatformSpec cooperative;
+  PlatformSpec incumbent;
+};
+
+struct EmissionSpec {
+  double thermal_car_kg_per_km = 0;
+  double electric_car_kg_per_km = 0;
+};
+
+struct Spec {
+  std::int64_t schema_version = 0;
+  std::string name;
+  std::string description;
+  RunSpec run;
+  TerritorySpec territory;
+  PopulationSpec population;
+  CarpoolSpec carpool;
+  EmissionSpec emissions;
+};
+
+}  // namespace coopterra

@@ -1,0 +1,108 @@
+#include "coopterra/simulation.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include "coopterra/core/error.hpp"
+#include "coopterra/io/results_file.hpp"
+#include "coopterra/version.hpp"
+
+namespace coopterra {
+
+namespace {
+
+int checked_threads(int threads) {
+  if (threads < 1 || threads > 1024)
+    throw ConfigurationError("threads must be between 1 and 1024, got " + std::to_string(threads));
+  return threads;
+}
+
+template <class F>
+auto timed(Profile& profile, const char* phase, F&& f) {
+  Profile::Scope scope(profile, profile.phase(phase));
+  return f();
+}
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
+    : scenario_(std::move(scenario)), random_(seed), threads_(checked_threads(threads)) {
+  const Spec& spec = scenario_.spec();
+  territory_ = timed(profile_, "build territory", [&] { return make_synthetic_territory(spec.territory, threads_); });
+  residents_ = timed(profile_, "build population",
+                     [&] { return make_population(territory_, spec.population, random_, threads_); });
+  carpool_ = timed(profile_, "initial state",
+                   [&] { return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_); });
+  phase_awareness_ = profile_.phase("awareness");
+  phase_choice_ = profile_.phase("choice");
+  phase_matching_ = profile_.phase("matching");
+  phase_accounting_ = profile_.phase("accounting");
+}
+
+void Simulation::step() {
+  const auto week = static_cast<std::uint32_t>(week_ + 1);
+  {
+    Profile::Scope s(profile_, phase_awareness_);
+    carpool_->spread_awareness(week, threads_);
+  }
+  {
+    Profile::Scope s(profile_, phase_choice_);
+    carpool_->choose_modes(week, threads_);
+  }
+  {
+    Profile::Scope s(profile_, phase_matching_);
+    carpool_->match(week);
+  }
+  {
+    Profile::Scope s(profile_, phase_accounting_);
+    series_.carpool.push_back(carpool_->account(threads_));
+  }
+  week_ += 1;
+}
+
+int Simulation::run(int weeks, const std::function<bool(int)>& on_week) {
+  int done = 0;
+  for (; done < weeks; ++done) {
+    step();
+    if (on_week && !on_week(week_)) return done + 1;
+  }
+  return done;
+}
+
+Dataset Simulation::results() const {
+  Dataset d = describe(series_, territory_, scenario_.spec());
+  std::string overrides;
+  for (const auto& o : scenario_.overrides()) overrides += o.key + " = " + o.value + "\n";
+  d.attributes = {
+      {"title", "coopterra results: " + scenario_.spec().name},
+      {"schema", std::string(kResultsSchema)},
+      {"coopterra_version", std::string(kVersion)},
+      {"git_revision", std::string(kGitRevision)},
+      {"hdf5_version", hdf5_version()},
+      {"seed", static_cast<std::int64_t>(random_.seed())},
+      {"threads", static_cast<std::int64_t>(threads_)},
+      {"weeks", static_cast<std::int64_t>(week_)},
+      {"scenario_name", scenario_.spec().name},
+      {"scenario_source", scenario_.source_name()},
+      {"scenario_overrides", overrides},
+      {"scenario_resolved", scenario_.resolved_toml()},
+      {"territory_source", territory_.source},
+      {"territory_checksum", territory_.checksum()},
+      {"residents", static_cast<std::int64_t>(residents_.size())},
+      {"created", utc_now()},
+  };
+  return d;
+}
+
+void Simulation::write_results(const std::string& path) const { write_results_file(results(), path); }
+
+}  // namespace coopterra

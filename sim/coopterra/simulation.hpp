@@ -1,0 +1,65 @@
+#pragma once
+// A simulation: a validated scenario, a seed and a thread count, turned into a territory, a
+// population and a model that steps week by week. The scenario is copied in: changing a scenario
+// never changes a running simulation.
+//
+// A week is a list of named phases, each timed into the profile:
+//   awareness -> choice -> matching -> accounting
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "coopterra/core/profile.hpp"
+#include "coopterra/core/random.hpp"
+#include "coopterra/model/carpool.hpp"
+#include "coopterra/observe/dataset.hpp"
+#include "coopterra/observe/indicators.hpp"
+#include "coopterra/population/population.hpp"
+#include "coopterra/scenario/scenario.hpp"
+#include "coopterra/territory/territory.hpp"
+
+namespace coopterra {
+
+class Simulation {
+ public:
+  // threads >= 1; the seed drives every behavioural draw (the territory has its own seed).
+  Simulation(Scenario scenario, std::uint64_t seed, int threads);
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Advances one week.
+  void step();
+  // Advances up to `weeks` weeks, calling on_week(week) after each; stops early when it returns
+  // false. Returns the number of weeks done.
+  int run(int weeks, const std::function<bool(int)>& on_week = {});
+
+  int week() const noexcept { return week_; }
+  std::uint64_t seed() const noexcept { return random_.seed(); }
+  int threads() const noexcept { return threads_; }
+  const Scenario& scenario() const noexcept { return scenario_; }
+  const Territory& territory() const noexcept { return territory_; }
+  const Residents& residents() const noexcept { return residents_; }
+  const CarpoolModel& carpool() const noexcept { return *carpool_; }
+  const Series& series() const noexcept { return series_; }
+  const Profile& profile() const noexcept { return profile_; }
+
+  // The indicators so far, with provenance attributes.
+  Dataset results() const;
+  // Writes results() to an HDF5 file (see io/results_file.hpp).
+  void write_results(const std::string& path) const;
+
+ private:
+  Scenario scenario_;
+  Random random_;
+  int threads_;
+  Profile profile_;
+  Territory territory_;
+  Residents residents_;
+  std::unique_ptr<CarpoolModel> carpool_;
+  Series series_;
+  int week_ = 0;
+  std::size_t phase_awareness_, phase_choice_, phase_matching_, phase_accounting_;
+};
+
+}  // namespace coopterra

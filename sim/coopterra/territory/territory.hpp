@@ -1,0 +1,62 @@
+#pragma once
+// The territory: communes (zones) and the road network linking them, with zone-to-zone road
+// distances and travel times from shortest paths.
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "coopterra/scenario/spec.hpp"
+
+namespace coopterra {
+
+enum class ZoneKind : std::uint8_t { UrbanCore = 0, Periurban = 1, Rural = 2 };
+const char* to_string(ZoneKind kind) noexcept;
+
+// Zones as structure of arrays; index = ZoneId.
+struct Zones {
+  std::vector<std::string> code;
+  std::vector<std::string> name;
+  std::vector<double> x_km, y_km;  // planar coordinates around the territory's centre
+  std::vector<double> lat, lon;    // degrees (WGS84)
+  std::vector<double> area_km2;
+  std::vector<std::int64_t> population;
+  std::vector<ZoneKind> kind;
+  std::size_t size() const noexcept { return code.size(); }
+};
+
+struct RoadLink {
+  std::uint32_t a = 0, b = 0;
+  double km = 0, minutes = 0;
+};
+
+struct Territory {
+  std::string source;  // e.g. "synthetic(zones=30, residents=20000, seed=1)"
+  Zones zones;
+  std::vector<RoadLink> roads;
+  // Shortest-path road distance (km) and car travel time (min) between zones; the diagonal holds
+  // the mean trip within a zone.
+  Eigen::MatrixXf road_km;
+  Eigen::MatrixXf road_minutes;
+
+  std::int64_t population() const;
+  // FNV-1a 64-bit checksum of zones, populations, coordinates and roads, as 16 hex digits.
+  std::string checksum() const;
+};
+
+// The built-in territory: a central town, a periurban ring and rural communes with rank-size
+// populations, linked by a k-nearest-neighbour road network made connected. Deterministic from
+// the spec (including its seed).
+Territory make_synthetic_territory(const TerritorySpec& spec, int threads);
+
+// Links each zone to its k nearest (straight-line km x detour factor), then joins components
+// until the network is connected.
+std::vector<RoadLink> nearest_neighbour_roads(const Zones& zones, int k, double detour_factor,
+                                              double speed_kmh);
+
+// Fills road_km and road_minutes by Dijkstra from every zone (Boost.Graph, in parallel).
+// Throws InputDataError when the network leaves some zone unreachable.
+void compute_shortest_paths(Territory& territory, double detour_factor, double speed_kmh, int threads);
+
+}  // namespace coopterra

@@ -1,0 +1,79 @@
+// Synthetic population: placement, attribute shares, workplaces (radiation model) and ties.
+#include <catch2/catch.hpp>
+
+#include "coopterra/population/population.hpp"
+#include "coopterra/scenario/parameters.hpp"
+
+using namespace coopterra;
+
+TEST_CASE("the population follows the territory and the documented shares", "[population]") {
+  Spec spec = default_spec();
+  spec.territory.residents = 60000;
+  const Territory t = make_synthetic_territory(spec.territory, 2);
+  const Residents r = make_population(t, spec.population, Random(7), 2);
+  REQUIRE(r.size() == 60000);
+  for (std::size_t z = 0; z < t.zones.size(); ++z)
+    CHECK(r.zone_begin[z + 1] - r.zone_begin[z] == static_cast<std::uint32_t>(t.zones.population[z]));
+  std::size_t car_commuters = 0, at_home = 0, local_ties = 0;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (r.car_commuter(i)) {
+      ++car_commuters;
+      REQUIRE(r.work[i] < t.zones.size());
+      at_home += r.work[i] == r.home[i];
+    } else {
+      REQUIRE(r.work[i] == kNoZone);
+    }
+    for (std::uint32_t j = 0; j < r.ties_per_resident; ++j) {
+      const auto other = r.ties[i * r.ties_per_resident + j];
+      REQUIRE(other != i);
+      REQUIRE(other < r.size());
+      local_ties += r.home[other] == r.home[i];
+    }
+  }
+  const double expected = spec.population.commuter_share * spec.population.car_commute_share;
+  CHECK(static_cast<double>(car_commuters) / 60000.0 == Approx(expected).margin(0.01));
+  CHECK(static_cast<double>(at_home) / static_cast<double>(car_commuters) ==
+        Approx(spec.population.work_in_home_zone_share).margin(0.02));
+  // Local ties, plus the long-range ones that land in the home zone by chance.
+  CHECK(static_cast<double>(local_ties) / static_cast<double>(r.ties.size()) >= spec.population.local_tie_share - 0.01);
+}
+
+TEST_CASE("the population is the same for any thread count", "[population]") {
+  Spec spec = default_spec();
+  const Territory t = make_synthetic_territory(spec.territory, 1);
+  const Residents a = make_population(t, spec.population, Random(3), 1);
+  const Residents b = make_population(t, spec.population, Random(3), 4);
+  CHECK(a.work == b.work);
+  CHECK(a.flags == b.flags);
+  CHECK(a.ties == b.ties);
+  CHECK(a.coop_attitude == b.coop_attitude);
+  const Residents c = make_population(t, spec.population, Random(4), 1);
+  CHECK(a.ties != c.ties);
+}
+
+TEST_CASE("radiation model: rows are distributions and nearer opportunities win", "[population]") {
+  Territory t;
+  // Origin 0 at x=0; zones 1 and 2 equally populated at 10 and 30 km; zone 3 large but 30 km away.
+  const double xs[] = {0, 10, 30, 30.5};
+  const std::int64_t pops[] = {1000, 500, 500, 5000};
+  for (int i = 0; i < 4; ++i) {
+    t.zones.code.push_back(std::to_string(i));
+    t.zones.x_km.push_back(xs[i]);
+    t.zones.population.push_back(pops[i]);
+  }
+  t.road_km.resize(4, 4);
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) t.road_km(i, j) = static_cast<float>(i == j ? 1.0 : std::abs(xs[i] - xs[j]));
+  const auto cdf = workplace_cdf(t, 0.25);
+  for (int i = 0; i < 4; ++i) {
+    CHECK(cdf[i * 4 + 3] == 1.0);
+    for (int j = 1; j < 4; ++j) CHECK(cdf[i * 4 + j] >= cdf[i * 4 + j - 1]);
+  }
+  const double p_stay = cdf[0], p1 = cdf[1] - cdf[0], p2 = cdf[2] - cdf[1];
+  CHECK(p_stay == Approx(0.25));
+  CHECK(p1 > p2);  // same size, nearer
+  // Hand-computed: m=1000; zone 1: s=0 -> 1000*500/(1000*1500); zone 2: s=500 -> 1000*500/(1500*2000);
+  // zone 3: s=1000 -> 1000*5000/(2000*7000).
+  const double t1 = 1000.0 * 500 / (1000.0 * 1500), t2 = 1000.0 * 500 / (1500.0 * 2000), t3 = 1000.0 * 5000 / (2000.0 * 7000);
+  CHECK(p1 == Approx(0.75 * t1 / (t1 + t2 + t3)));
+}

@@ -1,0 +1,125 @@
+// Scenario parsing and validation: located errors, all at once, overrides through the same rules.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "coopterra/scenario/parameters.hpp"
+#include "coopterra/scenario/scenario.hpp"
+
+using namespace coopterra;
+
+namespace {
+std::vector<Diagnostic> problems(const std::string& text, const std::vector<Override>& overrides = {}) {
+  try {
+    (void)Scenario::from_string(text, "test.toml").with_overrides(overrides);
+  } catch (const ConfigurationError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+}  // namespace
+
+TEST_CASE("the shipped baseline scenario is valid", "[scenario]") {
+  const auto s = Scenario::from_file(COOPTERRA_SOURCE_DIR "/scenarios/baseline.toml");
+  CHECK(s.spec().schema_version == 1);
+  CHECK(s.spec().territory.source == "synthetic");
+  CHECK(validate_file(COOPTERRA_SOURCE_DIR "/scenarios/baseline.toml").empty());
+}
+
+TEST_CASE("an unknown key is located and gets a suggestion", "[scenario]") {
+  const auto d = problems("schema_version = 1\n[territory]\nresident = 5000\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.file == "test.toml");
+  CHECK(d[0].where.line == 3);
+  CHECK(d[0].where.column == 1);
+  CHECK(d[0].where.key == "territory.resident");
+  CHECK_THAT(d[0].message, Catch::Contains("did you mean 'territory.residents'"));
+  CHECK(d[0].format().rfind("test.toml:3:1: territory.resident: unknown key", 0) == 0);
+}
+
+TEST_CASE("a key in the wrong table is pointed to its table", "[scenario]") {
+  const auto d = problems("schema_version = 1\nresidents = 5000\n");
+  REQUIRE(d.size() == 1);
+  CHECK_THAT(d[0].message, Catch::Contains("did you mean 'territory.residents'"));
+}
+
+TEST_CASE("a wrong type is located and says what was expected", "[scenario]") {
+  const auto d = problems("schema_version = 1\n[territory]\nresidents = \"many\"\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.line == 3);
+  CHECK(d[0].where.column == 13);
+  CHECK(d[0].message == "expected an integer (person), got a string");
+}
+
+TEST_CASE("an out-of-range value is located and gives the range", "[scenario]") {
+  const auto d = problems("schema_version = 1\n[carpool.incumbent]\ncommission = 1.5\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.key == "carpool.incumbent.commission");
+  CHECK(d[0].where.line == 3);
+  CHECK(d[0].message == "must be between 0 and 0.5 share of fare, got 1.5");
+}
+
+TEST_CASE("every problem is reported at once", "[scenario]") {
+  const auto d = problems("schema_version = 1\nrun.weeks = 0\n[territory]\nzones = 2.5\nsource = \"mars\"\n[bogus]\nx = 1\n");
+  REQUIRE(d.size() == 4);
+}
+
+TEST_CASE("invalid TOML is located", "[scenario]") {
+  const auto d = problems("schema_version = 1\n[territory\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.line == 2);
+  CHECK_THAT(d[0].message, Catch::StartsWith("invalid TOML"));
+}
+
+TEST_CASE("schema_version is required", "[scenario]") {
+  const auto d = problems("[run]\nweeks = 3\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.key == "schema_version");
+}
+
+TEST_CASE("cross-field rules are checked", "[scenario]") {
+  const auto d = problems("schema_version = 1\n[territory]\nzones = 5\nroad_neighbours = 5\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.key == "territory.road_neighbours");
+  CHECK(d[0].where.line == 4);
+}
+
+TEST_CASE("overrides use the same validation and say where they came from", "[scenario]") {
+  const auto base = Scenario::from_string("schema_version = 1\n", "test.toml");
+  const auto s = base.with_overrides({{"territory.residents", "200000", "--set territory.residents=200000"},
+                                      {"territory.source", "synthetic", "--set territory.source=synthetic"}});
+  CHECK(s.spec().territory.residents == 200000);
+  CHECK(base.spec().territory.residents == 20000);  // the original is unchanged
+  const auto d = problems("schema_version = 1\n", {{"territory.residents", "-5", "--set territory.residents=-5"}});
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.file == "--set territory.residents=-5");
+  CHECK(d[0].where.line == 0);
+  CHECK_THAT(d[0].message, Catch::Contains("must be between 100 and"));
+  const auto t = problems("schema_version = 1\n", {{"territory.residnts", "5000", "--set territory.residnts=5000"}});
+  REQUIRE(t.size() == 1);
+  CHECK_THAT(t[0].message, Catch::Contains("did you mean 'territory.residents'"));
+}
+
+TEST_CASE("the resolved scenario lists every parameter and reads back to the same spec", "[scenario]") {
+  const auto s = Scenario::from_string("schema_version = 1\nname = \"x\"\n[carpool]\nasc = -1.25\n", "t.toml");
+  const std::string resolved = s.resolved_toml();
+  for (const auto& p : parameters()) CHECK_THAT(resolved, Catch::Contains(p.key.substr(p.key.rfind('.') + 1)));
+  const auto again = Scenario::from_string(resolved, "resolved.toml");
+  CHECK(again.resolved_toml() == resolved);
+  CHECK(again.spec().carpool.asc == -1.25);
+}
+
+TEST_CASE("every parameter has a unit or a label, a description, a source and a sane default", "[scenario]") {
+  const Spec defaults = default_spec();
+  for (const auto& p : parameters()) {
+    INFO(p.key);
+    CHECK(!p.description.empty());
+    CHECK(!p.source.empty());
+    if (p.type == ParamType::Integer || p.type == ParamType::Real) {
+      CHECK(p.min <= p.default_number);
+      CHECK(p.default_number <= p.max);
+    }
+  }
+  CHECK(defaults.carpool.incumbent.commission == 0.12);
+  CHECK(defaults.emissions.thermal_car_kg_per_km == 0.218);
+}
