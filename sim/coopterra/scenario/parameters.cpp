@@ -142,11 +142,11 @@ std::vector<Parameter> build_registry() {
       REAL("carpool.fare_eur_per_km", carpool.fare_eur_per_km, 0.10, 0.0, 1.0, "EUR/km",
            "fare a passenger pays the driver, before the platform's commission",
            "Ridygo 0.10 EUR/km (2016; facts.md)"),
-      REAL("carpool.detour_minutes", carpool.detour_minutes, 10.0, 0.0, 120.0, "min per trip",
+      REAL("carpool.detour_minutes", carpool.detour_minutes, 5.0, 0.0, 120.0, "min per trip",
            "extra time of a carpool trip (pick-up, waiting)", "assumption"),
       REAL("carpool.detour_km", carpool.detour_km, 2.0, 0.0, 50.0, "km per trip",
            "extra distance the driver makes to pick up the passenger", "assumption"),
-      REAL("carpool.asc", carpool.asc, -2.5, -20.0, 20.0, "utility",
+      REAL("carpool.asc", carpool.asc, -2.0, -20.0, 20.0, "utility",
            "alternative-specific constant of carpooling against driving alone (flexibility lost)",
            "assumption calibrated so that a few percent of car commuters carpool; ~10 % of workers "
            "carpooled daily in 2008 (facts.md)"),

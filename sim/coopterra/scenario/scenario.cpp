@@ -74,11 +74,12 @@ class Validator {
     if (region) {
       const auto& src = *region;
       if (src.path && !src.path->empty()) where.file = *src.path;
-      // An override has no line in a file: its label says where it came from.
-      const bool from_override =
-          std::find(origins_.begin(), origins_.end(), where.file) != origins_.end();
-      where.line = from_override ? 0 : static_cast<int>(src.begin.line);
-      where.column = from_override ? 0 : static_cast<int>(src.begin.column);
+      where.line = static_cast<int>(src.begin.line);
+      where.column = static_cast<int>(src.begin.column);
+    }
+    // A value given as an override has no line in a file: its label says where it came from.
+    for (const auto& [overridden, origin] : overrides_) {
+      if (overridden == key) where = Location{origin, 0, 0, key};
     }
     diagnostics_.push_back({std::move(where), std::move(message)});
   }
@@ -180,13 +181,13 @@ class Validator {
             "cannot exceed territory.residents (" + std::to_string(s.territory.residents) + ")");
   }
 
-  void add_origin(const std::string& origin) { origins_.push_back(origin); }
+  void add_override(const Override& o) { overrides_.emplace_back(o.key, o.origin); }
   std::vector<Diagnostic> take() { return std::move(diagnostics_); }
   bool ok() const { return diagnostics_.empty(); }
 
  private:
   std::string source_name_;
-  std::vector<std::string> origins_;
+  std::vector<std::pair<std::string, std::string>> overrides_;  // key, origin
   std::vector<Diagnostic> diagnostics_;
 };
 
@@ -282,7 +283,7 @@ Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const 
       v.error(static_cast<const toml::node*>(nullptr), o.key, "value '" + o.value + "' is not a single TOML value");
       continue;
     }
-    v.add_origin(o.origin);
+    v.add_override(o);
     insert_at(root, o, std::move(*holder.get("value")), v);
   }
   out.spec_ = validate_table(root, v);

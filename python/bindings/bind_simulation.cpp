@@ -1,0 +1,86 @@
+// Simulations: the run releases the GIL; at each step boundary the GIL is taken back briefly to
+// check for Ctrl-C and to call the progress callback, so a run stops cleanly between two weeks.
+#include <pybind11/eigen.h>
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "coopterra/io/results_file.hpp"
+#include "coopterra/simulation.hpp"
+
+namespace py = pybind11;
+
+namespace coopterra::python {
+
+namespace {
+
+py::object column_to_python(const Column& c) {
+  return std::visit(
+      [](const auto& v) -> py::object {
+        using T = typename std::decay_t<decltype(v)>::value_type;
+        if constexpr (std::is_same_v<T, std::string>) return py::cast(v);
+        else return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+      },
+      c);
+}
+
+py::dict dataset_to_python(const Dataset& d) {
+  auto variables = [](const std::vector<Variable>& vars) {
+    py::list out;
+    for (const auto& v : vars)
+      out.append(py::make_tuple(v.name, v.dims, column_to_python(v.data), v.units, v.description));
+    return out;
+  };
+  py::dict attrs;
+  for (const auto& a : d.attributes) std::visit([&](const auto& v) { attrs[py::str(a.name)] = v; }, a.value);
+  py::dict out;
+  out["coords"] = variables(d.coords);
+  out["variables"] = variables(d.variables);
+  out["attrs"] = attrs;
+  return out;
+}
+
+}  // namespace
+
+void register_simulation(py::module_& m) {
+  py::class_<Simulation>(m, "Simulation")
+      .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads) {
+             py::gil_scoped_release release;
+             return std::make_unique<Simulation>(scenario, seed, threads);
+           }),
+           py::arg("scenario"), py::arg("seed"), py::arg("threads"))
+      .def(
+          "run",
+          [](Simulation& s, int weeks, const py::object& on_week) {
+            const std::function<bool(int)> boundary = [&on_week](int week) {
+              py::gil_scoped_acquire gil;
+              if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+              return on_week.is_none() ? true : on_week(week).cast<bool>();
+            };
+            py::gil_scoped_release release;
+            return s.run(weeks, boundary);
+          },
+          py::arg("weeks"), py::arg("on_week") = py::none())
+      .def_property_readonly("week", &Simulation::week)
+      .def_property_readonly("seed", &Simulation::seed)
+      .def_property_readonly("threads", &Simulation::threads)
+      .def_property_readonly("scenario", &Simulation::scenario)
+      .def_property_readonly("residents", [](const Simulation& s) { return s.residents().size(); })
+      .def_property_readonly("residents_bytes", [](const Simulation& s) { return s.residents().bytes(); })
+      .def("profile",
+           [](const Simulation& s) {
+             std::vector<std::tuple<std::string, double, long long>> out;
+             for (const auto& p : s.profile().phases()) out.emplace_back(p.name, p.seconds, p.calls);
+             return out;
+           })
+      .def("results", [](const Simulation& s) { return dataset_to_python(s.results()); })
+      // Holds the GIL: libhdf5 is shared with h5py and is not thread-safe.
+      .def("write_results", &Simulation::write_results, py::arg("path"))
+      .def("road_km", [](const Simulation& s) { return Eigen::MatrixXf(s.territory().road_km); })
+      .def("road_minutes", [](const Simulation& s) { return Eigen::MatrixXf(s.territory().road_minutes); });
+
+  m.def("hdf5_version", &hdf5_version);
+}
+
+}  // namespace coopterra::python

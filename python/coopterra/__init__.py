@@ -1,0 +1,58 @@
+"""coopterra: territorial simulation of partnerships between local governments and platform
+cooperatives.
+
+>>> import coopterra
+>>> sim = coopterra.Simulation(coopterra.load_scenario(), seed=1, threads=2)
+>>> weeks = sim.run(weeks=2)
+>>> ds = sim.results()            # an xarray.Dataset with dims week, mode, platform, zone
+"""
+
+from coopterra import _core
+from coopterra.errors import (
+    ConfigurationError,
+    CoopterraError,
+    CoopterraIOError,
+    Diagnostic,
+    InputDataError,
+    InvariantError,
+)
+from coopterra.results import open_results, to_dataframe
+from coopterra.scenario import (
+    Scenario,
+    load_scenario,
+    parameters,
+    scenario_from_text,
+    shipped_scenarios,
+    validate,
+)
+from coopterra.simulation import Simulation
+from coopterra.summary import format_summary, summary_table
+
+__version__ = "0.1.0"
+
+
+def hdf5_version() -> str:
+    """The libhdf5 the engine writes with (h5py must use the same one: docs/results.md)."""
+    return str(_core.hdf5_version())
+
+
+__all__ = [
+    "ConfigurationError",
+    "CoopterraError",
+    "CoopterraIOError",
+    "Diagnostic",
+    "InputDataError",
+    "InvariantError",
+    "Scenario",
+    "Simulation",
+    "format_summary",
+    "hdf5_version",
+    "load_scenario",
+    "open_results",
+    "parameters",
+    "scenario_from_text",
+    "shipped_scenarios",
+    "summary_table",
+    "to_dataframe",
+    "validate",
+]

@@ -1,0 +1,5 @@
+import sys
+
+from coopterra.cli import main
+
+sys.exit(main())

@@ -1,0 +1,112 @@
+"""The command line: ``coopterra run`` and ``coopterra validate`` (also ``python -m coopterra``).
+
+Exit codes: 0 success; 2 invalid scenario or arguments; 1 any other coopterra error;
+130 interrupted by Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coopterra.errors import ConfigurationError, CoopterraError
+from coopterra.scenario import load_scenario, shipped_scenarios, validate
+from coopterra.simulation import Simulation
+from coopterra.summary import format_summary
+
+
+def _parse_set(items: Sequence[str]) -> list[tuple[str, str, str]]:
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigurationError(
+                f"configuration error: --set {item}: expected KEY=VALUE, e.g. "
+                "territory.residents=200000",
+                [("--set " + item, 0, 0, key, "expected KEY=VALUE")],
+            )
+        out.append((key.strip(), value.strip(), f"--set {item}"))
+    return out
+
+
+def _run(args: argparse.Namespace) -> int:
+    path = args.scenario or shipped_scenarios()["baseline"]
+    scenario = load_scenario(path)
+    overrides = _parse_set(args.set or [])
+    if overrides:
+        from coopterra.scenario import Scenario
+
+        scenario = Scenario(scenario._core.with_overrides(overrides))
+    threads = args.threads or os.cpu_count() or 1
+    sim = Simulation(scenario, seed=args.seed, threads=threads)
+    weeks = args.weeks if args.weeks is not None else int(scenario.get("run.weeks"))
+    try:
+        sim.run(weeks, progress=args.progress)
+    except KeyboardInterrupt:
+        print(f"interrupted after week {sim.week}; no results written", file=sys.stderr)
+        return 130
+    out = Path(args.out) if args.out else Path("results") / f"{Path(str(path)).stem}.h5"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sim.write(out)
+    print(format_summary(sim.results(), sim.profile()))
+    print(f"results written to {out}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.files:
+        problems = validate(path)
+        for d in problems:
+            print(str(d))
+        if problems:
+            status = 2
+        elif not args.quiet:
+            print(f"{path}: valid")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coopterra",
+        description="Territorial simulation of partnerships between local governments and "
+        "platform cooperatives.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a scenario, print a summary, write an HDF5 file")
+    run.add_argument("scenario", nargs="?", help="scenario file (default: the shipped baseline)")
+    run.add_argument("--seed", type=int, help="seed of the run (default: the scenario's run.seed)")
+    run.add_argument("--threads", type=int, help="threads (default: all cores; results do "
+                     "not depend on it)")
+    run.add_argument("--weeks", type=int, help="weeks to simulate (default: run.weeks)")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE",
+                     help="override a scenario key by its dotted path; repeatable")
+    run.add_argument("--out", help="results file (default: results/SCENARIO.h5)")
+    run.add_argument("--progress", action="store_true", help="show a progress bar")
+    run.set_defaults(handler=_run)
+    val = sub.add_parser("validate", help="check scenario files; FILE:LINE:COL messages")
+    val.add_argument("files", nargs="+")
+    val.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    val.set_defaults(handler=_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.handler(args)
+        return status
+    except ConfigurationError as e:
+        for d in e.diagnostics:
+            print(str(d), file=sys.stderr)
+        return 2
+    except CoopterraError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

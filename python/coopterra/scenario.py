@@ -1,0 +1,127 @@
+"""Scenarios: TOML files validated by the engine, overridable by dotted keys.
+
+>>> s = load_scenario("scenarios/baseline.toml", overrides={"territory.residents": 5000})
+>>> s.get("territory.residents")
+5000
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Union
+
+from coopterra import _core
+from coopterra.errors import ConfigurationError, Diagnostic
+
+Value = Union[bool, int, float, str]
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def toml_literal(value: Any, key: str, origin: str) -> str:
+    """The TOML text of a Python value given as an override."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    message = f"expected a boolean, integer, number or string, got {type(value).__name__}"
+    raise ConfigurationError(
+        f"configuration error: {origin}: {key}: {message}",
+        [Diagnostic(origin, 0, 0, key, message)],
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated, immutable scenario. Build one with :func:`load_scenario`."""
+
+    _core: _core.Scenario
+
+    @property
+    def source(self) -> str:
+        """The file the scenario was read from (or a label)."""
+        return self._core.source_name
+
+    @property
+    def name(self) -> str:
+        return str(self.get("name"))
+
+    def get(self, key: str) -> Value:
+        """The value of a parameter by its dotted key, defaults included."""
+        value: Value = self._core.get(key)
+        return value
+
+    def with_overrides(
+        self, overrides: Mapping[str, Value] | None = None, /, **keywords: Value
+    ) -> Scenario:
+        """A new scenario with dotted-key overrides, validated like the file.
+
+        Keyword form uses ``__`` for dots: ``with_overrides(territory__residents=5000)``.
+        """
+        items: dict[str, Value] = dict(overrides or {})
+        items.update({k.replace("__", "."): v for k, v in keywords.items()})
+        triples = []
+        for key, value in items.items():
+            origin = f"override {key}={value!r}"
+            triples.append((key, toml_literal(value, key, origin), origin))
+        return Scenario(self._core.with_overrides(triples))
+
+    @property
+    def overrides(self) -> dict[str, str]:
+        """The overrides applied on top of the file, as TOML text by key."""
+        return {key: value for key, value, _ in self._core.overrides}
+
+    def to_toml(self) -> str:
+        """The full scenario, every parameter with its value, as TOML text."""
+        return self._core.resolved_toml()
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.name!r}, source={self.source!r})"
+
+
+def load_scenario(
+    path: PathLike | None = None, overrides: Mapping[str, Value] | None = None
+) -> Scenario:
+    """Read and validate a scenario file; ``None`` gives the defaults.
+
+    Raises :class:`~coopterra.errors.ConfigurationError` listing every problem with its
+    file:line:column and key path.
+    """
+    core = _core.Scenario.defaults() if path is None else _core.Scenario.from_file(os.fspath(path))
+    scenario = Scenario(core)
+    return scenario.with_overrides(overrides) if overrides else scenario
+
+
+def scenario_from_text(text: str, source_name: str = "<text>") -> Scenario:
+    """Validate a scenario given as TOML text."""
+    return Scenario(_core.Scenario.from_string(text, source_name))
+
+
+def validate(path: PathLike) -> list[Diagnostic]:
+    """The problems of a scenario file; empty when it is valid."""
+    return [Diagnostic(*d) for d in _core.validate_file(os.fspath(path))]
+
+
+def parameters() -> list[dict[str, Any]]:
+    """Every scenario parameter: key, type, default, min, max, unit, description, source."""
+    return list(_core.parameters())
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """The scenarios shipped with coopterra (the repository's ``scenarios/`` folder), by name."""
+    folder = resources.files("coopterra") / "scenarios"
+    return {p.name[:-5]: Path(str(p)) for p in sorted(folder.iterdir(), key=lambda p: p.name)
+            if p.name.endswith(".toml")}

@@ -1,0 +1,67 @@
+"""A readable summary of a run's results, for the terminal and for notebooks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import xarray as xr
+
+
+def summary_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Headline indicators: the first week, the last week and the whole run."""
+    residents = float(ds.attrs.get("residents", ds["zone_population"].sum()))
+    commuters = ds["commuters"]
+    rows: list[tuple[str, str, float, float, float | None]] = []
+
+    def add(label: str, unit: str, series: xr.DataArray, total: bool) -> None:
+        values = series.values
+        rows.append((label, unit, float(values[0]), float(values[-1]),
+                     float(values.sum()) if total else None))
+
+    add("car commuters driving alone", "person", commuters.sel(mode="drive_alone"), False)
+    add("carpooling via the cooperative", "person", commuters.sel(mode="carpool_cooperative"), False)
+    add("carpooling via the incumbent", "person", commuters.sel(mode="carpool_incumbent"), False)
+    add("aware of the cooperative", "% residents",
+        100 * ds["aware"].sel(platform="cooperative") / residents, False)
+    add("aware of the incumbent", "% residents",
+        100 * ds["aware"].sel(platform="incumbent") / residents, False)
+    add("vehicle-km of commuting", "km", ds["vehicle_km"], True)
+    add("CO2e of commuting", "t", ds["co2e"] / 1000, True)
+    add("carpool fares paid", "EUR", ds["fares_paid"].sum("platform"), True)
+    add("platform fees kept in the territory", "EUR", ds["fees_kept_in_territory"], True)
+    add("platform fees leaving the territory", "EUR", ds["fees_leaving_territory"], True)
+    return pd.DataFrame(rows, columns=["indicator", "unit", "first week", "last week", "whole run"])
+
+
+def format_summary(ds: xr.Dataset, profile: pd.DataFrame | None = None) -> str:
+    """The summary as aligned text."""
+    a = ds.attrs
+    weeks = ds.sizes["week"]
+    head = (
+        f"coopterra {a.get('coopterra_version', '')} - scenario '{a.get('scenario_name', '')}' "
+        f"({a.get('scenario_source', '')})\n"
+        f"territory {a.get('territory_source', '')}, {int(a.get('residents', 0)):,} residents, "
+        f"{ds.sizes['zone']} communes; {weeks} weeks; seed {a.get('seed')}, "
+        f"{a.get('threads')} threads\n"
+    )
+    table = summary_table(ds)
+
+    def fmt(v: float | None, unit: str) -> str:
+        if v is None or pd.isna(v):
+            return ""
+        return f"{v:,.1f}" if unit in ("% residents", "t") else f"{v:,.0f}"
+
+    widths = (38, 12, 14, 14, 14)
+    lines = ["".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in
+                     enumerate(zip(table.columns, widths)))]
+    lines.append("-" * sum(widths))
+    for _, r in table.iterrows():
+        cells = [r["indicator"], r["unit"], fmt(r["first week"], r["unit"]),
+                 fmt(r["last week"], r["unit"]), fmt(r["whole run"], r["unit"])]
+        lines.append("".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
+                             enumerate(zip(cells, widths))))
+    text = head + "\n" + "\n".join(lines) + "\n"
+    if profile is not None:
+        total = profile["seconds"].sum()
+        parts = ", ".join(f"{p} {s:.2f}s" for p, s in zip(profile["phase"], profile["seconds"]))
+        text += f"\ntime {total:.2f}s: {parts}\n"
+    return text

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import coopterra
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def small() -> coopterra.Scenario:
+    """The baseline on a small territory: quick enough for every test."""
+    return coopterra.load_scenario(
+        SCENARIOS / "baseline.toml",
+        overrides={"territory.residents": 8000, "territory.zones": 20},
+    )
+
+
+def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Runs ``python -m coopterra ARGS`` in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-m", "coopterra", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )

@@ -1,0 +1,56 @@
+"""The command line: coopterra run and its summary, overrides, errors, thread determinism."""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+
+from conftest import SCENARIOS, run_cli
+
+SMALL = ["--set", "territory.residents=6000", "--set", "territory.zones=12", "--weeks", "8"]
+
+
+def test_run_prints_a_summary_and_writes_a_file(tmp_path):
+    out = tmp_path / "base.h5"
+    result = run_cli("run", str(SCENARIOS / "baseline.toml"), *SMALL, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "scenario 'baseline'" in result.stdout
+    assert "6,000 residents, 12 communes; 8 weeks" in result.stdout
+    assert "carpooling via the cooperative" in result.stdout
+    assert f"results written to {out}" in result.stdout
+    assert out.exists()
+
+
+def test_thread_count_does_not_change_the_file(tmp_path):
+    files = []
+    for threads in ("1", "2"):
+        out = tmp_path / f"t{threads}.h5"
+        result = run_cli("run", str(SCENARIOS / "baseline.toml"), *SMALL, "--seed", "9",
+                         "--threads", threads, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        files.append(out)
+    with h5py.File(files[0]) as a, h5py.File(files[1]) as b:
+        assert a.attrs["threads"] == 1 and b.attrs["threads"] == 2
+        names = [n for n in a if n not in ("week", "mode", "platform", "zone")]
+        assert len(names) > 15
+        for name in names:
+            np.testing.assert_array_equal(a[name][()], b[name][()], err_msg=name)
+
+
+def test_bad_override_exits_2_with_a_located_message(tmp_path):
+    result = run_cli("run", str(SCENARIOS / "baseline.toml"), "--set", "territory.residents=lots",
+                     "--out", str(tmp_path / "x.h5"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "--set territory.residents=lots: territory.residents: expected an integer (person), "
+        "got a string"
+    )
+    assert not (tmp_path / "x.h5").exists()
+    result = run_cli("run", "--set", "territory.residents", "--weeks", "1")
+    assert result.returncode == 2 and "expected KEY=VALUE" in result.stderr
+
+
+def test_missing_scenario_file_is_an_io_error():
+    result = run_cli("run", "no/such/file.toml")
+    assert result.returncode == 1
+    assert "no/such/file.toml" in result.stderr and "cannot open" in result.stderr

@@ -1,0 +1,83 @@
+"""Results files: xarray and h5py read them, in one process, whatever the import order."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import h5py
+import numpy as np
+
+import coopterra
+
+
+def test_h5py_and_the_engine_share_one_libhdf5():
+    # Two copies of libhdf5 in one process break dimension scales (HDFGroup/hdf5#6268): h5py
+    # must be built against the library the engine links (./dev setup does it).
+    assert h5py.version.hdf5_version == coopterra.hdf5_version()
+
+
+def test_file_has_named_dims_units_and_provenance(small, tmp_path):
+    sim = coopterra.Simulation(small, seed=5, threads=2)
+    sim.run(weeks=4)
+    path = tmp_path / "run.h5"
+    sim.write(path)
+    ds = coopterra.open_results(path)
+    assert dict(ds.sizes) == {"week": 4, "mode": 3, "platform": 2, "zone": 20}
+    assert ds["vehicle_km_by_zone"].dims == ("week", "zone")
+    assert ds["fares_paid"].attrs["units"] == "EUR"
+    assert list(ds["platform"].values) == ["cooperative", "incumbent"]
+    for key in ("coopterra_version", "git_revision", "seed", "threads", "scenario_resolved",
+                "territory_source", "territory_checksum", "created", "schema"):
+        assert key in ds.attrs, key
+    assert ds.attrs["seed"] == 5 and ds.attrs["threads"] == 2
+    # The resolved scenario in the file is a valid scenario that reproduces the run.
+    again = coopterra.Simulation(coopterra.scenario_from_text(ds.attrs["scenario_resolved"]),
+                                 seed=5, threads=1)
+    again.run(weeks=4)
+    np.testing.assert_array_equal(again.results()["co2e"], ds["co2e"])
+    with h5py.File(path) as f:
+        assert f["vehicle_km_by_zone"].dims[1].keys() == ["zone"]
+        assert f["week"].attrs["CLASS"] == b"DIMENSION_SCALE"
+
+
+def _open_in_fresh_process(path, first: str) -> subprocess.CompletedProcess[str]:
+    second = "coopterra" if first == "h5py" else "h5py"
+    code = textwrap.dedent(f"""
+        import {first}
+        import {second}
+        import xarray as xr
+        sim = coopterra.Simulation(coopterra.load_scenario(
+            overrides={{"territory.residents": 3000, "territory.zones": 10}}), seed=1)
+        sim.run(weeks=3)
+        sim.write({str(path)!r})
+        with h5py.File({str(path)!r}) as f:
+            _ = f["co2e"][()]
+        ds = xr.open_dataset({str(path)!r}, engine="h5netcdf")
+        print(dict(ds.sizes), ds["vehicle_km_by_zone"].dims)
+    """)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_dimensions_survive_either_import_order(tmp_path):
+    for first in ("h5py", "coopterra"):
+        result = _open_in_fresh_process(tmp_path / f"{first}.h5", first)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == (
+            "{'week': 3, 'mode': 3, 'platform': 2, 'zone': 10} ('week', 'zone')"
+        )
+
+
+def test_write_to_a_missing_folder_is_a_located_io_error(small, tmp_path):
+    sim = coopterra.Simulation(small, seed=1)
+    sim.run(weeks=1)
+    target = tmp_path / "missing" / "run.h5"
+    try:
+        sim.write(target)
+    except coopterra.CoopterraIOError as e:
+        assert e.diagnostics[0].file == str(target)
+    else:
+        raise AssertionError("expected CoopterraIOError")
+    assert not target.parent.exists()

@@ -1,0 +1,88 @@
+"""Scenarios from Python and from the command line: the same validation, located messages."""
+
+from __future__ import annotations
+
+import pytest
+
+import coopterra
+from conftest import SCENARIOS, run_cli
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "scenario.toml"
+    path.write_text(text)
+    return path
+
+
+def test_shipped_scenarios_are_valid():
+    shipped = coopterra.shipped_scenarios()
+    assert "baseline" in shipped
+    for path in SCENARIOS.glob("*.toml"):
+        assert coopterra.validate(path) == []
+        assert path.read_text().startswith("#"), f"{path.name} must open with a comment"
+
+
+def test_unknown_key_is_located_with_a_suggestion(tmp_path):
+    path = write(tmp_path, "schema_version = 1\n[carpool]\nfare_eur_per_kms = 0.2\n")
+    with pytest.raises(coopterra.ConfigurationError) as info:
+        coopterra.load_scenario(path)
+    (d,) = info.value.diagnostics
+    assert (d.file, d.line, d.column, d.key) == (str(path), 3, 1, "carpool.fare_eur_per_kms")
+    assert "did you mean 'carpool.fare_eur_per_km'" in d.message
+
+
+def test_wrong_type_is_located(tmp_path):
+    path = write(tmp_path, 'schema_version = 1\n[run]\nweeks = "a year"\n')
+    (d,) = coopterra.validate(path)
+    assert (d.line, d.column, d.key) == (3, 9, "run.weeks")
+    assert d.message == "expected an integer (week), got a string"
+
+
+def test_out_of_range_is_located(tmp_path):
+    path = write(tmp_path, "schema_version = 1\n[population]\ncar_commute_share = 1.4\n")
+    (d,) = coopterra.validate(path)
+    assert (d.line, d.key) == (3, "population.car_commute_share")
+    assert "must be between 0 and 1" in d.message and "got 1.4" in d.message
+
+
+def test_validate_command_prints_file_line_col_and_exits_2(tmp_path):
+    bad = write(tmp_path, "schema_version = 1\n[territory]\nresidents = -3\nzone = 4\n")
+    result = run_cli("validate", str(bad), str(SCENARIOS / "baseline.toml"))
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{bad}:3:13: territory.residents: must be between 100 and")
+    assert lines[1].startswith(f"{bad}:4:1: territory.zone: unknown key")
+    assert "did you mean 'territory.zones'" in lines[1]
+    assert lines[2].endswith("baseline.toml: valid")
+    assert run_cli("validate", "-q", str(SCENARIOS / "baseline.toml")).returncode == 0
+
+
+def test_overrides_use_the_same_validation(small):
+    bigger = small.with_overrides({"territory.residents": 12_000}, carpool__asc=-1.5)
+    assert bigger.get("territory.residents") == 12_000
+    assert bigger.get("carpool.asc") == -1.5
+    assert small.get("territory.residents") == 8000  # scenarios are immutable
+    with pytest.raises(coopterra.ConfigurationError) as info:
+        small.with_overrides({"territory.residents": 12.5})
+    (d,) = info.value.diagnostics
+    assert d.key == "territory.residents"
+    assert d.message == "expected an integer (person), got a number with a fraction"
+    with pytest.raises(coopterra.ConfigurationError, match="did you mean 'carpool.asc'"):
+        small.with_overrides({"carpool.acs": 1.0})
+    with pytest.raises(coopterra.ConfigurationError, match="got list"):
+        small.with_overrides({"carpool.asc": [1.0]})
+
+
+def test_scenario_round_trips_through_toml(small):
+    again = coopterra.scenario_from_text(small.to_toml(), "resolved.toml")
+    assert again.to_toml() == small.to_toml()
+    assert again.get("territory.residents") == 8000
+
+
+def test_every_parameter_is_documented():
+    params = coopterra.parameters()
+    assert len(params) > 30
+    for p in params:
+        assert p["description"] and p["source"], p["key"]
+        if p["type"] in ("integer", "number"):
+            assert p["min"] <= p["default"] <= p["max"], p["key"]

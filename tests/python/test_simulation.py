@@ -1,0 +1,128 @@
+"""Simulations from Python: determinism, conservation, Ctrl-C, progress, the GIL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import coopterra
+
+
+def test_same_seed_same_results_for_1_2_and_4_threads(small):
+    runs = []
+    for threads in (1, 2, 4):
+        sim = coopterra.Simulation(small, seed=7, threads=threads)
+        sim.run(weeks=10)
+        runs.append(sim.results().drop_attrs())
+    for other in runs[1:]:
+        xr.testing.assert_identical(runs[0], other)  # exact equality, not approximate
+    different = coopterra.Simulation(small, seed=8, threads=2)
+    different.run(weeks=10)
+    assert not different.results().drop_attrs().identical(runs[0])
+
+
+def test_money_and_trips_add_up(small):
+    sim = coopterra.Simulation(
+        small.with_overrides({"carpool.cooperative.initial_awareness": 0.5}), seed=3, threads=2
+    )
+    sim.run(weeks=8)
+    ds = sim.results()
+    np.testing.assert_array_equal(ds["carpool_drivers"], ds["carpool_passengers"])
+    paid = np.round(ds["fares_paid"].values * 100).astype(np.int64)
+    received = np.round(ds["driver_income"].values * 100).astype(np.int64)
+    fees = np.round(ds["platform_fees"].values * 100).astype(np.int64)
+    np.testing.assert_array_equal(paid, received + fees)  # to the cent
+    assert fees[:, 0].sum() == 0 and fees[:, 1].sum() > 0  # 0 % cooperative, 12 % incumbent
+    np.testing.assert_array_equal(
+        ds["fees_leaving_territory"], ds["platform_fees"].sel(platform="incumbent")
+    )
+    carpoolers = ds["commuters"].sel(mode=["carpool_cooperative", "carpool_incumbent"]).values
+    matched = (ds["carpool_drivers"] + ds["carpool_passengers"] + ds["carpool_unmatched"]).values
+    np.testing.assert_array_equal(carpoolers, matched)
+    np.testing.assert_allclose(
+        ds["vehicle_km_by_zone"].sum("zone"), ds["vehicle_km"], rtol=1e-12
+    )
+    # CO2e lies between all-electric and all-thermal emissions for the same vehicle-km.
+    assert (ds["co2e"] <= 0.218 * ds["vehicle_km"] + 1e-9).all()
+    assert (ds["co2e"] >= 0.103 * ds["vehicle_km"] - 1e-9).all()
+
+
+def test_run_defaults_to_the_scenario_horizon_and_resumes(small):
+    sim = coopterra.Simulation(small.with_overrides({"run.weeks": 6}), seed=1)
+    assert sim.run() == 6
+    assert sim.run() == 0
+    assert sim.run(weeks=2) == 2 and sim.week == 8
+    # Running 4 then 4 weeks is the same as running 8 at once.
+    whole = coopterra.Simulation(small, seed=1)
+    whole.run(weeks=8)
+    xr.testing.assert_identical(whole.results().drop_attrs(), sim.results().drop_attrs())
+
+
+def test_ctrl_c_stops_cleanly_at_a_week_boundary(small):
+    scenario = small.with_overrides({"territory.residents": 200_000})
+    sim = coopterra.Simulation(scenario, seed=1, threads=2)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        sim.run(weeks=5000)
+    timer.join()
+    assert time.perf_counter() - start < 30
+    stopped = sim.week
+    assert 0 < stopped < 5000
+    ds = sim.results()  # consistent, complete weeks only
+    assert ds.sizes["week"] == stopped
+    sim.run(weeks=1)  # and it can go on
+    assert sim.week == stopped + 1
+
+
+def test_the_gil_is_released_during_a_run(small):
+    scenario = small.with_overrides({"territory.residents": 300_000})
+    sim = coopterra.Simulation(scenario, seed=1, threads=1)
+    ticks = 0
+    done = threading.Event()
+
+    def count():
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    start = time.perf_counter()
+    sim.run(weeks=40)
+    elapsed = time.perf_counter() - start
+    done.set()
+    counter.join()
+    # Were the GIL held while the engine works, the counter could tick only at week boundaries
+    # (40 times); released, it ticks about once a millisecond throughout.
+    assert elapsed > 0.2
+    assert ticks > max(3 * 40, 0.3 * elapsed / 0.001)
+
+
+def test_progress_bar_and_profile(small, capsys):
+    sim = coopterra.Simulation(small, seed=1)
+    sim.run(weeks=3, progress=True)
+    assert "3/3" in capsys.readouterr().err
+    profile = sim.profile()
+    assert list(profile["phase"]) == [
+        "build territory", "build population", "initial state",
+        "awareness", "choice", "matching", "accounting",
+    ]
+    assert (profile.set_index("phase").loc["choice", "calls"]) == 3
+
+
+def test_bad_arguments_are_refused(small):
+    with pytest.raises(coopterra.ConfigurationError, match="threads must be between 1"):
+        coopterra.Simulation(small, seed=1, threads=0)
+    with pytest.raises(ValueError, match="seed"):
+        coopterra.Simulation(small, seed=-1)
+    with pytest.raises(TypeError):
+        coopterra.Simulation(small, seed=1, threads=2.0)  # type: ignore[arg-type]
