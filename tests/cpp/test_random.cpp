@@ -30,7 +30,7 @@ TEST_CASE("a draw is a pure function of seed, purpose, entity, step and draw", "
   CHECK(distinct.size() == 6);
 }
 
-TEST_CASE("uniforms lie in [0, 1) with the moments of the uniform law", "[random]") {
+TEST_CASE("uniforms lie between 0 included and 1 excluded with the moments of the uniform law", "[random]") {
   const Random r(1);
   const int n = 200000;
   double sum = 0, sum2 = 0;
@@ -47,4 +47,6 @@ TEST_CASE("uniforms lie in [0, 1) with the moments of the uniform law", "[random
   CHECK(var == Approx(1.0 / 12).margin(0.002));
   CHECK(Random::to_unit(0xffffffffu, 0xffffffffu) < 1.0);
   CHECK(Random::to_unit(0, 0) == 0.0);
+  CHECK(Random::to_open_unit(0) > 0.0);
+  CHECK(Random::to_open_unit(0xffffffffu) < 1.0);
 }

@@ -99,11 +99,19 @@ TEST_CASE("common random numbers: a commission change leaves unrelated draws alo
   policy.run(10);
   // Awareness does not depend on commissions: the same residents become aware in both runs.
   CHECK(base.carpool().awareness() == policy.carpool().awareness());
-  // A dearer incumbent loses users; driving alone and the cooperative gain.
+  // A dearer incumbent loses users; driving alone and the cooperative gain. Pathwise: only
+  // residents who chose the incumbent in the baseline choose differently under the policy.
   const auto& b = base.series().carpool.back();
   const auto& p = policy.series().carpool.back();
   CHECK(p.choosing[2] < b.choosing[2]);
   CHECK(p.choosing[1] >= b.choosing[1]);
+  std::size_t moved = 0;
+  for (std::size_t i = 0; i < base.residents().size(); ++i) {
+    if (base.carpool().choices()[i] == policy.carpool().choices()[i]) continue;
+    REQUIRE(base.carpool().choices()[i] == 2);
+    ++moved;
+  }
+  CHECK(moved == static_cast<std::size_t>(b.choosing[2] - p.choosing[2]));
 }
 
 TEST_CASE("awareness spreads and carpooling cuts vehicle-km", "[simulation]") {

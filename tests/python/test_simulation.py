@@ -126,3 +126,20 @@ def test_bad_arguments_are_refused(small):
         coopterra.Simulation(small, seed=-1)
     with pytest.raises(TypeError):
         coopterra.Simulation(small, seed=1, threads=2.0)  # type: ignore[arg-type]
+
+
+def test_common_random_numbers_pair_a_policy_with_its_baseline(small):
+    base = coopterra.Simulation(small, seed=4, threads=2)
+    policy = coopterra.Simulation(
+        small.with_overrides({"carpool.incumbent.commission": 0.3}), seed=4, threads=2
+    )
+    base.run(weeks=12)
+    policy.run(weeks=12)
+    b, p = base.results(), policy.results()
+    # Awareness does not depend on commissions: identical, week by week.
+    xr.testing.assert_identical(b["aware"], p["aware"])
+    # Only incumbent users react, so every other mode can only gain, every week.
+    assert (p["commuters"].sel(mode="carpool_incumbent") <= b["commuters"].sel(
+        mode="carpool_incumbent")).all()
+    for mode in ("drive_alone", "carpool_cooperative"):
+        assert (p["commuters"].sel(mode=mode) >= b["commuters"].sel(mode=mode)).all()

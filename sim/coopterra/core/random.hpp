@@ -58,6 +58,18 @@ class Random {
     return uniform2(purpose, entity, step, draw)[0];
   }
 
+  // Four independent uniforms in the open interval (0, 1), each with 32 random bits: for
+  // transforms such as -log(u) that must never see 0 or 1.
+  std::array<double, 4> open_uniform4(Purpose purpose, std::uint64_t entity, std::uint32_t step,
+                                      std::uint16_t draw = 0) const noexcept {
+    const auto b = bits(purpose, entity, step, draw);
+    return {to_open_unit(b[0]), to_open_unit(b[1]), to_open_unit(b[2]), to_open_unit(b[3])};
+  }
+
+  static double to_open_unit(std::uint32_t x) noexcept {
+    return (static_cast<double>(x) + 0.5) * 0x1.0p-32;
+  }
+
   static double to_unit(std::uint32_t hi, std::uint32_t lo) noexcept {
     const std::uint64_t x = (std::uint64_t{hi} << 32) | lo;
     return static_cast<double>(x >> 11) * 0x1.0p-53;

@@ -62,28 +62,22 @@ void CarpoolModel::choose_modes(std::uint32_t week, int threads) {
       const auto w = static_cast<Eigen::Index>(residents_.work[i]);
       const double d = territory_.road_km(h, w);
       const double cost_alone = c.car_cost_eur_per_km * d * trips;
-      std::array<double, kModes> weight{1.0, 0.0, 0.0};  // exp(utility); driving alone is the reference
-      double sum = 1.0;
+      // Random utility with Gumbel-distributed tastes, one draw per mode (the logit model):
+      // choosing the mode of highest V + G. A policy that changes one mode's utility changes
+      // only the choices of those it concerns: common random numbers at the level of each mode.
+      const auto u = random_.open_uniform4(Purpose::ModeChoice, i, week);
+      std::uint8_t mode = 0;
+      double best = -std::log(-std::log(u[0]));  // driving alone: V = 0
       for (std::size_t p = 0; p < kPlatforms; ++p) {
-        if (!(aware_[i] & (1u << p))) continue;
+        if (!(aware_[i] & (1u << p))) continue;  // an unknown platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare received), half as passenger
         // (fare plus commission paid).
         const double cost = trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) +
                                            c.fare_eur_per_km * d * platforms_[p]->commission);
         double v = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
         if (p == 0) v += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
-        weight[p + 1] = std::exp(v);
-        sum += weight[p + 1];
-      }
-      // Inverse-CDF draw over the available modes; rounding falls on the last available one.
-      const double u = random_.uniform(Purpose::ModeChoice, i, week) * sum;
-      std::uint8_t mode = 0;
-      double cumulative = 0.0;
-      for (std::size_t m = 0; m < kModes; ++m) {
-        if (weight[m] == 0.0) continue;
-        mode = static_cast<std::uint8_t>(m);
-        cumulative += weight[m];
-        if (u < cumulative) break;
+        const double total = v - std::log(-std::log(u[p + 1]));
+        if (total > best) best = total, mode = static_cast<std::uint8_t>(p + 1);
       }
       choice_[i] = mode;
     }
