@@ -74,7 +74,8 @@ void register_scenario(py::module_& m) {
 
   m.def("validate_file", [](const std::string& path) {
     std::vector<std::tuple<std::string, int, int, std::string, std::string>> out;
-    for (const auto& d : validate_file(path)) out.emplace_back(d.where.file, d.where.line, d.where.column, d.where.key, d.message);
+    for (const auto& d : validate_file(path))
+      out.emplace_back(d.where.file, d.where.line, d.where.column, d.where.key, d.message);
     return out;
   });
 }

@@ -19,8 +19,10 @@ py::object column_to_python(const Column& c) {
   return std::visit(
       [](const auto& v) -> py::object {
         using T = typename std::decay_t<decltype(v)>::value_type;
-        if constexpr (std::is_same_v<T, std::string>) return py::cast(v);
-        else return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+        if constexpr (std::is_same_v<T, std::string>)
+          return py::cast(v);
+        else
+          return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
       },
       c);
 }

@@ -7,7 +7,7 @@ cooperatives.
 >>> ds = sim.results()            # an xarray.Dataset with dims week, mode, platform, zone
 """
 
-from coopterra import _core
+from coopterra import _core as _core
 from coopterra.errors import (
     ConfigurationError,
     CoopterraError,

@@ -37,9 +37,7 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(path)
     overrides = _parse_set(args.set or [])
     if overrides:
-        from coopterra.scenario import Scenario
-
-        scenario = Scenario(scenario._core.with_overrides(overrides))
+        scenario = scenario.with_toml_overrides(overrides)
     threads = args.threads or os.cpu_count() or 1
     sim = Simulation(scenario, seed=args.seed, threads=threads)
     weeks = args.weeks if args.weeks is not None else int(scenario.get("run.weeks"))
@@ -79,11 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario, print a summary, write an HDF5 file")
     run.add_argument("scenario", nargs="?", help="scenario file (default: the shipped baseline)")
     run.add_argument("--seed", type=int, help="seed of the run (default: the scenario's run.seed)")
-    run.add_argument("--threads", type=int, help="threads (default: all cores; results do "
-                     "not depend on it)")
+    run.add_argument(
+        "--threads", type=int, help="threads (default: all cores; results do not depend on it)"
+    )
     run.add_argument("--weeks", type=int, help="weeks to simulate (default: run.weeks)")
-    run.add_argument("--set", action="append", metavar="KEY=VALUE",
-                     help="override a scenario key by its dotted path; repeatable")
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a scenario key by its dotted path; repeatable",
+    )
     run.add_argument("--out", help="results file (default: results/SCENARIO.h5)")
     run.add_argument("--progress", action="store_true", help="show a progress bar")
     run.set_defaults(handler=_run)

@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from coopterra import _core
 from coopterra.errors import ConfigurationError, Diagnostic
 
-Value = Union[bool, int, float, str]
-PathLike = Union[str, "os.PathLike[str]"]
+Value = bool | int | float | str
+PathLike = str | os.PathLike[str]
 
 
 def toml_literal(value: Any, key: str, origin: str) -> str:
@@ -77,7 +77,15 @@ class Scenario:
         for key, value in items.items():
             origin = f"override {key}={value!r}"
             triples.append((key, toml_literal(value, key, origin), origin))
-        return Scenario(self._core.with_overrides(triples))
+        return self.with_toml_overrides(triples)
+
+    def with_toml_overrides(self, overrides: list[tuple[str, str, str]]) -> Scenario:
+        """A new scenario with overrides given as (dotted key, TOML value text, origin label).
+
+        A value that is not valid TOML is taken as a string, so ``territory.source=synthetic``
+        needs no quotes. Errors name the origin label (for example ``--set KEY=VALUE``).
+        """
+        return Scenario(self._core.with_overrides(overrides))
 
     @property
     def overrides(self) -> dict[str, str]:
@@ -123,5 +131,8 @@ def parameters() -> list[dict[str, Any]]:
 def shipped_scenarios() -> dict[str, Path]:
     """The scenarios shipped with coopterra (the repository's ``scenarios/`` folder), by name."""
     folder = resources.files("coopterra") / "scenarios"
-    return {p.name[:-5]: Path(str(p)) for p in sorted(folder.iterdir(), key=lambda p: p.name)
-            if p.name.endswith(".toml")}
+    return {
+        p.name[:-5]: Path(str(p))
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".toml")
+    }

@@ -29,7 +29,10 @@ class Simulation:
     """
 
     def __init__(
-        self, scenario: Scenario | PathLike | None = None, *, seed: int | None = None,
+        self,
+        scenario: Scenario | PathLike | None = None,
+        *,
+        seed: int | None = None,
         threads: int = 1,
     ) -> None:
         if not isinstance(scenario, Scenario):

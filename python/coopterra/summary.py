@@ -14,16 +14,26 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
 
     def add(label: str, unit: str, series: xr.DataArray, total: bool) -> None:
         values = series.values
-        rows.append((label, unit, float(values[0]), float(values[-1]),
-                     float(values.sum()) if total else None))
+        whole = float(values.sum()) if total else None
+        rows.append((label, unit, float(values[0]), float(values[-1]), whole))
 
     add("car commuters driving alone", "person", commuters.sel(mode="drive_alone"), False)
-    add("carpooling via the cooperative", "person", commuters.sel(mode="carpool_cooperative"), False)
+    add(
+        "carpooling via the cooperative", "person", commuters.sel(mode="carpool_cooperative"), False
+    )
     add("carpooling via the incumbent", "person", commuters.sel(mode="carpool_incumbent"), False)
-    add("aware of the cooperative", "% residents",
-        100 * ds["aware"].sel(platform="cooperative") / residents, False)
-    add("aware of the incumbent", "% residents",
-        100 * ds["aware"].sel(platform="incumbent") / residents, False)
+    add(
+        "aware of the cooperative",
+        "% residents",
+        100 * ds["aware"].sel(platform="cooperative") / residents,
+        False,
+    )
+    add(
+        "aware of the incumbent",
+        "% residents",
+        100 * ds["aware"].sel(platform="incumbent") / residents,
+        False,
+    )
     add("vehicle-km of commuting", "km", ds["vehicle_km"], True)
     add("CO2e of commuting", "t", ds["co2e"] / 1000, True)
     add("carpool fares paid", "EUR", ds["fares_paid"].sum("platform"), True)
@@ -45,23 +55,34 @@ def format_summary(ds: xr.Dataset, profile: pd.DataFrame | None = None) -> str:
     )
     table = summary_table(ds)
 
-    def fmt(v: float | None, unit: str) -> str:
+    def number(v: float | None, unit: str) -> str:
         if v is None or pd.isna(v):
             return ""
         return f"{v:,.1f}" if unit in ("% residents", "t") else f"{v:,.0f}"
 
-    widths = (38, 12, 14, 14, 14)
-    lines = ["".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in
-                     enumerate(zip(table.columns, widths)))]
-    lines.append("-" * sum(widths))
+    def row(cells: list[str]) -> str:
+        # Two left-aligned text columns, then right-aligned numbers.
+        return cells[0].ljust(38) + cells[1].ljust(12) + "".join(c.rjust(14) for c in cells[2:])
+
+    lines = [row(list(table.columns)), "-" * 92]
     for _, r in table.iterrows():
-        cells = [r["indicator"], r["unit"], fmt(r["first week"], r["unit"]),
-                 fmt(r["last week"], r["unit"]), fmt(r["whole run"], r["unit"])]
-        lines.append("".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
-                             enumerate(zip(cells, widths))))
+        unit = r["unit"]
+        lines.append(
+            row(
+                [
+                    r["indicator"],
+                    unit,
+                    number(r["first week"], unit),
+                    number(r["last week"], unit),
+                    number(r["whole run"], unit),
+                ]
+            )
+        )
     text = head + "\n" + "\n".join(lines) + "\n"
     if profile is not None:
         total = profile["seconds"].sum()
-        parts = ", ".join(f"{p} {s:.2f}s" for p, s in zip(profile["phase"], profile["seconds"]))
+        parts = ", ".join(
+            f"{p} {s:.2f}s" for p, s in zip(profile["phase"], profile["seconds"], strict=True)
+        )
         text += f"\ntime {total:.2f}s: {parts}\n"
     return text

@@ -103,6 +103,8 @@ Dataset Simulation::results() const {
   return d;
 }
 
-void Simulation::write_results(const std::string& path) const { write_results_file(results(), path); }
+void Simulation::write_results(const std::string& path) const {
+  write_results_file(results(), path);
+}
 
 }  // namespace coopterra

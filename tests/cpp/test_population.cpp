@@ -74,6 +74,7 @@ TEST_CASE("radiation model: rows are distributions and nearer opportunities win"
   CHECK(p1 > p2);  // same size, nearer
   // Hand-computed: m=1000; zone 1: s=0 -> 1000*500/(1000*1500); zone 2: s=500 -> 1000*500/(1500*2000);
   // zone 3: s=1000 -> 1000*5000/(2000*7000).
-  const double t1 = 1000.0 * 500 / (1000.0 * 1500), t2 = 1000.0 * 500 / (1500.0 * 2000), t3 = 1000.0 * 5000 / (2000.0 * 7000);
+  const double t1 = 1000.0 * 500 / (1000.0 * 1500), t2 = 1000.0 * 500 / (1500.0 * 2000),
+               t3 = 1000.0 * 5000 / (2000.0 * 7000);
   CHECK(p1 == Approx(0.75 * t1 / (t1 + t2 + t3)));
 }

@@ -24,8 +24,8 @@ TEST_CASE("Philox4x32-10 matches Random123's known-answer vectors", "[random]") 
 TEST_CASE("a draw is a pure function of seed, purpose, entity, step and draw", "[random]") {
   const Random r(42);
   CHECK(r.uniform(Purpose::ModeChoice, 7, 3) == r.uniform(Purpose::ModeChoice, 7, 3));
-  std::set<double> distinct{r.uniform(Purpose::ModeChoice, 7, 3), r.uniform(Purpose::Awareness, 7, 3),
-                            r.uniform(Purpose::ModeChoice, 8, 3), r.uniform(Purpose::ModeChoice, 7, 4),
+  std::set<double> distinct{r.uniform(Purpose::ModeChoice, 7, 3),    r.uniform(Purpose::Awareness, 7, 3),
+                            r.uniform(Purpose::ModeChoice, 8, 3),    r.uniform(Purpose::ModeChoice, 7, 4),
                             r.uniform(Purpose::ModeChoice, 7, 3, 1), Random(43).uniform(Purpose::ModeChoice, 7, 3)};
   CHECK(distinct.size() == 6);
 }

@@ -60,7 +60,8 @@ TEST_CASE("an out-of-range value is located and gives the range", "[scenario]") 
 }
 
 TEST_CASE("every problem is reported at once", "[scenario]") {
-  const auto d = problems("schema_version = 1\nrun.weeks = 0\n[territory]\nzones = 2.5\nsource = \"mars\"\n[bogus]\nx = 1\n");
+  const auto d =
+      problems("schema_version = 1\nrun.weeks = 0\n[territory]\nzones = 2.5\nsource = \"mars\"\n[bogus]\nx = 1\n");
   REQUIRE(d.size() == 4);
 }
 

@@ -82,7 +82,8 @@ TEST_CASE("money and trips add up, resident by resident", "[simulation][accounti
 }
 
 TEST_CASE("a platform nobody knows is never chosen", "[simulation]") {
-  Simulation sim(small({{"carpool.cooperative.initial_awareness", "0", "t"}, {"carpool.cooperative.bass_p", "0", "t"},
+  Simulation sim(small({{"carpool.cooperative.initial_awareness", "0", "t"},
+                        {"carpool.cooperative.bass_p", "0", "t"},
                         {"carpool.cooperative.bass_q", "0", "t"}}),
                  3, 2);
   sim.run(8);
@@ -134,8 +135,8 @@ TEST_CASE("the profile names every phase of the week", "[simulation]") {
   sim.run(3);
   std::vector<std::string> names;
   for (const auto& p : sim.profile().phases()) names.push_back(p.name);
-  CHECK(names == std::vector<std::string>{"build territory", "build population", "initial state", "awareness",
-                                          "choice", "matching", "accounting"});
+  CHECK(names == std::vector<std::string>{"build territory", "build population", "initial state", "awareness", "choice",
+                                          "matching", "accounting"});
   CHECK(sim.profile().phases()[4].calls == 3);
   CHECK_THROWS_AS(Simulation(small(), 1, 0), ConfigurationError);
 }

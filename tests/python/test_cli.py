@@ -25,8 +25,17 @@ def test_thread_count_does_not_change_the_file(tmp_path):
     files = []
     for threads in ("1", "2"):
         out = tmp_path / f"t{threads}.h5"
-        result = run_cli("run", str(SCENARIOS / "baseline.toml"), *SMALL, "--seed", "9",
-                         "--threads", threads, "--out", str(out))
+        result = run_cli(
+            "run",
+            str(SCENARIOS / "baseline.toml"),
+            *SMALL,
+            "--seed",
+            "9",
+            "--threads",
+            threads,
+            "--out",
+            str(out),
+        )
         assert result.returncode == 0, result.stderr
         files.append(out)
     with h5py.File(files[0]) as a, h5py.File(files[1]) as b:
@@ -38,8 +47,14 @@ def test_thread_count_does_not_change_the_file(tmp_path):
 
 
 def test_bad_override_exits_2_with_a_located_message(tmp_path):
-    result = run_cli("run", str(SCENARIOS / "baseline.toml"), "--set", "territory.residents=lots",
-                     "--out", str(tmp_path / "x.h5"))
+    result = run_cli(
+        "run",
+        str(SCENARIOS / "baseline.toml"),
+        "--set",
+        "territory.residents=lots",
+        "--out",
+        str(tmp_path / "x.h5"),
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "--set territory.residents=lots: territory.residents: expected an integer (person), "

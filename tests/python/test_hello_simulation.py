@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 import coopterra
+
 from conftest import SCENARIOS
 
 

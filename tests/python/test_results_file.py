@@ -28,13 +28,23 @@ def test_file_has_named_dims_units_and_provenance(small, tmp_path):
     assert ds["vehicle_km_by_zone"].dims == ("week", "zone")
     assert ds["fares_paid"].attrs["units"] == "EUR"
     assert list(ds["platform"].values) == ["cooperative", "incumbent"]
-    for key in ("coopterra_version", "git_revision", "seed", "threads", "scenario_resolved",
-                "territory_source", "territory_checksum", "created", "schema"):
+    for key in (
+        "coopterra_version",
+        "git_revision",
+        "seed",
+        "threads",
+        "scenario_resolved",
+        "territory_source",
+        "territory_checksum",
+        "created",
+        "schema",
+    ):
         assert key in ds.attrs, key
     assert ds.attrs["seed"] == 5 and ds.attrs["threads"] == 2
     # The resolved scenario in the file is a valid scenario that reproduces the run.
-    again = coopterra.Simulation(coopterra.scenario_from_text(ds.attrs["scenario_resolved"]),
-                                 seed=5, threads=1)
+    again = coopterra.Simulation(
+        coopterra.scenario_from_text(ds.attrs["scenario_resolved"]), seed=5, threads=1
+    )
     again.run(weeks=4)
     np.testing.assert_array_equal(again.results()["co2e"], ds["co2e"])
     with h5py.File(path) as f:
@@ -57,8 +67,7 @@ def _open_in_fresh_process(path, first: str) -> subprocess.CompletedProcess[str]
         ds = xr.open_dataset({str(path)!r}, engine="h5netcdf")
         print(dict(ds.sizes), ds["vehicle_km_by_zone"].dims)
     """)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
 def test_dimensions_survive_either_import_order(tmp_path):

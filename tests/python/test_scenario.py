@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import coopterra
+
 from conftest import SCENARIOS, run_cli
 
 
@@ -67,7 +68,7 @@ def test_overrides_use_the_same_validation(small):
     (d,) = info.value.diagnostics
     assert d.key == "territory.residents"
     assert d.message == "expected an integer (person), got a number with a fraction"
-    with pytest.raises(coopterra.ConfigurationError, match="did you mean 'carpool.asc'"):
+    with pytest.raises(coopterra.ConfigurationError, match=r"did you mean 'carpool\.asc'"):
         small.with_overrides({"carpool.acs": 1.0})
     with pytest.raises(coopterra.ConfigurationError, match="got list"):
         small.with_overrides({"carpool.asc": [1.0]})

@@ -45,9 +45,7 @@ def test_money_and_trips_add_up(small):
     carpoolers = ds["commuters"].sel(mode=["carpool_cooperative", "carpool_incumbent"]).values
     matched = (ds["carpool_drivers"] + ds["carpool_passengers"] + ds["carpool_unmatched"]).values
     np.testing.assert_array_equal(carpoolers, matched)
-    np.testing.assert_allclose(
-        ds["vehicle_km_by_zone"].sum("zone"), ds["vehicle_km"], rtol=1e-12
-    )
+    np.testing.assert_allclose(ds["vehicle_km_by_zone"].sum("zone"), ds["vehicle_km"], rtol=1e-12)
     # CO2e lies between all-electric and all-thermal emissions for the same vehicle-km.
     assert (ds["co2e"] <= 0.218 * ds["vehicle_km"] + 1e-9).all()
     assert (ds["co2e"] >= 0.103 * ds["vehicle_km"] - 1e-9).all()
@@ -113,8 +111,13 @@ def test_progress_bar_and_profile(small, capsys):
     assert "3/3" in capsys.readouterr().err
     profile = sim.profile()
     assert list(profile["phase"]) == [
-        "build territory", "build population", "initial state",
-        "awareness", "choice", "matching", "accounting",
+        "build territory",
+        "build population",
+        "initial state",
+        "awareness",
+        "choice",
+        "matching",
+        "accounting",
     ]
     assert (profile.set_index("phase").loc["choice", "calls"]) == 3
 
@@ -139,7 +142,8 @@ def test_common_random_numbers_pair_a_policy_with_its_baseline(small):
     # Awareness does not depend on commissions: identical, week by week.
     xr.testing.assert_identical(b["aware"], p["aware"])
     # Only incumbent users react, so every other mode can only gain, every week.
-    assert (p["commuters"].sel(mode="carpool_incumbent") <= b["commuters"].sel(
-        mode="carpool_incumbent")).all()
+    assert (
+        p["commuters"].sel(mode="carpool_incumbent") <= b["commuters"].sel(mode="carpool_incumbent")
+    ).all()
     for mode in ("drive_alone", "carpool_cooperative"):
         assert (p["commuters"].sel(mode=mode) >= b["commuters"].sel(mode=mode)).all()

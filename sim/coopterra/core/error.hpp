@@ -21,7 +21,9 @@ struct Location {
 };
 
 // A location that is a whole file.
-inline Location in_file(std::string file) { return Location{std::move(file), 0, 0, {}}; }
+inline Location in_file(std::string file) {
+  return Location{std::move(file), 0, 0, {}};
+}
 
 struct Diagnostic {
   Location where;

@@ -15,7 +15,9 @@ namespace coopterra {
 
 inline constexpr std::size_t kChunkSize = 4096;
 
-inline std::size_t chunk_count(std::size_t n) { return (n + kChunkSize - 1) / kChunkSize; }
+inline std::size_t chunk_count(std::size_t n) {
+  return (n + kChunkSize - 1) / kChunkSize;
+}
 
 // Calls body(begin, end) for every chunk of [0, n), in parallel with `threads` threads.
 template <class Body>

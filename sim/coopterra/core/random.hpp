@@ -36,9 +36,9 @@ class Random {
   // 128 random bits for (purpose, entity, step, draw); draw < 65536.
   std::array<std::uint32_t, 4> bits(Purpose purpose, std::uint64_t entity, std::uint32_t step,
                                     std::uint16_t draw = 0) const noexcept {
-    const r123::Philox4x32::ctr_type counter = {
-        {(std::uint32_t{static_cast<std::uint16_t>(purpose)} << 16) | draw,
-         static_cast<std::uint32_t>(entity), static_cast<std::uint32_t>(entity >> 32), step}};
+    const r123::Philox4x32::ctr_type counter = {{(std::uint32_t{static_cast<std::uint16_t>(purpose)} << 16) | draw,
+                                                 static_cast<std::uint32_t>(entity),
+                                                 static_cast<std::uint32_t>(entity >> 32), step}};
     const r123::Philox4x32::key_type key = {
         {static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)}};
     const auto out = r123::Philox4x32{}(counter, key);
@@ -53,8 +53,7 @@ class Random {
   }
 
   // One uniform in [0, 1).
-  double uniform(Purpose purpose, std::uint64_t entity, std::uint32_t step,
-                 std::uint16_t draw = 0) const noexcept {
+  double uniform(Purpose purpose, std::uint64_t entity, std::uint32_t step, std::uint16_t draw = 0) const noexcept {
     return uniform2(purpose, entity, step, draw)[0];
   }
 
@@ -66,9 +65,7 @@ class Random {
     return {to_open_unit(b[0]), to_open_unit(b[1]), to_open_unit(b[2]), to_open_unit(b[3])};
   }
 
-  static double to_open_unit(std::uint32_t x) noexcept {
-    return (static_cast<double>(x) + 0.5) * 0x1.0p-32;
-  }
+  static double to_open_unit(std::uint32_t x) noexcept { return (static_cast<double>(x) + 0.5) * 0x1.0p-32; }
 
   static double to_unit(std::uint32_t hi, std::uint32_t lo) noexcept {
     const std::uint64_t x = (std::uint64_t{hi} << 32) | lo;

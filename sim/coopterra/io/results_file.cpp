@@ -81,9 +81,12 @@ void write_attribute(hid_t object, const Attribute& a) {
   std::visit(
       [&](const auto& v) {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) attribute_string(object, a.name, v);
-        else if constexpr (std::is_same_v<T, std::int64_t>) attribute_number(object, a.name, v, H5T_NATIVE_INT64);
-        else attribute_number(object, a.name, v, H5T_NATIVE_DOUBLE);
+        if constexpr (std::is_same_v<T, std::string>)
+          attribute_string(object, a.name, v);
+        else if constexpr (std::is_same_v<T, std::int64_t>)
+          attribute_number(object, a.name, v, H5T_NATIVE_INT64);
+        else
+          attribute_number(object, a.name, v, H5T_NATIVE_DOUBLE);
       },
       a.value);
 }
@@ -104,17 +107,22 @@ hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& 
   }
   hid_t type = -1;
   bool own_type = false;
-  if (std::holds_alternative<std::vector<double>>(v.data)) type = H5T_NATIVE_DOUBLE;
-  else if (std::holds_alternative<std::vector<std::int64_t>>(v.data)) type = H5T_NATIVE_INT64;
-  else type = string_type(), own_type = true;
+  if (std::holds_alternative<std::vector<double>>(v.data))
+    type = H5T_NATIVE_DOUBLE;
+  else if (std::holds_alternative<std::vector<std::int64_t>>(v.data))
+    type = H5T_NATIVE_INT64;
+  else
+    type = string_type(), own_type = true;
   const hid_t ds = H5Dcreate2(file, v.name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT);
   if (ds < 0) {
     if (own_type) H5Tclose(type);
     throw IOError("HDF5: cannot create dataset " + v.name);
   }
   herr_t status = 0;
-  if (const auto* d = std::get_if<std::vector<double>>(&v.data)) status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->data());
-  else if (const auto* i = std::get_if<std::vector<std::int64_t>>(&v.data)) status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, i->data());
+  if (const auto* d = std::get_if<std::vector<double>>(&v.data))
+    status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->data());
+  else if (const auto* i = std::get_if<std::vector<std::int64_t>>(&v.data))
+    status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, i->data());
   else {
     const auto& strings = std::get<std::vector<std::string>>(v.data);
     std::vector<const char*> pointers;
@@ -134,13 +142,14 @@ void write_hdf5(const Dataset& d, const std::string& path) {
   // Keep the creation order of variables and attributes, as netCDF-4 files do.
   check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
   check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, H5P_DEFAULT), H5Fclose,
-              ("create " + path).c_str());
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, H5P_DEFAULT), H5Fclose, ("create " + path).c_str());
 
   std::vector<hid_t> scales;
   struct CloseAll {
     std::vector<hid_t>& ids;
-    ~CloseAll() { for (auto id : ids) H5Dclose(id); }
+    ~CloseAll() {
+      for (auto id : ids) H5Dclose(id);
+    }
   } close_scales{scales};
   for (std::size_t i = 0; i < d.coords.size(); ++i) {
     const auto& c = d.coords[i];
@@ -187,11 +196,10 @@ void write_results_file(const Dataset& dataset, const std::string& path) {
   const fs::path target(path);
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
-  if (!fs::is_directory(folder, ec))
-    throw IOError("the folder of the results file does not exist", in_file(path));
+  if (!fs::is_directory(folder, ec)) throw IOError("the folder of the results file does not exist", in_file(path));
   std::random_device entropy;
-  const fs::path temporary = folder / ("." + target.filename().string() + ".tmp-" +
-                                       std::to_string(::getpid()) + "-" + std::to_string(entropy()));
+  const fs::path temporary = folder / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                                       std::to_string(entropy()));
   QuietErrors quiet;
   try {
     write_hdf5(dataset, temporary.string());

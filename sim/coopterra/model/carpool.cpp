@@ -72,8 +72,9 @@ void CarpoolModel::choose_modes(std::uint32_t week, int threads) {
         if (!(aware_[i] & (1u << p))) continue;  // an unknown platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare received), half as passenger
         // (fare plus commission paid).
-        const double cost = trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) +
-                                           c.fare_eur_per_km * d * platforms_[p]->commission);
+        const double cost =
+            trips * 0.5 *
+            (c.car_cost_eur_per_km * (d + c.detour_km) + c.fare_eur_per_km * d * platforms_[p]->commission);
         double v = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
         if (p == 0) v += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
         const double total = v - std::log(-std::log(u[p + 1]));
@@ -95,8 +96,7 @@ void CarpoolModel::match(std::uint32_t week) {
       role_[i] = Role::Alone;
       continue;
     }
-    const std::uint64_t group =
-        (std::uint64_t{choice_[i]} * zones + residents_.home[i]) * zones + residents_.work[i];
+    const std::uint64_t group = (std::uint64_t{choice_[i]} * zones + residents_.home[i]) * zones + residents_.work[i];
     candidates_.push_back((group << 32) | i);
   }
   std::sort(candidates_.begin(), candidates_.end());
@@ -147,7 +147,10 @@ CarpoolWeek CarpoolModel::account(int threads) const {
           const std::size_t p = choice_[i] > 0 ? choice_[i] - 1u : 0u;
           double vkm = 0.0;
           switch (role_[i]) {
-            case Role::Alone: vkm = d * static_cast<double>(trips); acc.vehicle_km_alone += vkm; break;
+            case Role::Alone:
+              vkm = d * static_cast<double>(trips);
+              acc.vehicle_km_alone += vkm;
+              break;
             case Role::Unmatched:
               vkm = d * static_cast<double>(trips);
               acc.vehicle_km_alone += vkm;

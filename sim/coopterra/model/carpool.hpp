@@ -24,20 +24,20 @@ enum class Role : std::uint8_t { None = 0, Alone = 1, Driver = 2, Passenger = 3,
 
 // What one week of carpooling produced; money in euro cents, so that it adds up exactly.
 struct CarpoolWeek {
-  double vehicle_km_alone = 0;     // car commuters driving alone, unmatched included
-  double vehicle_km_carpool = 0;   // drivers of carpools, detours included
-  double passenger_km_carpool = 0; // distance travelled as a carpool passenger
+  double vehicle_km_alone = 0;      // car commuters driving alone, unmatched included
+  double vehicle_km_carpool = 0;    // drivers of carpools, detours included
+  double passenger_km_carpool = 0;  // distance travelled as a carpool passenger
   double co2e_kg = 0;
-  std::array<std::int64_t, kModes> choosing{};       // residents choosing each mode
-  std::array<std::int64_t, kPlatforms> aware{};      // residents aware of each platform
+  std::array<std::int64_t, kModes> choosing{};   // residents choosing each mode
+  std::array<std::int64_t, kPlatforms> aware{};  // residents aware of each platform
   std::array<std::int64_t, kPlatforms> drivers{};
   std::array<std::int64_t, kPlatforms> passengers{};
   std::array<std::int64_t, kPlatforms> unmatched{};
-  std::array<std::int64_t, kPlatforms> fares_paid_cents{};    // by passengers, commission included
-  std::array<std::int64_t, kPlatforms> driver_income_cents{}; // received by drivers
-  std::array<std::int64_t, kPlatforms> fees_cents{};          // kept by the platform
-  std::vector<double> vehicle_km_by_zone;   // by home zone
-  std::vector<std::int64_t> carpoolers_by_zone;  // drivers and passengers, by home zone
+  std::array<std::int64_t, kPlatforms> fares_paid_cents{};     // by passengers, commission included
+  std::array<std::int64_t, kPlatforms> driver_income_cents{};  // received by drivers
+  std::array<std::int64_t, kPlatforms> fees_cents{};           // kept by the platform
+  std::vector<double> vehicle_km_by_zone;                      // by home zone
+  std::vector<std::int64_t> carpoolers_by_zone;                // drivers and passengers, by home zone
 };
 
 class CarpoolModel {

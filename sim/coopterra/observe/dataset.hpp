@@ -26,7 +26,7 @@ struct Attribute {
 };
 
 struct Dataset {
-  std::vector<Variable> coords;     // one-dimensional, each along the dimension of its own name
+  std::vector<Variable> coords;  // one-dimensional, each along the dimension of its own name
   std::vector<Variable> variables;
   std::vector<Attribute> attributes;
 

@@ -9,9 +9,9 @@
 namespace coopterra {
 
 std::size_t Residents::bytes() const noexcept {
-  return home.capacity() * sizeof(std::uint32_t) + work.capacity() * sizeof(std::uint32_t) +
-         flags.capacity() + coop_attitude.capacity() * sizeof(float) +
-         zone_begin.capacity() * sizeof(std::uint32_t) + ties.capacity() * sizeof(std::uint32_t);
+  return home.capacity() * sizeof(std::uint32_t) + work.capacity() * sizeof(std::uint32_t) + flags.capacity() +
+         coop_attitude.capacity() * sizeof(float) + zone_begin.capacity() * sizeof(std::uint32_t) +
+         ties.capacity() * sizeof(std::uint32_t);
 }
 
 std::vector<double> workplace_cdf(const Territory& t, double stay_share) {
@@ -47,12 +47,10 @@ std::vector<double> workplace_cdf(const Territory& t, double stay_share) {
   return cdf;
 }
 
-Residents make_population(const Territory& t, const PopulationSpec& spec, const Random& random,
-                          int threads) {
+Residents make_population(const Territory& t, const PopulationSpec& spec, const Random& random, int threads) {
   const std::size_t zones = t.zones.size();
   const auto total = t.population();
-  if (total > std::int64_t{0xfffffff0})
-    throw ConfigurationError("more than 4 billion residents are not supported");
+  if (total > std::int64_t{0xfffffff0}) throw ConfigurationError("more than 4 billion residents are not supported");
   const auto n = static_cast<std::size_t>(total);
   Residents r;
   r.home.resize(n);

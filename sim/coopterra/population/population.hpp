@@ -16,13 +16,13 @@ inline constexpr std::uint32_t kNoZone = 0xffffffffu;
 struct Residents {
   enum Flag : std::uint8_t { CarCommuter = 1, ElectricCar = 2 };
 
-  std::vector<std::uint32_t> home;       // home zone
-  std::vector<std::uint32_t> work;       // workplace zone of car commuters, kNoZone otherwise
-  std::vector<std::uint8_t> flags;       // Flag bits
-  std::vector<float> coop_attitude;      // attitude towards cooperatives, in [0, 1]
-  std::vector<std::uint32_t> zone_begin; // residents of zone z are [zone_begin[z], zone_begin[z+1])
+  std::vector<std::uint32_t> home;        // home zone
+  std::vector<std::uint32_t> work;        // workplace zone of car commuters, kNoZone otherwise
+  std::vector<std::uint8_t> flags;        // Flag bits
+  std::vector<float> coop_attitude;       // attitude towards cooperatives, in [0, 1]
+  std::vector<std::uint32_t> zone_begin;  // residents of zone z are [zone_begin[z], zone_begin[z+1])
   std::uint32_t ties_per_resident = 0;
-  std::vector<std::uint32_t> ties;       // ties of resident i: ties[i*k, (i+1)*k)
+  std::vector<std::uint32_t> ties;  // ties of resident i: ties[i*k, (i+1)*k)
 
   std::size_t size() const noexcept { return home.size(); }
   bool car_commuter(std::size_t i) const noexcept { return flags[i] & CarCommuter; }
@@ -34,7 +34,6 @@ struct Residents {
 // Row i, column j: probability that a commuter of zone i works in a zone <= j.
 std::vector<double> workplace_cdf(const Territory& territory, double stay_share);
 
-Residents make_population(const Territory& territory, const PopulationSpec& spec, const Random& random,
-                          int threads);
+Residents make_population(const Territory& territory, const PopulationSpec& spec, const Random& random, int threads);
 
 }  // namespace coopterra

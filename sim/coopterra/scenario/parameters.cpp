@@ -21,12 +21,18 @@ namespace {
 constexpr double kMaxInt = 9007199254740992.0;  // 2^53: integers exactly representable as doubles
 
 #define COOP_FIELD(member) [](Spec& s) -> void* { return &s.member; }
-#define INTEGER(key, member, def, lo, hi, unit, desc, src) \
-  Parameter{key, ParamType::Integer, def, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member)}
-#define REAL(key, member, def, lo, hi, unit, desc, src) \
-  Parameter{key, ParamType::Real, def, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member)}
-#define STRING(key, member, def, choices, desc, src) \
-  Parameter{key, ParamType::String, 0, def, 0, 0, choices, "", desc, src, COOP_FIELD(member)}
+#define INTEGER(key, member, def, lo, hi, unit, desc, src)                            \
+  Parameter {                                                                         \
+    key, ParamType::Integer, def, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member) \
+  }
+#define REAL(key, member, def, lo, hi, unit, desc, src)                            \
+  Parameter {                                                                      \
+    key, ParamType::Real, def, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member) \
+  }
+#define STRING(key, member, def, choices, desc, src)                                 \
+  Parameter {                                                                        \
+    key, ParamType::String, 0, def, 0, 0, choices, "", desc, src, COOP_FIELD(member) \
+  }
 
 const char* kBass =
     "Bass diffusion meta-analysis means p = 0.03, q = 0.38 per year (Sultan, Farley & Lehmann "
@@ -46,25 +52,71 @@ struct PlatformDefaults {
 template <PlatformSpec CarpoolSpec::*Which>
 std::vector<Parameter> platform_parameters(const std::string& table, const PlatformDefaults& d) {
   std::vector<Parameter> out = {
-      Parameter{table + ".name", ParamType::String, 0, d.name, 0, 0, {}, "",
-                "label of the platform in results", "label only",
+      Parameter{table + ".name",
+                ParamType::String,
+                0,
+                d.name,
+                0,
+                0,
+                {},
+                "",
+                "label of the platform in results",
+                "label only",
                 [](Spec& s) -> void* { return &(s.carpool.*Which).name; }},
-      Parameter{table + ".commission", ParamType::Real, d.commission, {}, 0.0, 0.5, {},
-                "share of fare", "commission the platform adds to the passenger's fare",
+      Parameter{table + ".commission",
+                ParamType::Real,
+                d.commission,
+                {},
+                0.0,
+                0.5,
+                {},
+                "share of fare",
+                "commission the platform adds to the passenger's fare",
                 d.commission_source,
                 [](Spec& s) -> void* { return &(s.carpool.*Which).commission; }},
-      Parameter{table + ".initial_awareness", ParamType::Real, d.initial_awareness, {}, 0.0, 1.0,
-                {}, "share of residents", "residents aware of the platform at week 0",
+      Parameter{table + ".initial_awareness",
+                ParamType::Real,
+                d.initial_awareness,
+                {},
+                0.0,
+                1.0,
+                {},
+                "share of residents",
+                "residents aware of the platform at week 0",
                 d.awareness_source,
                 [](Spec& s) -> void* { return &(s.carpool.*Which).initial_awareness; }},
-      Parameter{table + ".bass_p", ParamType::Real, 0.03, {}, 0.0, 1.0, {}, "per year",
-                "external influence on awareness (media, campaigns)", kBass,
+      Parameter{table + ".bass_p",
+                ParamType::Real,
+                0.03,
+                {},
+                0.0,
+                1.0,
+                {},
+                "per year",
+                "external influence on awareness (media, campaigns)",
+                kBass,
                 [](Spec& s) -> void* { return &(s.carpool.*Which).bass_p; }},
-      Parameter{table + ".bass_q", ParamType::Real, 0.38, {}, 0.0, 2.0, {}, "per year",
-                "imitation: awareness from aware social ties", kBass,
+      Parameter{table + ".bass_q",
+                ParamType::Real,
+                0.38,
+                {},
+                0.0,
+                2.0,
+                {},
+                "per year",
+                "imitation: awareness from aware social ties",
+                kBass,
                 [](Spec& s) -> void* { return &(s.carpool.*Which).bass_q; }},
-      Parameter{table + ".fees_leave_territory", ParamType::Boolean, d.fees_leave ? 1.0 : 0.0, {},
-                0, 1, {}, "", "whether the platform's fees leave the territory", d.fees_source,
+      Parameter{table + ".fees_leave_territory",
+                ParamType::Boolean,
+                d.fees_leave ? 1.0 : 0.0,
+                {},
+                0,
+                1,
+                {},
+                "",
+                "whether the platform's fees leave the territory",
+                d.fees_source,
                 [](Spec& s) -> void* { return &(s.carpool.*Which).fees_leave_territory; }},
   };
   return out;
@@ -73,19 +125,17 @@ std::vector<Parameter> platform_parameters(const std::string& table, const Platf
 std::vector<Parameter> build_registry() {
   using V = std::vector<std::string>;
   std::vector<Parameter> r = {
-      INTEGER("schema_version", schema_version, 1, 1, 1, "",
-              "version of the scenario language this file is written in", "coopterra"),
+      INTEGER("schema_version", schema_version, 1, 1, 1, "", "version of the scenario language this file is written in",
+              "coopterra"),
       STRING("name", name, "unnamed scenario", V{}, "short name of the scenario", "label only"),
-      STRING("description", description, "", V{}, "what the scenario represents and for whom",
-             "label only"),
+      STRING("description", description, "", V{}, "what the scenario represents and for whom", "label only"),
 
       INTEGER("run.weeks", run.weeks, 52, 1, 5200, "week", "simulated horizon", "choice of the user"),
       INTEGER("run.seed", run.seed, 1, 0, kMaxInt, "",
-              "seed of the behaviour streams when none is given on the command line",
-              "choice of the user"),
+              "seed of the behaviour streams when none is given on the command line", "choice of the user"),
 
-      STRING("territory.source", territory.source, "synthetic", V{"synthetic"},
-             "where the territory comes from", "synthetic generator (docs/model.md)"),
+      STRING("territory.source", territory.source, "synthetic", V{"synthetic"}, "where the territory comes from",
+             "synthetic generator (docs/model.md)"),
       INTEGER("territory.zones", territory.zones, 30, 3, 5000, "commune", "number of communes",
               "assumption: an intercommunality of a few tens of communes"),
       INTEGER("territory.residents", territory.residents, 20000, 100, 20000000, "person",
@@ -113,18 +163,17 @@ std::vector<Parameter> build_registry() {
            "mean door-to-door car speed on the road network",
            "assumption: mixed departmental roads and town crossings"),
 
-      REAL("population.commuter_share", population.commuter_share, 0.36, 0.0, 1.0,
-           "share of residents", "residents in employment with a fixed place of work",
+      REAL("population.commuter_share", population.commuter_share, 0.36, 0.0, 1.0, "share of residents",
+           "residents in employment with a fixed place of work",
            "assumption from INSEE: ~40 % of the population is in employment (2021), not all with "
            "a fixed workplace"),
-      REAL("population.car_commute_share", population.car_commute_share, 0.72, 0.0, 1.0,
-           "share of commuters", "commuters who own a car and commute by car",
+      REAL("population.car_commute_share", population.car_commute_share, 0.72, 0.0, 1.0, "share of commuters",
+           "commuters who own a car and commute by car",
            "72 % of workers with a fixed workplace drive (French national travel survey 2008; facts.md)"),
-      REAL("population.electric_car_share", population.electric_car_share, 0.03, 0.0, 1.0,
-           "share of cars", "commuters' cars that are electric",
-           "assumption: a few percent of the French car fleet in 2023-24 (est.)"),
-      REAL("population.work_in_home_zone_share", population.work_in_home_zone_share, 0.33, 0.0,
-           1.0, "share of commuters", "commuters who work in their home commune",
+      REAL("population.electric_car_share", population.electric_car_share, 0.03, 0.0, 1.0, "share of cars",
+           "commuters' cars that are electric", "assumption: a few percent of the French car fleet in 2023-24 (est.)"),
+      REAL("population.work_in_home_zone_share", population.work_in_home_zone_share, 0.33, 0.0, 1.0,
+           "share of commuters", "commuters who work in their home commune",
            "INSEE: about two thirds of people in employment work outside their commune of "
            "residence (est.)"),
       INTEGER("population.ties_per_resident", population.ties_per_resident, 8, 1, 64, "tie",
@@ -140,8 +189,7 @@ std::vector<Parameter> build_registry() {
            "cost of driving a car as perceived by its driver (fuel and wear)",
            "assumption: fuel ~0.08-0.10 EUR/km plus wear; the full cost of ownership is higher"),
       REAL("carpool.fare_eur_per_km", carpool.fare_eur_per_km, 0.10, 0.0, 1.0, "EUR/km",
-           "fare a passenger pays the driver, before the platform's commission",
-           "Ridygo 0.10 EUR/km (2016; facts.md)"),
+           "fare a passenger pays the driver, before the platform's commission", "Ridygo 0.10 EUR/km (2016; facts.md)"),
       REAL("carpool.detour_minutes", carpool.detour_minutes, 5.0, 0.0, 120.0, "min per trip",
            "extra time of a carpool trip (pick-up, waiting)", "assumption"),
       REAL("carpool.detour_km", carpool.detour_km, 2.0, 0.0, 50.0, "km per trip",
@@ -152,32 +200,36 @@ std::vector<Parameter> build_registry() {
            "carpooled daily in 2008 (facts.md)"),
       REAL("carpool.beta_cost_per_eur", carpool.beta_cost_per_eur, 0.15, 0.0, 10.0, "utility/EUR",
            "sensitivity of the weekly choice to its weekly cost", "assumption"),
-      REAL("carpool.value_of_time_eur_per_hour", carpool.value_of_time_eur_per_hour, 10.0, 0.0,
-           200.0, "EUR/h", "value of commuting time",
+      REAL("carpool.value_of_time_eur_per_hour", carpool.value_of_time_eur_per_hour, 10.0, 0.0, 200.0, "EUR/h",
+           "value of commuting time",
            "French public appraisal values of about 10 EUR/h for local trips (Quinet 2013, est.)"),
       REAL("carpool.beta_coop_attitude", carpool.beta_coop_attitude, 1.0, 0.0, 10.0, "utility",
-           "utility of the cooperative per unit of attitude towards cooperatives above 0.5",
-           "assumption"),
+           "utility of the cooperative per unit of attitude towards cooperatives above 0.5", "assumption"),
   };
-  const PlatformDefaults cooperative{
-      "cooperative carpool (Mobicoop-like)", 0.0,
-      "Mobicoop (SCIC, 2018) charges 0 % commission (facts.md)", 0.05,
-      "assumption: a young cooperative known to few residents; range 0-0.3", false,
-      "a territorial SCIC keeps its margin in the territory (mission.md)"};
+  const PlatformDefaults cooperative{"cooperative carpool (Mobicoop-like)",
+                                     0.0,
+                                     "Mobicoop (SCIC, 2018) charges 0 % commission (facts.md)",
+                                     0.05,
+                                     "assumption: a young cooperative known to few residents; range 0-0.3",
+                                     false,
+                                     "a territorial SCIC keeps its margin in the territory (mission.md)"};
   const PlatformDefaults incumbent{
-      "incumbent carpool (BlaBlaCar-like)", 0.12,
-      "BlaBlaCar ~12 % (2.40 EUR on a 20 EUR trip, 2016; facts.md)", 0.5,
-      "assumption: a national brand most adults have heard of; range 0.3-0.9", true,
+      "incumbent carpool (BlaBlaCar-like)",
+      0.12,
+      "BlaBlaCar ~12 % (2.40 EUR on a 20 EUR trip, 2016; facts.md)",
+      0.5,
+      "assumption: a national brand most adults have heard of; range 0.3-0.9",
+      true,
       "incumbent fees are treated as leaving the territory almost entirely (facts.md, est.)"};
   for (auto& p : platform_parameters<&CarpoolSpec::cooperative>("carpool.cooperative", cooperative))
     r.push_back(std::move(p));
   for (auto& p : platform_parameters<&CarpoolSpec::incumbent>("carpool.incumbent", incumbent))
     r.push_back(std::move(p));
-  r.push_back(REAL("emissions.thermal_car_kg_per_km", emissions.thermal_car_kg_per_km, 0.218, 0.0,
-                   2.0, "kgCO2e/vehicle-km", "thermal car, construction included",
+  r.push_back(REAL("emissions.thermal_car_kg_per_km", emissions.thermal_car_kg_per_km, 0.218, 0.0, 2.0,
+                   "kgCO2e/vehicle-km", "thermal car, construction included",
                    "ADEME Base Carbone via Impact CO2 (facts.md)"));
-  r.push_back(REAL("emissions.electric_car_kg_per_km", emissions.electric_car_kg_per_km, 0.103, 0.0,
-                   2.0, "kgCO2e/vehicle-km", "electric car, construction included",
+  r.push_back(REAL("emissions.electric_car_kg_per_km", emissions.electric_car_kg_per_km, 0.103, 0.0, 2.0,
+                   "kgCO2e/vehicle-km", "electric car, construction included",
                    "ADEME Base Carbone via Impact CO2 (facts.md)"));
   return r;
 }
@@ -236,8 +288,7 @@ const Parameter* find_parameter(std::string_view key) {
 
 bool is_parameter_table(std::string_view path) {
   for (const auto& p : parameters())
-    if (p.key.size() > path.size() && p.key.compare(0, path.size(), path) == 0 &&
-        p.key[path.size()] == '.')
+    if (p.key.size() > path.size() && p.key.compare(0, path.size(), path) == 0 && p.key[path.size()] == '.')
       return true;
   return false;
 }

@@ -95,8 +95,7 @@ class Validator {
         const std::string what = node.is_table() ? "unknown table" : "unknown key";
         const std::string suggestion = did_you_mean(path);
         error(&k.source(), path,
-              what + " '" + path + "'" +
-                  (suggestion.empty() ? std::string() : "; did you mean '" + suggestion + "'?"));
+              what + " '" + path + "'" + (suggestion.empty() ? std::string() : "; did you mean '" + suggestion + "'?"));
       }
     }
   }
@@ -157,15 +156,14 @@ class Validator {
       default: got = "a date or time"; break;
     }
     const char* article = p.type == ParamType::Integer ? "an " : "a ";
-    error(&node, path, std::string("expected ") + article + to_string(p.type) +
-                           (p.unit.empty() ? "" : " (" + p.unit + ")") + ", got " + got);
+    error(&node, path,
+          std::string("expected ") + article + to_string(p.type) + (p.unit.empty() ? "" : " (" + p.unit + ")") +
+              ", got " + got);
   }
 
-  void out_of_range(const Parameter& p, const toml::node& node, const std::string& path,
-                    const std::string& value) {
+  void out_of_range(const Parameter& p, const toml::node& node, const std::string& path, const std::string& value) {
     std::ostringstream msg;
-    msg << "must be between " << p.min << " and " << p.max << (p.unit.empty() ? "" : " " + p.unit)
-        << ", got " << value;
+    msg << "must be between " << p.min << " and " << p.max << (p.unit.empty() ? "" : " " + p.unit) << ", got " << value;
     error(&node, path, msg.str());
   }
 
@@ -193,16 +191,15 @@ class Validator {
 
 toml::table parse_or_throw(std::string_view text, const std::string& source_name) {
   if (text.size() > kMaxScenarioBytes)
-    throw ConfigurationError("scenario is larger than " + std::to_string(kMaxScenarioBytes) +
-                                 " bytes",
+    throw ConfigurationError("scenario is larger than " + std::to_string(kMaxScenarioBytes) + " bytes",
                              in_file(source_name));
   try {
     return toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
-    throw ConfigurationError(std::string("invalid TOML: ") + std::string(e.description()),
-                             Location{source_name, static_cast<int>(src.begin.line),
-                                      static_cast<int>(src.begin.column), {}});
+    throw ConfigurationError(
+        std::string("invalid TOML: ") + std::string(e.description()),
+        Location{source_name, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column), {}});
   }
 }
 
@@ -235,7 +232,8 @@ void insert_at(toml::table& root, const Override& o, toml::node&& value, Validat
 Spec validate_table(const toml::table& root, Validator& v) {
   Spec spec = default_spec();
   if (!root.contains("schema_version"))
-    v.error(static_cast<const toml::node*>(nullptr), "schema_version", "missing: every scenario starts with 'schema_version = 1'");
+    v.error(static_cast<const toml::node*>(nullptr), "schema_version",
+            "missing: every scenario starts with 'schema_version = 1'");
   v.walk(root, "", spec);
   if (v.ok()) v.cross_field(root, spec);
   return spec;
@@ -264,7 +262,9 @@ Scenario Scenario::from_string(std::string_view text, const std::string& source_
   return s.with_overrides({});
 }
 
-Scenario Scenario::defaults() { return from_string("schema_version = 1\n", "<defaults>"); }
+Scenario Scenario::defaults() {
+  return from_string("schema_version = 1\n", "<defaults>");
+}
 
 Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const {
   Scenario out = *this;

@@ -21,17 +21,17 @@ struct TerritorySpec {
   double rank_size_exponent = 0;  // Zipf exponent of zone populations
   double periurban_share = 0;     // share of zones in the periurban ring
   std::int64_t road_neighbours = 0;
-  double detour_factor = 0;       // road km per crow-fly km
+  double detour_factor = 0;  // road km per crow-fly km
   double road_speed_kmh = 0;
 };
 
 struct PopulationSpec {
-  double commuter_share = 0;      // residents with a fixed workplace
-  double car_commute_share = 0;   // commuters who commute by car
-  double electric_car_share = 0;  // cars that are electric
+  double commuter_share = 0;           // residents with a fixed workplace
+  double car_commute_share = 0;        // commuters who commute by car
+  double electric_car_share = 0;       // cars that are electric
   double work_in_home_zone_share = 0;  // commuters working in their home commune
   std::int64_t ties_per_resident = 0;
-  double local_tie_share = 0;     // ties within the home zone
+  double local_tie_share = 0;  // ties within the home zone
 };
 
 struct PlatformSpec {

@@ -40,7 +40,9 @@ struct Fnv1a {
     for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
   }
   template <class T>
-  void value(const T& v) { bytes(&v, sizeof v); }
+  void value(const T& v) {
+    bytes(&v, sizeof v);
+  }
 };
 
 double crowfly_km(const Zones& z, std::size_t a, std::size_t b) {
@@ -52,7 +54,11 @@ double crowfly_km(const Zones& z, std::size_t a, std::size_t b) {
 std::vector<std::int64_t> allocate(std::int64_t total, const std::vector<double>& weights) {
   const std::size_t n = weights.size();
   std::vector<std::int64_t> out(n, 1);
-  const double sum = [&] { double s = 0; for (double w : weights) s += w; return s; }();
+  const double sum = [&] {
+    double s = 0;
+    for (double w : weights) s += w;
+    return s;
+  }();
   const auto rest = static_cast<double>(total - static_cast<std::int64_t>(n));
   std::vector<std::pair<double, std::size_t>> remainders(n);
   std::int64_t given = static_cast<std::int64_t>(n);
@@ -128,14 +134,12 @@ Territory make_synthetic_territory(const TerritorySpec& spec, int threads) {
     weights[r] = std::pow(static_cast<double>(r + 1), -spec.rank_size_exponent);
   }
   z.population = allocate(spec.residents, weights);
-  t.roads = nearest_neighbour_roads(z, static_cast<int>(spec.road_neighbours), spec.detour_factor,
-                                    spec.road_speed_kmh);
+  t.roads = nearest_neighbour_roads(z, static_cast<int>(spec.road_neighbours), spec.detour_factor, spec.road_speed_kmh);
   compute_shortest_paths(t, spec.detour_factor, spec.road_speed_kmh, threads);
   return t;
 }
 
-std::vector<RoadLink> nearest_neighbour_roads(const Zones& zones, int k, double detour_factor,
-                                              double speed_kmh) {
+std::vector<RoadLink> nearest_neighbour_roads(const Zones& zones, int k, double detour_factor, double speed_kmh) {
   const std::size_t n = zones.size();
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   std::vector<std::pair<double, std::uint32_t>> by_distance;
@@ -168,7 +172,8 @@ std::vector<RoadLink> nearest_neighbour_roads(const Zones& zones, int k, double 
       for (std::size_t b = 0; b < n; ++b) {
         if (component[b] == component[0]) continue;
         const double d = crowfly_km(zones, a, b);
-        if (d < best) best = d, link = {static_cast<std::uint32_t>(std::min(a, b)), static_cast<std::uint32_t>(std::max(a, b))};
+        if (d < best)
+          best = d, link = {static_cast<std::uint32_t>(std::min(a, b)), static_cast<std::uint32_t>(std::max(a, b))};
       }
     }
     pairs.push_back(link);
@@ -213,8 +218,7 @@ void compute_shortest_paths(Territory& t, double detour_factor, double speed_kmh
       t.road_minutes(s, static_cast<Eigen::Index>(d)) = static_cast<float>(dist[d] / speed_kmh * 60.0);
     }
   }
-  if (disconnected)
-    throw InputDataError("the road network does not connect every zone to every other");
+  if (disconnected) throw InputDataError("the road network does not connect every zone to every other");
   // Trips within a zone: mean distance between two uniform points of a disc of the zone's area,
   // 128 r / (45 pi) for radius r, times the detour factor.
   for (std::size_t i = 0; i < n; ++i) {

@@ -52,8 +52,7 @@ Territory make_synthetic_territory(const TerritorySpec& spec, int threads);
 
 // Links each zone to its k nearest (straight-line km x detour factor), then joins components
 // until the network is connected.
-std::vector<RoadLink> nearest_neighbour_roads(const Zones& zones, int k, double detour_factor,
-                                              double speed_kmh);
+std::vector<RoadLink> nearest_neighbour_roads(const Zones& zones, int k, double detour_factor, double speed_kmh);
 
 // Fills road_km and road_minutes by Dijkstra from every zone (Boost.Graph, in parallel).
 // Throws InputDataError when the network leaves some zone unreachable.
