@@ -7,13 +7,14 @@ Exit codes: 0 success; 2 invalid scenario or arguments; 1 any other coopterra er
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from coopterra.errors import ConfigurationError, CoopterraError
-from coopterra.scenario import load_scenario, shipped_scenarios, validate
+from coopterra.scenario import load_scenario, parameters, shipped_scenarios, validate
 from coopterra.simulation import Simulation
 from coopterra.summary import format_summary
 
@@ -67,6 +68,53 @@ def _validate(args: argparse.Namespace) -> int:
     return status
 
 
+def parameters_markdown() -> str:
+    """docs/parameters.md: every scenario parameter, generated from the engine's registry."""
+    lines = [
+        "# Scenario parameters",
+        "",
+        "Generated from the engine's parameter registry (`sim/coopterra/scenario/parameters.cpp`)",
+        "by `coopterra parameters --markdown`; a test checks that this page is current.",
+        "Every key can be set in a scenario file or overridden with `--set KEY=VALUE`.",
+        "",
+        "| key | type | default | range | unit | description | source |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in parameters():
+        if p["type"] in ("integer", "number"):
+            lo, hi = (
+                f"{v:g}" if p["type"] == "number" else f"{int(v):,}" for v in (p["min"], p["max"])
+            )
+            span = f"{lo} to {hi}"
+        elif p["choices"]:
+            span = ", ".join(f"`{c}`" for c in p["choices"])
+        else:
+            span = ""
+        default = json.dumps(p["default"]) if isinstance(p["default"], str | bool) else p["default"]
+        cells = [
+            f"`{p['key']}`",
+            p["type"],
+            f"`{default}`",
+            span,
+            p["unit"],
+            p["description"],
+            p["source"],
+        ]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _parameters(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(parameters_markdown(), end="")
+        return 0
+    for p in parameters():
+        unit = f" [{p['unit']}]" if p["unit"] else ""
+        print(f"{p['key']} = {p['default']!r}{unit}")
+        print(f"    {p['description']}\n    source: {p['source']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopterra",
@@ -94,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("files", nargs="+")
     val.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     val.set_defaults(handler=_validate)
+    par = sub.add_parser("parameters", help="list every scenario parameter with unit and source")
+    par.add_argument("--markdown", action="store_true", help="as the table of docs/parameters.md")
+    par.set_defaults(handler=_parameters)
     return parser
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
-from conftest import SCENARIOS, run_cli
+from conftest import ROOT, SCENARIOS, run_cli
 
 SMALL = ["--set", "territory.residents=6000", "--set", "territory.zones=12", "--weeks", "8"]
 
@@ -69,3 +69,13 @@ def test_missing_scenario_file_is_an_io_error():
     result = run_cli("run", "no/such/file.toml")
     assert result.returncode == 1
     assert "no/such/file.toml" in result.stderr and "cannot open" in result.stderr
+
+
+def test_parameters_page_is_current():
+    # docs/parameters.md is generated from the engine's registry: regenerate it with
+    # `python -m coopterra parameters --markdown > docs/parameters.md`.
+    result = run_cli("parameters", "--markdown")
+    assert result.returncode == 0
+    assert (ROOT / "docs" / "parameters.md").read_text() == result.stdout
+    listing = run_cli("parameters").stdout
+    assert "carpool.incumbent.commission = 0.12 [share of fare]" in listing

@@ -90,3 +90,14 @@ def test_write_to_a_missing_folder_is_a_located_io_error(small, tmp_path):
     else:
         raise AssertionError("expected CoopterraIOError")
     assert not target.parent.exists()
+
+
+def test_every_variable_is_documented(small):
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "results.md").read_text()
+    sim = coopterra.Simulation(small, seed=1)
+    sim.run(weeks=1)
+    ds = sim.results()
+    for name in list(ds.variables) + list(ds.attrs):
+        assert f"`{name}`" in doc, f"{name} is missing from docs/results.md"

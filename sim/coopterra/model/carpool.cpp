@@ -19,6 +19,17 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
       aware_next_(residents.size()),
       choice_(residents.size()),
       role_(residents.size(), Role::None) {
+  // Annual Bass coefficients turned into a weekly hazard, 1 - (1 - p - q f)^(1/52), for each
+  // possible share f of aware ties.
+  const std::uint32_t k = residents.ties_per_resident;
+  for (std::size_t p = 0; p < kPlatforms; ++p) {
+    weekly_hazard_[p].resize(k + 1);
+    for (std::uint32_t a = 0; a <= k; ++a) {
+      const double f = static_cast<double>(a) / static_cast<double>(k);
+      const double yearly = std::min(1.0, platforms_[p]->bass_p + platforms_[p]->bass_q * f);
+      weekly_hazard_[p][a] = 1.0 - std::pow(1.0 - yearly, 1.0 / 52.0);
+    }
+  }
   for (std::size_t i = 0; i < residents.size(); ++i) {
     std::uint8_t bits = 0;
     for (std::size_t p = 0; p < kPlatforms; ++p)
@@ -30,7 +41,6 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
 }
 
 void CarpoolModel::spread_awareness(std::uint32_t week, int threads) {
-  // Annual Bass coefficients turned into a weekly hazard: 1 - (1 - p - q f)^(1/52).
   const std::uint32_t k = residents_.ties_per_resident;
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
@@ -40,10 +50,9 @@ void CarpoolModel::spread_awareness(std::uint32_t week, int threads) {
         if (bits & bit) continue;
         std::uint32_t aware_ties = 0;
         for (std::uint32_t j = 0; j < k; ++j) aware_ties += (aware_[residents_.ties[i * k + j]] & bit) ? 1 : 0;
-        const double f = static_cast<double>(aware_ties) / static_cast<double>(k);
-        const double yearly = std::min(1.0, platforms_[p]->bass_p + platforms_[p]->bass_q * f);
-        const double weekly = 1.0 - std::pow(1.0 - yearly, 1.0 / 52.0);
-        if (random_.uniform(Purpose::Awareness, i, week, static_cast<std::uint16_t>(p)) < weekly) bits |= bit;
+        if (random_.uniform(Purpose::Awareness, i, week, static_cast<std::uint16_t>(p)) <
+            weekly_hazard_[p][aware_ties])
+          bits |= bit;
       }
       aware_next_[i] = bits;
     }

@@ -63,6 +63,7 @@ class CarpoolModel {
   const Spec& spec_;
   Random random_;
   std::array<const PlatformSpec*, kPlatforms> platforms_;
+  std::array<std::vector<double>, kPlatforms> weekly_hazard_;  // by number of aware ties
   std::vector<std::uint8_t> aware_, aware_next_;  // bit p: aware of platform p
   std::vector<std::uint8_t> choice_;              // mode chosen this week (car commuters)
   std::vector<Role> role_;                        // outcome of matching this week
