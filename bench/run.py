@@ -32,7 +32,7 @@ profile = sim.profile()
 print(json.dumps({
     "build_s": t1 - t0, "run_s": t2 - t1,
     "phases": dict(zip(profile["phase"], profile["seconds"])),
-    "state_bytes": sim._sim.residents_bytes,
+    "state_bytes": sim.state_bytes,
     "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
 }))
 """

@@ -69,7 +69,7 @@ void register_simulation(py::module_& m) {
       .def_property_readonly("threads", &Simulation::threads)
       .def_property_readonly("scenario", &Simulation::scenario)
       .def_property_readonly("residents", [](const Simulation& s) { return s.residents().size(); })
-      .def_property_readonly("residents_bytes", [](const Simulation& s) { return s.residents().bytes(); })
+      .def_property_readonly("state_bytes", &Simulation::state_bytes)
       .def("profile",
            [](const Simulation& s) {
              std::vector<std::tuple<std::string, double, long long>> out;

@@ -63,6 +63,11 @@ class Simulation:
     def residents(self) -> int:
         return int(self._sim.residents)
 
+    @property
+    def state_bytes(self) -> int:
+        """Memory held by all per-resident state: population, social ties, model state."""
+        return int(self._sim.state_bytes)
+
     def run(self, weeks: int | None = None, progress: bool = False) -> int:
         """Simulate ``weeks`` more weeks (default: up to the scenario's ``run.weeks``).
 

@@ -43,6 +43,8 @@ class Simulation {
   const CarpoolModel& carpool() const noexcept { return *carpool_; }
   const Series& series() const noexcept { return series_; }
   const Profile& profile() const noexcept { return profile_; }
+  // Memory held by all per-resident state: population, ties and model state.
+  std::size_t state_bytes() const noexcept { return residents_.bytes() + carpool_->bytes(); }
 
   // The indicators so far, with provenance attributes.
   Dataset results() const;

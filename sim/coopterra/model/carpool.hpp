@@ -56,6 +56,11 @@ class CarpoolModel {
   // One-way fare of a carpool trip between two zones, and the platform's commission on it.
   std::int64_t fare_cents(std::uint32_t home, std::uint32_t work) const;
   std::int64_t fee_cents(std::size_t platform, std::int64_t fare) const;
+  // Memory held by the model's per-resident state.
+  std::size_t bytes() const noexcept {
+    return aware_.capacity() + aware_next_.capacity() + choice_.capacity() + role_.capacity() * sizeof(Role) +
+           candidates_.capacity() * sizeof(std::uint64_t);
+  }
 
  private:
   const Territory& territory_;
@@ -64,10 +69,10 @@ class CarpoolModel {
   Random random_;
   std::array<const PlatformSpec*, kPlatforms> platforms_;
   std::array<std::vector<double>, kPlatforms> weekly_hazard_;  // by number of aware ties
-  std::vector<std::uint8_t> aware_, aware_next_;  // bit p: aware of platform p
-  std::vector<std::uint8_t> choice_;              // mode chosen this week (car commuters)
-  std::vector<Role> role_;                        // outcome of matching this week
-  std::vector<std::uint64_t> candidates_;         // reused: (group << 32 | resident) of carpoolers
+  std::vector<std::uint8_t> aware_, aware_next_;               // bit p: aware of platform p
+  std::vector<std::uint8_t> choice_;                           // mode chosen this week (car commuters)
+  std::vector<Role> role_;                                     // outcome of matching this week
+  std::vector<std::uint64_t> candidates_;                      // reused: (group << 32 | resident) of carpoolers
 };
 
 }  // namespace coopterra
