@@ -50,8 +50,7 @@ void CarpoolModel::spread_awareness(std::uint32_t week, int threads) {
         if (bits & bit) continue;
         std::uint32_t aware_ties = 0;
         for (std::uint32_t j = 0; j < k; ++j) aware_ties += (aware_[residents_.ties[i * k + j]] & bit) ? 1 : 0;
-        if (random_.uniform(Purpose::Awareness, i, week, static_cast<std::uint16_t>(p)) <
-            weekly_hazard_[p][aware_ties])
+        if (random_.uniform(Purpose::Awareness, i, week, static_cast<std::uint16_t>(p)) < weekly_hazard_[p][aware_ties])
           bits |= bit;
       }
       aware_next_[i] = bits;
