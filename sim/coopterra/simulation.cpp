@@ -37,9 +37,10 @@ std::string utc_now() {
 Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
     : scenario_(std::move(scenario)), random_(seed), threads_(checked_threads(threads)) {
   const Spec& spec = scenario_.spec();
-  territory_ = timed(profile_, "build territory", [&] { return make_synthetic_territory(spec.territory, threads_); });
+  territory_ = timed(profile_, "build territory", [&] { return make_territory(spec.territory, threads_); });
   residents_ = timed(profile_, "build population",
                      [&] { return make_population(territory_, spec.population, random_, threads_); });
+  firms_ = timed(profile_, "build firms", [&] { return make_firms(territory_, spec.firms, random_); });
   carpool_ = timed(profile_, "initial state",
                    [&] { return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_); });
   phase_awareness_ = profile_.phase("awareness");

@@ -15,6 +15,7 @@
 #include "coopterra/model/carpool.hpp"
 #include "coopterra/observe/dataset.hpp"
 #include "coopterra/observe/indicators.hpp"
+#include "coopterra/population/firms.hpp"
 #include "coopterra/population/population.hpp"
 #include "coopterra/scenario/scenario.hpp"
 #include "coopterra/territory/territory.hpp"
@@ -40,11 +41,12 @@ class Simulation {
   const Scenario& scenario() const noexcept { return scenario_; }
   const Territory& territory() const noexcept { return territory_; }
   const Residents& residents() const noexcept { return residents_; }
+  const Firms& firms() const noexcept { return firms_; }
   const CarpoolModel& carpool() const noexcept { return *carpool_; }
   const Series& series() const noexcept { return series_; }
   const Profile& profile() const noexcept { return profile_; }
   // Memory held by all per-resident state: population, ties and model state.
-  std::size_t state_bytes() const noexcept { return residents_.bytes() + carpool_->bytes(); }
+  std::size_t state_bytes() const noexcept { return residents_.bytes() + firms_.bytes() + carpool_->bytes(); }
 
   // The indicators so far, with provenance attributes.
   Dataset results() const;
@@ -58,6 +60,7 @@ class Simulation {
   Profile profile_;
   Territory territory_;
   Residents residents_;
+  Firms firms_;
   std::unique_ptr<CarpoolModel> carpool_;
   Series series_;
   int week_ = 0;

@@ -1,6 +1,8 @@
 // Synthetic population: placement, attribute shares, workplaces (radiation model) and ties.
 #include <catch2/catch.hpp>
 
+#include "coopterra/core/allocate.hpp"
+#include "coopterra/population/firms.hpp"
 #include "coopterra/population/population.hpp"
 #include "coopterra/scenario/parameters.hpp"
 
@@ -14,14 +16,22 @@ TEST_CASE("the population follows the territory and the documented shares", "[po
   REQUIRE(r.size() == 60000);
   for (std::size_t z = 0; z < t.zones.size(); ++z)
     CHECK(r.zone_begin[z + 1] - r.zone_begin[z] == static_cast<std::uint32_t>(t.zones.population[z]));
-  std::size_t car_commuters = 0, at_home = 0, local_ties = 0;
+  std::size_t commuters = 0, with_car = 0, car_commuters = 0, at_home = 0, local_ties = 0;
+  std::array<std::size_t, kAgeGroups> by_age{}, offline_by_age{};
   for (std::size_t i = 0; i < r.size(); ++i) {
-    if (r.car_commuter(i)) {
-      ++car_commuters;
+    by_age[r.age_group[i]] += 1;
+    offline_by_age[r.age_group[i]] += !r.has(i, Residents::Online);
+    REQUIRE(r.income_decile[i] >= 1);
+    REQUIRE(r.income_decile[i] <= 10);
+    if (r.has(i, Residents::Commuter)) {
+      ++commuters;
+      REQUIRE(spec.population.relative_employment_by_age[r.age_group[i]] > 0);
       REQUIRE(r.work[i] < t.zones.size());
       at_home += r.work[i] == r.home[i];
+      if (r.has(i, Residents::HasCar)) ++with_car, car_commuters += r.car_commuter(i);
     } else {
       REQUIRE(r.work[i] == kNoZone);
+      REQUIRE(!r.car_commuter(i));
     }
     for (std::uint32_t j = 0; j < r.ties_per_resident; ++j) {
       const auto other = r.ties[i * r.ties_per_resident + j];
@@ -30,12 +40,41 @@ TEST_CASE("the population follows the territory and the documented shares", "[po
       local_ties += r.home[other] == r.home[i];
     }
   }
-  const double expected = spec.population.commuter_share * spec.population.car_commute_share;
-  CHECK(static_cast<double>(car_commuters) / 60000.0 == Approx(expected).margin(0.01));
-  CHECK(static_cast<double>(at_home) / static_cast<double>(car_commuters) ==
+  const double n = 60000.0;
+  CHECK(static_cast<double>(commuters) / n == Approx(spec.population.commuter_share).margin(0.01));
+  CHECK(static_cast<double>(car_commuters) / static_cast<double>(with_car) ==
+        Approx(spec.population.drive_if_car_share).margin(0.015));
+  for (std::size_t g = 0; g < kAgeGroups; ++g) {
+    CHECK(static_cast<double>(by_age[g]) / n == Approx(spec.population.age_shares[g]).margin(0.01));
+    CHECK(static_cast<double>(offline_by_age[g]) / static_cast<double>(by_age[g]) ==
+          Approx(spec.population.offline_share_by_age[g]).margin(0.03));
+  }
+  CHECK(static_cast<double>(at_home) / static_cast<double>(commuters) ==
         Approx(spec.population.work_in_home_zone_share).margin(0.02));
   // Local ties, plus the long-range ones that land in the home zone by chance.
   CHECK(static_cast<double>(local_ties) / static_cast<double>(r.ties.size()) >= spec.population.local_tie_share - 0.01);
+}
+
+TEST_CASE("firms: exact counts by sector, producers on land, chains by sector", "[population]") {
+  Spec spec = default_spec();
+  spec.territory.residents = 100000;
+  const Territory t = make_synthetic_territory(spec.territory, 1);
+  const Firms f = make_firms(t, spec.firms, Random(5));
+  REQUIRE(f.size() == 3000);  // 30 per 1,000 residents
+  std::array<std::size_t, kSectors> by_sector{};
+  std::array<std::size_t, kSectors> chains{};
+  std::vector<std::size_t> shops_by_zone(t.zones.size());
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    by_sector[static_cast<std::size_t>(f.sector[i])] += 1;
+    chains[static_cast<std::size_t>(f.sector[i])] += f.chain[i];
+    if (f.sector[i] == Sector::Shop) shops_by_zone[f.zone[i]] += 1;
+  }
+  for (std::size_t s = 0; s < kSectors; ++s)
+    CHECK(static_cast<double>(by_sector[s]) == Approx(3000 * spec.firms.sector_shares[s]).margin(0.5));
+  CHECK(static_cast<double>(chains[1]) / static_cast<double>(by_sector[1]) == Approx(0.30).margin(0.06));
+  CHECK(shops_by_zone[0] > shops_by_zone.back());  // shops follow population: the central town has most
+  CHECK(allocate_proportionally(10, {1.0, 1.0, 1.0}) == std::vector<std::int64_t>{4, 3, 3});
+  CHECK(allocate_proportionally(5, {0.0, 0.0, 10.0}, true) == std::vector<std::int64_t>{1, 1, 3});
 }
 
 TEST_CASE("the population is the same for any thread count", "[population]") {

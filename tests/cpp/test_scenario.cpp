@@ -104,7 +104,11 @@ TEST_CASE("overrides use the same validation and say where they came from", "[sc
 TEST_CASE("the resolved scenario lists every parameter and reads back to the same spec", "[scenario]") {
   const auto s = Scenario::from_string("schema_version = 1\nname = \"x\"\n[carpool]\nasc = -1.25\n", "t.toml");
   const std::string resolved = s.resolved_toml();
-  for (const auto& p : parameters()) CHECK_THAT(resolved, Catch::Contains(p.key.substr(p.key.rfind('.') + 1)));
+  for (const auto& p : parameters()) {
+    // A synthetic territory's resolved scenario leaves out the keys of commune tables.
+    const bool commune_only = p.key.find("file") != std::string::npos || p.key.find("select") != std::string::npos;
+    CHECK((resolved.find(p.key.substr(p.key.rfind('.') + 1) + " = ") != std::string::npos || commune_only));
+  }
   const auto again = Scenario::from_string(resolved, "resolved.toml");
   CHECK(again.resolved_toml() == resolved);
   CHECK(again.spec().carpool.asc == -1.25);

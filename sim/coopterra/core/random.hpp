@@ -26,6 +26,7 @@ enum class Purpose : std::uint16_t {
   Awareness = 6,           // weekly awareness diffusion
   ModeChoice = 7,          // weekly commuting mode choice
   CarpoolRoles = 8,        // who drives in a matched carpool
+  FirmAttributes = 9,      // chain or independent
 };
 
 class Random {

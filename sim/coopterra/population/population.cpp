@@ -1,6 +1,7 @@
 #include "coopterra/population/population.hpp"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 #include "coopterra/core/error.hpp"
@@ -8,9 +9,15 @@
 
 namespace coopterra {
 
+const char* age_group_label(std::size_t group) noexcept {
+  static const char* labels[kAgeGroups] = {"0-14", "15-29", "30-44", "45-59", "60-74", "75+"};
+  return group < kAgeGroups ? labels[group] : "unknown";
+}
+
 std::size_t Residents::bytes() const noexcept {
   return home.capacity() * sizeof(std::uint32_t) + work.capacity() * sizeof(std::uint32_t) + flags.capacity() +
-         coop_attitude.capacity() * sizeof(float) + zone_begin.capacity() * sizeof(std::uint32_t) +
+         age_group.capacity() + income_decile.capacity() + coop_attitude.capacity() * sizeof(float) +
+         env_attitude.capacity() * sizeof(float) + zone_begin.capacity() * sizeof(std::uint32_t) +
          ties.capacity() * sizeof(std::uint32_t);
 }
 
@@ -26,6 +33,10 @@ std::vector<double> workplace_cdf(const Territory& t, double stay_share) {
       return t.road_km(ii, static_cast<Eigen::Index>(a)) < t.road_km(ii, static_cast<Eigen::Index>(b));
     });
     const double m = static_cast<double>(t.zones.population[i]);
+    if (m == 0) {  // nobody commutes from an empty commune: any valid row will do
+      for (std::size_t j = 0; j < n; ++j) cdf[i * n + j] = j == i ? 1.0 : (j < i ? 0.0 : 1.0);
+      continue;
+    }
     double s = 0.0;  // population strictly closer than the candidate, origin excluded
     double total = 0.0;
     std::fill(p.begin(), p.end(), 0.0);
@@ -69,18 +80,44 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
   r.ties_per_resident = k;
   r.ties.resize(n * k);
 
+  // P(commuter | age group) = commuter_share x relative rate / sum over groups (share x relative rate).
+  const auto& ages = spec.age_shares;
+  std::array<double, kAgeGroups> age_cdf{}, commuter_given_age{}, offline_given_age{};
+  double running = 0, weighted = 0;
+  for (std::size_t g = 0; g < kAgeGroups; ++g) weighted += ages[g] * spec.relative_employment_by_age[g];
+  for (std::size_t g = 0; g < kAgeGroups; ++g) {
+    running += ages[g];
+    age_cdf[g] = running;
+    commuter_given_age[g] = weighted > 0 ? spec.commuter_share * spec.relative_employment_by_age[g] / weighted : 0.0;
+    offline_given_age[g] = spec.offline_share_by_age[g];
+  }
+  age_cdf[kAgeGroups - 1] = 1.0;
+  r.age_group.resize(n);
+  r.income_decile.resize(n);
+  r.env_attitude.resize(n);
+
   parallel_chunks(n, threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
-      const auto [u_commuter, u_car] = random.uniform2(Purpose::ResidentAttributes, i, 0, 0);
-      const auto [u_electric, u_attitude] = random.uniform2(Purpose::ResidentAttributes, i, 0, 1);
-      const bool car_commuter = u_commuter < spec.commuter_share && u_car < spec.car_commute_share;
-      std::uint8_t flags = car_commuter ? Residents::CarCommuter : 0;
-      if (u_electric < spec.electric_car_share) flags |= Residents::ElectricCar;
-      r.flags[i] = flags;
-      r.coop_attitude[i] = static_cast<float>(u_attitude);
-      r.work[i] = kNoZone;
       const std::uint32_t home = r.home[i];
-      if (car_commuter) {
+      const auto a = random.open_uniform4(Purpose::ResidentAttributes, i, 0, 0);
+      const auto b = random.open_uniform4(Purpose::ResidentAttributes, i, 0, 1);
+      const auto age = static_cast<std::uint8_t>(std::upper_bound(age_cdf.begin(), age_cdf.end(), a[0]) - age_cdf.begin());
+      const std::size_t g = std::min<std::size_t>(age, kAgeGroups - 1);
+      const double car_access = spec.car_access_by_kind[static_cast<std::size_t>(t.zones.kind[home])];
+      std::uint8_t flags = 0;
+      if (a[1] < commuter_given_age[g]) flags |= Residents::Commuter;
+      if (a[2] < car_access) flags |= Residents::HasCar;
+      if ((flags & Residents::Commuter) && (flags & Residents::HasCar) && a[3] < spec.drive_if_car_share)
+        flags |= Residents::CarCommuter;
+      if (b[0] < spec.electric_car_share) flags |= Residents::ElectricCar;
+      if (b[1] >= offline_given_age[g]) flags |= Residents::Online;
+      r.flags[i] = flags;
+      r.age_group[i] = static_cast<std::uint8_t>(g);
+      r.income_decile[i] = static_cast<std::uint8_t>(1 + std::min(9, static_cast<int>(b[2] * 10.0)));
+      r.coop_attitude[i] = static_cast<float>(b[3]);
+      r.env_attitude[i] = static_cast<float>(random.uniform(Purpose::ResidentAttributes, i, 0, 2));
+      r.work[i] = kNoZone;
+      if (flags & Residents::Commuter) {
         const double u = random.uniform(Purpose::Workplace, i, 0);
         const double* row = cdf.data() + std::size_t{home} * zones;
         const auto j = static_cast<std::size_t>(std::upper_bound(row, row + zones, u) - row);

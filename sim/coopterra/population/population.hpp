@@ -12,19 +12,31 @@
 namespace coopterra {
 
 inline constexpr std::uint32_t kNoZone = 0xffffffffu;
+inline constexpr std::size_t kAgeGroups = 6;  // 0-14, 15-29, 30-44, 45-59, 60-74, 75+
+const char* age_group_label(std::size_t group) noexcept;
 
 struct Residents {
-  enum Flag : std::uint8_t { CarCommuter = 1, ElectricCar = 2 };
+  enum Flag : std::uint8_t {
+    CarCommuter = 1,  // commutes by car (the carpool market)
+    ElectricCar = 2,  // their car is electric
+    Commuter = 4,     // in employment with a fixed workplace
+    HasCar = 8,       // their household has a car
+    Online = 16,      // uses the internet (can reach a platform online)
+  };
 
   std::vector<std::uint32_t> home;        // home zone
-  std::vector<std::uint32_t> work;        // workplace zone of car commuters, kNoZone otherwise
+  std::vector<std::uint32_t> work;        // workplace zone of commuters, kNoZone otherwise
   std::vector<std::uint8_t> flags;        // Flag bits
+  std::vector<std::uint8_t> age_group;    // 0..5, see kAgeGroups
+  std::vector<std::uint8_t> income_decile;  // 1..10, national deciles
   std::vector<float> coop_attitude;       // attitude towards cooperatives, in [0, 1]
+  std::vector<float> env_attitude;        // concern for the environment, in [0, 1]
   std::vector<std::uint32_t> zone_begin;  // residents of zone z are [zone_begin[z], zone_begin[z+1])
   std::uint32_t ties_per_resident = 0;
   std::vector<std::uint32_t> ties;  // ties of resident i: ties[i*k, (i+1)*k)
 
   std::size_t size() const noexcept { return home.size(); }
+  bool has(std::size_t i, Flag f) const noexcept { return flags[i] & f; }
   bool car_commuter(std::size_t i) const noexcept { return flags[i] & CarCommuter; }
   std::size_t bytes() const noexcept;
 };

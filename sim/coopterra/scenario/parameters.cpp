@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 namespace coopterra {
@@ -12,6 +13,8 @@ const char* to_string(ParamType type) noexcept {
     case ParamType::Real: return "number";
     case ParamType::Boolean: return "boolean";
     case ParamType::String: return "string";
+    case ParamType::StringList: return "list of strings";
+    case ParamType::RealList: return "list of numbers";
   }
   return "value";
 }
@@ -29,6 +32,12 @@ constexpr double kMaxInt = 9007199254740992.0;  // 2^53: integers exactly repres
   Parameter {                                                                      \
     key, ParamType::Real, def, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member) \
   }
+#define STRINGS(key, member, desc, src) \
+  Parameter{key, ParamType::StringList, 0, {}, 0, 0, {}, "", desc, src, COOP_FIELD(member)}
+#define REALS(key, member, defaults, lo, hi, unit, desc, src) \
+  Parameter{key, ParamType::RealList, 0, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member), defaults, (defaults).size()}
+#define PATH(key, member, desc, src) \
+  Parameter{key, ParamType::String, 0, "", 0, 0, {}, "", desc, src, COOP_FIELD(member), {}, 0, true}
 #define STRING(key, member, def, choices, desc, src)                                 \
   Parameter {                                                                        \
     key, ParamType::String, 0, def, 0, 0, choices, "", desc, src, COOP_FIELD(member) \
@@ -124,6 +133,7 @@ std::vector<Parameter> platform_parameters(const std::string& table, const Platf
 
 std::vector<Parameter> build_registry() {
   using V = std::vector<std::string>;
+  using V2 = std::vector<double>;
   std::vector<Parameter> r = {
       INTEGER("schema_version", schema_version, 1, 1, 1, "", "version of the scenario language this file is written in",
               "coopterra"),
@@ -134,8 +144,34 @@ std::vector<Parameter> build_registry() {
       INTEGER("run.seed", run.seed, 1, 0, kMaxInt, "",
               "seed of the behaviour streams when none is given on the command line", "choice of the user"),
 
-      STRING("territory.source", territory.source, "synthetic", V{"synthetic"}, "where the territory comes from",
-             "synthetic generator (docs/model.md)"),
+      STRING("territory.source", territory.source, "synthetic", (V{"synthetic", "communes"}),
+             "where the territory comes from: the synthetic generator or a commune table",
+             "docs/territories.md"),
+      PATH("territory.communes_file", territory.communes_file,
+           "commune table (CSV with INSEE's columns), relative to the scenario's folder",
+           "INSEE official geographic code and territorial statistics (docs/territories.md)"),
+      PATH("territory.roads_file", territory.roads_file,
+           "optional road edge list (CSV: from, to, km[, minutes]); without it, roads link nearest neighbours",
+           "the user's road data (docs/territories.md)"),
+      STRINGS("territory.select.departements", territory.select_departements,
+              "departement codes whose communes are selected (union with the other selections)",
+              "choice of the user"),
+      STRINGS("territory.select.epcis", territory.select_epcis,
+              "intercommunality (EPCI SIREN) codes whose communes are selected", "choice of the user"),
+      STRINGS("territory.select.communes", territory.select_communes, "INSEE codes of communes selected one by one",
+              "choice of the user"),
+      INTEGER("territory.urban_core_min_population", territory.urban_core_min_population, 10000, 0, 10000000,
+              "person", "a commune this populous is an urban core",
+              "assumption: communes of 10,000 inhabitants or more are centres of their area (est.)"),
+      REAL("territory.urban_core_min_density", territory.urban_core_min_density, 1500.0, 0.0, 100000.0,
+           "person/km2", "a commune this dense is an urban core",
+           "INSEE's communal density grid counts 1,500 inhabitants per km2 as dense"),
+      REAL("territory.periurban_radius_km", territory.periurban_radius_km, 20.0, 0.0, 200.0, "km",
+           "a commune within this straight-line distance of an urban core may be periurban",
+           "assumption: commuting reach of a centre, as INSEE's functional urban areas roughly (est.)"),
+      REAL("territory.periurban_min_density", territory.periurban_min_density, 25.0, 0.0, 100000.0, "person/km2",
+           "a commune near an urban core is periurban from this density, rural below it",
+           "assumption: INSEE's density grid treats under ~25 inhabitants per km2 as very sparse (est.)"),
       INTEGER("territory.zones", territory.zones, 30, 3, 5000, "commune", "number of communes",
               "assumption: an intercommunality of a few tens of communes"),
       INTEGER("territory.residents", territory.residents, 20000, 100, 20000000, "person",
@@ -163,13 +199,29 @@ std::vector<Parameter> build_registry() {
            "mean door-to-door car speed on the road network",
            "assumption: mixed departmental roads and town crossings"),
 
+      REALS("population.age_shares", population.age_shares, (V2{0.175, 0.172, 0.184, 0.197, 0.174, 0.098}), 0.0, 1.0,
+            "share of residents", "residents aged 0-14, 15-29, 30-44, 45-59, 60-74 and 75 or more (sum 1)",
+            "INSEE, population by age, France 2021 (rounded, est.)"),
+      REALS("population.relative_employment_by_age", population.relative_employment_by_age,
+            (V2{0.0, 0.55, 1.0, 0.95, 0.12, 0.0}), 0.0, 1.0, "relative rate",
+            "employment rate of each age group relative to the highest",
+            "INSEE employment rates 2021: ~35 % at 15-24, ~82 % at 25-49, ~66 % at 50-64, ~3 % at 65+ (est.)"),
       REAL("population.commuter_share", population.commuter_share, 0.36, 0.0, 1.0, "share of residents",
            "residents in employment with a fixed place of work",
            "assumption from INSEE: ~40 % of the population is in employment (2021), not all with "
            "a fixed workplace"),
-      REAL("population.car_commute_share", population.car_commute_share, 0.72, 0.0, 1.0, "share of commuters",
-           "commuters who own a car and commute by car",
-           "72 % of workers with a fixed workplace drive (French national travel survey 2008; facts.md)"),
+      REALS("population.car_access_by_kind", population.car_access_by_kind, (V2{0.75, 0.93, 0.94}), 0.0, 1.0,
+            "share of residents", "residents whose household has a car, in urban core, periurban and rural communes",
+            "INSEE: ~86 % of households have a car, fewer in dense centres, over 90 % elsewhere (est.)"),
+      REAL("population.drive_if_car_share", population.drive_if_car_share, 0.83, 0.0, 1.0, "share of commuters",
+           "commuters with a car who commute by car",
+           "derived: 72 % of workers with a fixed workplace drive (national travel survey 2008; facts.md) "
+           "with ~87 % car access"),
+      REALS("population.offline_share_by_age", population.offline_share_by_age,
+            (V2{0.0, 0.03, 0.04, 0.09, 0.26, 0.62}), 0.0, 1.0, "share of residents",
+            "residents without internet use, by age group (0-14 counted with their household)",
+            "INSEE 2019: 15 % of people aged 15+ did not use the internet in the year, about two thirds of "
+            "those aged 75+ (est.)"),
       REAL("population.electric_car_share", population.electric_car_share, 0.03, 0.0, 1.0, "share of cars",
            "commuters' cars that are electric", "assumption: a few percent of the French car fleet in 2023-24 (est.)"),
       REAL("population.work_in_home_zone_share", population.work_in_home_zone_share, 0.33, 0.0, 1.0,
@@ -182,6 +234,16 @@ std::vector<Parameter> build_registry() {
       REAL("population.local_tie_share", population.local_tie_share, 0.8, 0.0, 1.0, "share of ties",
            "ties to residents of the same commune; the rest are anywhere in the territory",
            "assumption: mostly local ties, a few long-range ones (small-world network)"),
+
+      REAL("firms.per_1000_residents", firms.per_1000_residents, 30.0, 0.0, 500.0, "firm per 1000 residents",
+           "firms of the modelled sectors per thousand residents",
+           "assumption: INSEE counts ~70 market establishments per 1,000 inhabitants; the five sectors "
+           "modelled are under half of them (est.)"),
+      REALS("firms.sector_shares", firms.sector_shares, (V2{0.12, 0.25, 0.13, 0.42, 0.08}), 0.0, 1.0, "share of firms",
+            "producers and farms, shops, restaurants, service firms, tourism hosts (sum 1)", "assumption (est.)"),
+      REALS("firms.chain_share_by_sector", firms.chain_share_by_sector, (V2{0.02, 0.30, 0.20, 0.10, 0.10}), 0.0, 1.0,
+            "share of firms", "firms of each sector that belong to a chain rather than a local independent",
+            "assumption (est.)"),
 
       INTEGER("carpool.workdays_per_week", carpool.workdays_per_week, 5, 1, 7, "day/week",
               "commuting days per week, each with a return trip", "assumption: full-time, no telework"),
@@ -238,6 +300,9 @@ std::vector<Parameter> build_registry() {
 #undef INTEGER
 #undef REAL
 #undef STRING
+#undef STRINGS
+#undef REALS
+#undef PATH
 
 std::string quote(const std::string& s) {
   std::string out = "\"";
@@ -256,6 +321,18 @@ std::string quote(const std::string& s) {
   return out + "\"";
 }
 
+// Shortest text that reads back to the same double, always with a fraction or exponent.
+std::string real_text(double v) {
+  char buf[40];
+  for (int precision = 15; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string t = buf;
+  if (t.find_first_of(".eEn") == std::string::npos) t += ".0";
+  return t;
+}
+
 }  // namespace
 
 std::string Parameter::value_text(const Spec& s) const {
@@ -264,12 +341,16 @@ std::string Parameter::value_text(const Spec& s) const {
     case ParamType::Integer: return std::to_string(as_integer(m));
     case ParamType::Boolean: return as_boolean(m) ? "true" : "false";
     case ParamType::String: return quote(as_string(m));
-    case ParamType::Real: {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.17g", as_real(m));
-      std::string t = buf;
-      if (t.find_first_of(".eEn") == std::string::npos) t += ".0";
-      return t;
+    case ParamType::Real: return real_text(as_real(m));
+    case ParamType::StringList: {
+      std::string t = "[";
+      for (const auto& v : as_strings(m)) t += (t.size() > 1 ? ", " : "") + quote(v);
+      return t + "]";
+    }
+    case ParamType::RealList: {
+      std::string t = "[";
+      for (double v : as_reals(m)) t += (t.size() > 1 ? ", " : "") + real_text(v);
+      return t + "]";
     }
   }
   return {};
@@ -301,6 +382,8 @@ Spec default_spec() {
       case ParamType::Real: p.as_real(s) = p.default_number; break;
       case ParamType::Boolean: p.as_boolean(s) = p.default_number != 0.0; break;
       case ParamType::String: p.as_string(s) = p.default_text; break;
+      case ParamType::StringList: p.as_strings(s).clear(); break;
+      case ParamType::RealList: p.as_reals(s) = p.default_reals; break;
     }
   }
   return s;

@@ -10,7 +10,7 @@
 
 namespace coopterra {
 
-enum class ParamType { Integer, Real, Boolean, String };
+enum class ParamType { Integer, Real, Boolean, String, StringList, RealList };
 
 const char* to_string(ParamType type) noexcept;
 
@@ -19,17 +19,22 @@ struct Parameter {
   ParamType type;
   double default_number = 0;         // Integer, Real, Boolean (0/1)
   std::string default_text;          // String
-  double min = 0, max = 0;           // inclusive range of Integer and Real
+  double min = 0, max = 0;           // inclusive range of Integer, Real and each RealList element
   std::vector<std::string> choices;  // allowed values of a String; empty = any text
   std::string unit;
   std::string description;
   std::string source;  // publication, or "assumption: ..." with the reasoning
   void* (*field)(Spec&);
+  std::vector<double> default_reals = {};  // RealList
+  std::size_t length = 0;                  // RealList: exact number of elements
+  bool is_path = false;                    // String: a file, relative to the scenario's folder
 
   std::int64_t& as_integer(Spec& s) const { return *static_cast<std::int64_t*>(field(s)); }
   double& as_real(Spec& s) const { return *static_cast<double*>(field(s)); }
   bool& as_boolean(Spec& s) const { return *static_cast<bool*>(field(s)); }
   std::string& as_string(Spec& s) const { return *static_cast<std::string*>(field(s)); }
+  std::vector<std::string>& as_strings(Spec& s) const { return *static_cast<std::vector<std::string>*>(field(s)); }
+  std::vector<double>& as_reals(Spec& s) const { return *static_cast<std::vector<double>*>(field(s)); }
   // Value in a Spec as TOML text, e.g. `0.12`, `"synthetic"`, `true`.
   std::string value_text(const Spec& s) const;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -59,6 +60,19 @@ std::string did_you_mean(const std::string& path) {
   for (const auto& k : known)
     if (last_segment(k) == leaf) return k;
   return {};
+}
+
+// Keys that apply to one kind of territory only: setting them for the other is a mistake.
+constexpr const char* kSyntheticOnly[] = {"territory.zones",         "territory.residents",
+                                          "territory.radius_km",     "territory.rank_size_exponent",
+                                          "territory.periurban_share", "territory.seed"};
+constexpr const char* kCommunesOnly[] = {"territory.communes_file", "territory.roads_file",
+                                         "territory.select.departements", "territory.select.epcis",
+                                         "territory.select.communes"};
+
+bool applies(const std::string& key, const Spec& spec) {
+  auto in = [&](const auto& list) { return std::find(std::begin(list), std::end(list), key) != std::end(list); };
+  return spec.territory.source == "synthetic" ? !in(kCommunesOnly) : !in(kSyntheticOnly);
 }
 
 class Validator {
@@ -138,10 +152,65 @@ class Validator {
           for (const auto& c : p.choices) list += (list.empty() ? "'" : ", '") + c + "'";
           return error(&node, path, "'" + *v + "' is not one of " + list);
         }
-        p.as_string(spec) = *v;
+        p.as_string(spec) = p.is_path ? resolve_path(*v, path, node) : *v;
+        return;
+      }
+      case ParamType::StringList: {
+        const toml::array* a = node.as_array();
+        if (!a) return expected(p, node, path);
+        std::vector<std::string> values;
+        for (const auto& item : *a) {
+          const auto v = item.value_exact<std::string>();
+          if (!v) return error(&item, path, "expected a list of strings, found an element that is not a string");
+          values.push_back(*v);
+        }
+        p.as_strings(spec) = std::move(values);
+        return;
+      }
+      case ParamType::RealList: {
+        const toml::array* a = node.as_array();
+        if (!a) return expected(p, node, path);
+        if (a->size() != p.length)
+          return error(&node, path,
+                       "expected " + std::to_string(p.length) + " numbers, got " + std::to_string(a->size()));
+        std::vector<double> values;
+        for (const auto& item : *a) {
+          std::optional<double> v;
+          if (item.is_floating_point()) v = item.as_floating_point()->get();
+          if (item.is_integer()) v = static_cast<double>(item.as_integer()->get());
+          if (!v) return error(&item, path, "expected a list of numbers, found an element that is not a number");
+          if (!std::isfinite(*v) || *v < p.min || *v > p.max) {
+            std::ostringstream text;
+            text << *v;
+            return out_of_range(p, item, path, text.str());
+          }
+          values.push_back(*v);
+        }
+        p.as_reals(spec) = std::move(values);
         return;
       }
     }
+  }
+
+  // A file named in a scenario is relative to the scenario's folder; one given as an override is
+  // relative to the working directory. The file must exist.
+  std::string resolve_path(const std::string& value, const std::string& key, const toml::node& node) {
+    namespace fs = std::filesystem;
+    if (value.empty()) return value;
+    fs::path p(value);
+    const auto& src = node.source();
+    const bool from_file = src.path && *src.path == source_name_ && !is_override(key);
+    if (p.is_relative() && from_file) p = fs::path(source_name_).parent_path() / p;
+    std::error_code ec;
+    p = fs::absolute(p, ec).lexically_normal();
+    if (!fs::is_regular_file(p, ec)) error(&node, key, "file not found: " + p.string());
+    return p.string();
+  }
+
+  bool is_override(const std::string& key) const {
+    for (const auto& o : overrides_)
+      if (o.first == key) return true;
+    return false;
   }
 
   void expected(const Parameter& p, const toml::node& node, const std::string& path) {
@@ -170,13 +239,53 @@ class Validator {
   // Rules that involve several keys.
   void cross_field(const toml::table& root, const Spec& s) {
     auto node_of = [&](const char* key) { return root.at_path(key).node(); };
-    if (s.territory.road_neighbours >= s.territory.zones)
-      error(node_of("territory.road_neighbours"), "territory.road_neighbours",
-            "must be smaller than territory.zones (" + std::to_string(s.territory.zones) + "), got " +
-                std::to_string(s.territory.road_neighbours));
-    if (s.territory.zones > s.territory.residents)
-      error(node_of("territory.zones"), "territory.zones",
-            "cannot exceed territory.residents (" + std::to_string(s.territory.residents) + ")");
+    const auto& t = s.territory;
+    if (t.source == "synthetic") {
+      if (t.road_neighbours >= t.zones)
+        error(node_of("territory.road_neighbours"), "territory.road_neighbours",
+              "must be smaller than territory.zones (" + std::to_string(t.zones) + "), got " +
+                  std::to_string(t.road_neighbours));
+      if (t.zones > t.residents)
+        error(node_of("territory.zones"), "territory.zones",
+              "cannot exceed territory.residents (" + std::to_string(t.residents) + ")");
+      for (const char* key : kCommunesOnly)
+        if (root.at_path(key))
+          error(node_of(key), key, "applies to a commune table: set territory.source = \"communes\"");
+    } else {
+      if (t.communes_file.empty())
+        error(node_of("territory.source"), "territory.communes_file",
+              "a commune territory needs territory.communes_file, the commune table to read");
+      for (const char* key : kSyntheticOnly)
+        if (root.at_path(key))
+          error(node_of(key), key,
+                "applies to the synthetic territory only: a commune table gives its own communes and "
+                "populations");
+    }
+    auto sum_to_one = [&](const char* key, const std::vector<double>& v) {
+      double sum = 0;
+      for (double x : v) sum += x;
+      if (std::abs(sum - 1.0) > 1e-6) {
+        std::ostringstream msg;
+        msg << "must sum to 1, got " << sum;
+        error(node_of(key), key, msg.str());
+      }
+    };
+    sum_to_one("population.age_shares", s.population.age_shares);
+    sum_to_one("firms.sector_shares", s.firms.sector_shares);
+    double reachable = 0, highest = 0;
+    for (std::size_t g = 0; g < s.population.age_shares.size(); ++g) {
+      reachable += s.population.age_shares[g] * s.population.relative_employment_by_age[g];
+      highest = std::max(highest, s.population.relative_employment_by_age[g]);
+    }
+    if (highest > 0) reachable /= highest;
+    if (s.population.commuter_share > reachable + 1e-12) {
+      std::ostringstream msg;
+      msg << "cannot exceed " << reachable
+          << ", the share of residents in age groups that work (population.age_shares weighted by "
+             "population.relative_employment_by_age), got "
+          << s.population.commuter_share;
+      error(node_of("population.commuter_share"), "population.commuter_share", msg.str());
+    }
   }
 
   void add_override(const Override& o) { overrides_.emplace_back(o.key, o.origin); }
@@ -294,6 +403,7 @@ Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const 
 std::string Scenario::resolved_toml() const {
   toml::table root;
   for (const auto& p : parameters()) {
+    if (!applies(p.key, spec_)) continue;
     const toml::table parsed = toml::parse("v = " + p.value_text(spec_));
     toml::table* table = &root;
     std::size_t start = 0;

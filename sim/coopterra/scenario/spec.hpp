@@ -4,6 +4,7 @@
 // a Spec is only ever produced from it (default_spec(), or a validated scenario).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace coopterra {
 
@@ -13,7 +14,19 @@ struct RunSpec {
 };
 
 struct TerritorySpec {
-  std::string source;             // "synthetic"
+  std::string source;             // "synthetic" or "communes"
+  // A commune table (source = "communes"): file, selection, optional road edge list.
+  std::string communes_file;
+  std::string roads_file;
+  std::vector<std::string> select_departements;
+  std::vector<std::string> select_epcis;
+  std::vector<std::string> select_communes;
+  // The rule classing real communes as urban core, periurban or rural.
+  std::int64_t urban_core_min_population = 0;
+  double urban_core_min_density = 0;  // inhabitants per km2
+  double periurban_radius_km = 0;
+  double periurban_min_density = 0;
+  // The synthetic territory.
   std::int64_t zones = 0;         // number of communes
   std::int64_t residents = 0;     // total population
   std::int64_t seed = 0;          // seed of the territory's layout
@@ -26,12 +39,22 @@ struct TerritorySpec {
 };
 
 struct PopulationSpec {
-  double commuter_share = 0;           // residents with a fixed workplace
-  double car_commute_share = 0;        // commuters who commute by car
+  std::vector<double> age_shares;                  // 0-14, 15-29, 30-44, 45-59, 60-74, 75+
+  std::vector<double> relative_employment_by_age;  // same groups, relative to the highest
+  std::vector<double> car_access_by_kind;          // urban core, periurban, rural
+  std::vector<double> offline_share_by_age;        // no internet use, by age group
+  double commuter_share = 0;                       // residents with a fixed workplace
+  double drive_if_car_share = 0;                   // commuters with a car who drive to work
   double electric_car_share = 0;       // cars that are electric
   double work_in_home_zone_share = 0;  // commuters working in their home commune
   std::int64_t ties_per_resident = 0;
   double local_tie_share = 0;  // ties within the home zone
+};
+
+struct FirmSpec {
+  double per_1000_residents = 0;
+  std::vector<double> sector_shares;          // producer, shop, restaurant, services, tourism
+  std::vector<double> chain_share_by_sector;  // same sectors
 };
 
 struct PlatformSpec {
@@ -69,6 +92,7 @@ struct Spec {
   RunSpec run;
   TerritorySpec territory;
   PopulationSpec population;
+  FirmSpec firms;
   CarpoolSpec carpool;
   EmissionSpec emissions;
 };

@@ -11,8 +11,10 @@
 #include <limits>
 #include <numbers>
 
+#include "coopterra/core/allocate.hpp"
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/random.hpp"
+#include "coopterra/territory/communes.hpp"
 
 namespace coopterra {
 
@@ -47,32 +49,6 @@ struct Fnv1a {
 
 double crowfly_km(const Zones& z, std::size_t a, std::size_t b) {
   return std::hypot(z.x_km[a] - z.x_km[b], z.y_km[a] - z.y_km[b]);
-}
-
-// Largest-remainder allocation of `total` into integer parts proportional to `weights`, each at
-// least 1 (requires total >= weights.size()).
-std::vector<std::int64_t> allocate(std::int64_t total, const std::vector<double>& weights) {
-  const std::size_t n = weights.size();
-  std::vector<std::int64_t> out(n, 1);
-  const double sum = [&] {
-    double s = 0;
-    for (double w : weights) s += w;
-    return s;
-  }();
-  const auto rest = static_cast<double>(total - static_cast<std::int64_t>(n));
-  std::vector<std::pair<double, std::size_t>> remainders(n);
-  std::int64_t given = static_cast<std::int64_t>(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double share = rest * weights[i] / sum;
-    const auto whole = static_cast<std::int64_t>(std::floor(share));
-    out[i] += whole;
-    given += whole;
-    remainders[i] = {share - static_cast<double>(whole), i};
-  }
-  std::sort(remainders.begin(), remainders.end(),
-            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  for (std::size_t i = 0; given < total; ++i, ++given) out[remainders[i % n].second] += 1;
-  return out;
 }
 
 }  // namespace
@@ -131,12 +107,47 @@ Territory make_synthetic_territory(const TerritorySpec& spec, int threads) {
     z.lon.push_back(lon0 + x / (km_per_degree * std::cos(lat0 * std::numbers::pi / 180.0)));
     z.area_km2.push_back(area);
     z.kind.push_back(kind);
+    z.departement.emplace_back("synthetic");
+    z.epci_code.emplace_back("synthetic");
+    z.epci_name.emplace_back("Synthetic intercommunality");
     weights[r] = std::pow(static_cast<double>(r + 1), -spec.rank_size_exponent);
   }
-  z.population = allocate(spec.residents, weights);
+  z.population = allocate_proportionally(spec.residents, weights, /*at_least_one=*/true);
+  // Structure of the population, from national averages (docs/territories.md): 2.2 persons per
+  // household, 62 % aged 15-64 and 74 % of those active (INSEE 2021, est.).
+  for (auto p : z.population) {
+    const double pop = static_cast<double>(p);
+    z.households.push_back(std::llround(pop / 2.2));
+    z.working_age.push_back(std::llround(pop * 0.62));
+    z.active.push_back(std::llround(pop * 0.62 * 0.74));
+  }
   t.roads = nearest_neighbour_roads(z, static_cast<int>(spec.road_neighbours), spec.detour_factor, spec.road_speed_kmh);
   compute_shortest_paths(t, spec.detour_factor, spec.road_speed_kmh, threads);
   return t;
+}
+
+Territory make_territory(const TerritorySpec& spec, int threads) {
+  if (spec.source == "communes") return load_commune_territory(spec, threads);
+  return make_synthetic_territory(spec, threads);
+}
+
+void classify_zones(Zones& z, const TerritorySpec& spec) {
+  const std::size_t n = z.size();
+  auto density = [&](std::size_t i) { return static_cast<double>(z.population[i]) / z.area_km2[i]; };
+  std::vector<std::size_t> cores;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool core = z.population[i] >= spec.urban_core_min_population || density(i) >= spec.urban_core_min_density;
+    z.kind[i] = core ? ZoneKind::UrbanCore : ZoneKind::Rural;
+    if (core) cores.push_back(i);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (z.kind[i] == ZoneKind::UrbanCore || density(i) < spec.periurban_min_density) continue;
+    for (std::size_t c : cores)
+      if (crowfly_km(z, i, c) <= spec.periurban_radius_km) {
+        z.kind[i] = ZoneKind::Periurban;
+        break;
+      }
+  }
 }
 
 std::vector<RoadLink> nearest_neighbour_roads(const Zones& zones, int k, double detour_factor, double speed_kmh) {

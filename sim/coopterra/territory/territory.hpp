@@ -22,6 +22,12 @@ struct Zones {
   std::vector<double> lat, lon;    // degrees (WGS84)
   std::vector<double> area_km2;
   std::vector<std::int64_t> population;
+  std::vector<std::int64_t> households;   // -1 when the table does not give it
+  std::vector<std::int64_t> working_age;  // residents aged 15-64; -1 when unknown
+  std::vector<std::int64_t> active;       // active residents aged 15-64; -1 when unknown
+  std::vector<std::string> departement;
+  std::vector<std::string> epci_code;  // intercommunality (SIREN); empty when unknown
+  std::vector<std::string> epci_name;
   std::vector<ZoneKind> kind;
   std::size_t size() const noexcept { return code.size(); }
 };
@@ -33,6 +39,7 @@ struct RoadLink {
 
 struct Territory {
   std::string source;  // e.g. "synthetic(zones=30, residents=20000, seed=1)"
+  std::vector<std::string> notes;  // what loading did that a user should know (rows skipped...)
   Zones zones;
   std::vector<RoadLink> roads;
   // Shortest-path road distance (km) and car travel time (min) between zones; the diagonal holds
@@ -44,6 +51,13 @@ struct Territory {
   // FNV-1a 64-bit checksum of zones, populations, coordinates and roads, as 16 hex digits.
   std::string checksum() const;
 };
+
+// The territory a scenario names: synthetic, or read from a commune table (territory/communes.hpp).
+Territory make_territory(const TerritorySpec& spec, int threads);
+
+// Classes zones as urban core (population or density threshold), periurban (near an urban core
+// and dense enough) or rural; the rule and its thresholds are in docs/territories.md.
+void classify_zones(Zones& zones, const TerritorySpec& spec);
 
 // The built-in territory: a central town, a periurban ring and rural communes with rank-size
 // populations, linked by a k-nearest-neighbour road network made connected. Deterministic from

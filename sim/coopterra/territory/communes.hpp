@@ -1,0 +1,36 @@
+#pragma once
+// Real territories from the public commune tables (INSEE's official geographic code and territorial
+// statistics; docs/territories.md says where to download them) and an optional road edge list.
+//
+// Real data is messy. Every malformed, missing, duplicated or inconsistent value is reported with
+// the file, line and column (all problems at once), and no population is ever changed: rows that
+// are not communes (delegated communes, municipal arrondissements) are skipped and counted, rows
+// repeating a commune under another postal code are merged only when every other value agrees.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "coopterra/io/csv.hpp"
+#include "coopterra/territory/territory.hpp"
+
+namespace coopterra {
+
+struct CommuneSelection {
+  Zones zones;
+  std::set<std::string> all_codes;  // every commune code of the table, selected or not
+  std::vector<std::string> notes;
+};
+
+// The selected communes of a table (spec.select_*; everything when no selection is given).
+CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec);
+
+// Road links between selected communes from an edge list; links leaving the selection are dropped
+// and counted in `notes`.
+std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& communes, const TerritorySpec& spec,
+                                 std::vector<std::string>& notes);
+
+// The whole territory: communes, roads (the edge list, or nearest neighbours), shortest paths,
+// zone kinds. Throws InputDataError for broken tables or a road network that leaves zones apart.
+Territory load_commune_territory(const TerritorySpec& spec, int threads);
+
+}  // namespace coopterra
