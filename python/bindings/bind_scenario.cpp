@@ -17,6 +17,8 @@ py::object value_of(const Parameter& p, const Spec& spec) {
     case ParamType::Real: return py::float_(p.as_real(s));
     case ParamType::Boolean: return py::bool_(p.as_boolean(s));
     case ParamType::String: return py::str(p.as_string(s));
+    case ParamType::StringList: return py::cast(p.as_strings(s));
+    case ParamType::RealList: return py::cast(p.as_reals(s));
   }
   return py::none();
 }
@@ -61,8 +63,9 @@ void register_scenario(py::module_& m) {
       d["key"] = p.key;
       d["type"] = to_string(p.type);
       d["default"] = value_of(p, defaults);
-      d["min"] = p.type == ParamType::Integer || p.type == ParamType::Real ? py::object(py::float_(p.min)) : py::none();
-      d["max"] = p.type == ParamType::Integer || p.type == ParamType::Real ? py::object(py::float_(p.max)) : py::none();
+      const bool ranged = p.type == ParamType::Integer || p.type == ParamType::Real || p.type == ParamType::RealList;
+      d["min"] = ranged ? py::object(py::float_(p.min)) : py::none();
+      d["max"] = ranged ? py::object(py::float_(p.max)) : py::none();
       d["choices"] = p.choices;
       d["unit"] = p.unit;
       d["description"] = p.description;

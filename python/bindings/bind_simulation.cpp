@@ -79,8 +79,8 @@ void register_simulation(py::module_& m) {
       .def("results", [](const Simulation& s) { return dataset_to_python(s.results()); })
       // Holds the GIL: libhdf5 is shared with h5py and is not thread-safe.
       .def("write_results", &Simulation::write_results, py::arg("path"))
-      .def("road_km", [](const Simulation& s) { return Eigen::MatrixXf(s.territory().road_km); })
-      .def("road_minutes", [](const Simulation& s) { return Eigen::MatrixXf(s.territory().road_minutes); });
+      .def("territory", [](const Simulation& s) { return std::make_shared<Territory>(s.territory()); })
+      .def_property_readonly("firms", [](const Simulation& s) { return s.firms().size(); });
 
   m.def("hdf5_version", &hdf5_version);
 }

@@ -6,4 +6,5 @@ namespace coopterra::python {
 void register_errors(pybind11::module_& m);
 void register_scenario(pybind11::module_& m);
 void register_simulation(pybind11::module_& m);
+void register_territory(pybind11::module_& m);
 }  // namespace coopterra::python

@@ -16,6 +16,7 @@ from coopterra.errors import (
     InputDataError,
     InvariantError,
 )
+from coopterra.maps import plot_territory
 from coopterra.results import open_results, to_dataframe
 from coopterra.scenario import (
     Scenario,
@@ -27,6 +28,7 @@ from coopterra.scenario import (
 )
 from coopterra.simulation import Simulation
 from coopterra.summary import format_summary, summary_table
+from coopterra.territory import Territory, load_territory
 
 __version__ = "0.1.0"
 
@@ -45,11 +47,14 @@ __all__ = [
     "InvariantError",
     "Scenario",
     "Simulation",
+    "Territory",
     "format_summary",
     "hdf5_version",
     "load_scenario",
+    "load_territory",
     "open_results",
     "parameters",
+    "plot_territory",
     "scenario_from_text",
     "shipped_scenarios",
     "summary_table",

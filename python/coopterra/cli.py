@@ -41,7 +41,7 @@ def _run(args: argparse.Namespace) -> int:
         scenario = scenario.with_toml_overrides(overrides)
     threads = args.threads or os.cpu_count() or 1
     sim = Simulation(scenario, seed=args.seed, threads=threads)
-    weeks = args.weeks if args.weeks is not None else int(scenario.get("run.weeks"))
+    weeks = args.weeks if args.weeks is not None else scenario.integer("run.weeks")
     try:
         sim.run(weeks, progress=args.progress)
     except KeyboardInterrupt:

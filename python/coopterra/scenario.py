@@ -19,7 +19,7 @@ from typing import Any
 from coopterra import _core
 from coopterra.errors import ConfigurationError, Diagnostic
 
-Value = bool | int | float | str
+Value = bool | int | float | str | list[str] | list[float]
 PathLike = str | os.PathLike[str]
 
 
@@ -37,7 +37,9 @@ def toml_literal(value: Any, key: str, origin: str) -> str:
         return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    message = f"expected a boolean, integer, number or string, got {type(value).__name__}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_literal(v, key, origin) for v in value) + "]"
+    message = f"expected a boolean, integer, number, string or list, got {type(value).__name__}"
     raise ConfigurationError(
         f"configuration error: {origin}: {key}: {message}",
         [Diagnostic(origin, 0, 0, key, message)],
@@ -62,6 +64,13 @@ class Scenario:
     def get(self, key: str) -> Value:
         """The value of a parameter by its dotted key, defaults included."""
         value: Value = self._core.get(key)
+        return value
+
+    def integer(self, key: str) -> int:
+        """The value of an integer parameter (e.g. ``run.weeks``)."""
+        value = self.get(key)
+        if not isinstance(value, int):
+            raise TypeError(f"{key} is not an integer parameter")
         return value
 
     def with_overrides(

@@ -10,7 +10,6 @@ True
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pandas as pd
 import xarray as xr
@@ -18,6 +17,7 @@ import xarray as xr
 from coopterra import _core
 from coopterra.results import dataset_from_core
 from coopterra.scenario import PathLike, Scenario, load_scenario
+from coopterra.territory import Territory
 
 
 class Simulation:
@@ -38,13 +38,14 @@ class Simulation:
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
         if seed is None:
-            seed = int(scenario.get("run.seed"))
+            seed = scenario.integer("run.seed")
         if isinstance(threads, bool) or not isinstance(threads, int):
             raise TypeError(f"threads must be an int, got {type(threads).__name__}")
         if not isinstance(seed, int) or seed < 0 or seed >= 2**64:
             raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
         self.scenario = scenario
         self._sim = _core.Simulation(scenario._core, seed, threads)
+        self._territory: Territory | None = None
 
     @property
     def week(self) -> int:
@@ -76,7 +77,7 @@ class Simulation:
         its results read. Returns the number of weeks simulated by this call.
         """
         if weeks is None:
-            weeks = max(0, int(self.scenario.get("run.weeks")) - self.week)
+            weeks = max(0, self.scenario.integer("run.weeks") - self.week)
         if weeks < 0:
             raise ValueError(f"weeks must be >= 0, got {weeks}")
         if not progress:
@@ -104,9 +105,16 @@ class Simulation:
         rows: list[tuple[str, float, int]] = self._sim.profile()
         return pd.DataFrame(rows, columns=["phase", "seconds", "calls"])
 
-    def road_km(self) -> Any:
-        """Zone-to-zone road distances (km) as a NumPy array."""
-        return self._sim.road_km()
+    @property
+    def territory(self) -> Territory:
+        """The territory the simulation runs on."""
+        if self._territory is None:
+            self._territory = Territory(self._sim.territory())
+        return self._territory
+
+    @property
+    def firms(self) -> int:
+        return int(self._sim.firms)
 
     def __repr__(self) -> str:
         return (

@@ -83,6 +83,8 @@ Dataset Simulation::results() const {
   Dataset d = describe(series_, territory_, scenario_.spec());
   std::string overrides;
   for (const auto& o : scenario_.overrides()) overrides += o.key + " = " + o.value + "\n";
+  std::string notes;
+  for (const auto& n : territory_.notes) notes += n + "\n";
   d.attributes = {
       {"title", "coopterra results: " + scenario_.spec().name},
       {"schema", std::string(kResultsSchema)},
@@ -98,7 +100,9 @@ Dataset Simulation::results() const {
       {"scenario_resolved", scenario_.resolved_toml()},
       {"territory_source", territory_.source},
       {"territory_checksum", territory_.checksum()},
+      {"territory_notes", notes},
       {"residents", static_cast<std::int64_t>(residents_.size())},
+      {"firms", static_cast<std::int64_t>(firms_.size())},
       {"created", utc_now()},
   };
   return d;

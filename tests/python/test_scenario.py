@@ -40,9 +40,9 @@ def test_wrong_type_is_located(tmp_path):
 
 
 def test_out_of_range_is_located(tmp_path):
-    path = write(tmp_path, "schema_version = 1\n[population]\ncar_commute_share = 1.4\n")
+    path = write(tmp_path, "schema_version = 1\n[population]\ndrive_if_car_share = 1.4\n")
     (d,) = coopterra.validate(path)
-    assert (d.line, d.key) == (3, "population.car_commute_share")
+    assert (d.line, d.key) == (3, "population.drive_if_car_share")
     assert "must be between 0 and 1" in d.message and "got 1.4" in d.message
 
 
@@ -70,8 +70,12 @@ def test_overrides_use_the_same_validation(small):
     assert d.message == "expected an integer (person), got a number with a fraction"
     with pytest.raises(coopterra.ConfigurationError, match=r"did you mean 'carpool\.asc'"):
         small.with_overrides({"carpool.acs": 1.0})
-    with pytest.raises(coopterra.ConfigurationError, match="got list"):
+    with pytest.raises(
+        coopterra.ConfigurationError, match=r"expected a number \(utility\), got an array"
+    ):
         small.with_overrides({"carpool.asc": [1.0]})
+    with pytest.raises(coopterra.ConfigurationError, match="got dict"):
+        small.with_overrides({"carpool.asc": {"a": 1}})
 
 
 def test_scenario_round_trips_through_toml(small):

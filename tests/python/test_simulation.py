@@ -113,6 +113,7 @@ def test_progress_bar_and_profile(small, capsys):
     assert list(profile["phase"]) == [
         "build territory",
         "build population",
+        "build firms",
         "initial state",
         "awareness",
         "choice",

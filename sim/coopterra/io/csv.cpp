@@ -64,7 +64,10 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
         field_started = true;
         record_has_content = true;
         break;
-      case ',': end_field(); record_has_content = true; break;
+      case ',':
+        end_field();
+        record_has_content = true;
+        break;
       case '\r':
         if (i + 1 < text.size() && text[i + 1] == '\n') break;  // CRLF: the LF ends the record
         end_record();
@@ -97,9 +100,9 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
   for (std::size_t r = 1; r < records.size(); ++r) {
     if (records[r].fields.size() != table.header.size()) {
       if (problems.size() < 100)
-        problems.push_back({Location{path, records[r].line, 0, {}},
-                            "expected " + std::to_string(table.header.size()) + " fields as in the header, found " +
-                                std::to_string(records[r].fields.size())});
+        problems.push_back({Location{path, records[r].line, 0, {}}, "expected " + std::to_string(table.header.size()) +
+                                                                        " fields as in the header, found " +
+                                                                        std::to_string(records[r].fields.size())});
       continue;
     }
     table.records.push_back(std::move(records[r]));

@@ -113,6 +113,11 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec) {
   for (auto k : t.zones.kind) kinds.emplace_back(to_string(k));
   v.push_back({"zone_name", {"zone"}, t.zones.name, "", "name of the commune"});
   v.push_back({"zone_kind", {"zone"}, kinds, "", "urban core, periurban or rural"});
+  v.push_back({"zone_departement", {"zone"}, t.zones.departement, "", "departement code"});
+  v.push_back({"zone_epci", {"zone"}, t.zones.epci_code, "", "intercommunality (EPCI SIREN code)"});
+  v.push_back({"zone_area_km2", {"zone"}, t.zones.area_km2, "km2", "area of the commune"});
+  v.push_back(
+      {"zone_households", {"zone"}, t.zones.households, "household", "households of the commune (-1: unknown)"});
   v.push_back({"zone_population", {"zone"}, t.zones.population, "person", "residents of the commune"});
   v.push_back({"zone_lat", {"zone"}, t.zones.lat, "degrees_north", "latitude of the commune"});
   v.push_back({"zone_lon", {"zone"}, t.zones.lon, "degrees_east", "longitude of the commune"});

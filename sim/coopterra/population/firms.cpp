@@ -18,7 +18,8 @@ const char* to_string(Sector sector) noexcept {
 }
 
 Firms make_firms(const Territory& t, const FirmSpec& spec, const Random& random) {
-  const auto total = static_cast<std::int64_t>(std::llround(static_cast<double>(t.population()) * spec.per_1000_residents / 1000.0));
+  const auto total =
+      static_cast<std::int64_t>(std::llround(static_cast<double>(t.population()) * spec.per_1000_residents / 1000.0));
   const auto by_sector = allocate_proportionally(total, spec.sector_shares);
   std::vector<double> population(t.zones.population.begin(), t.zones.population.end());
   Firms f;

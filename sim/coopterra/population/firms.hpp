@@ -20,7 +20,9 @@ struct Firms {
   std::vector<std::uint8_t> chain;  // 1: part of a chain; 0: a local independent
 
   std::size_t size() const noexcept { return zone.size(); }
-  std::size_t bytes() const noexcept { return zone.capacity() * sizeof(std::uint32_t) + sector.capacity() + chain.capacity(); }
+  std::size_t bytes() const noexcept {
+    return zone.capacity() * sizeof(std::uint32_t) + sector.capacity() + chain.capacity();
+  }
 };
 
 // Counts are exact (largest remainder): sector totals from firms.per_1000_residents and

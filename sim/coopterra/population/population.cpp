@@ -101,7 +101,8 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
       const std::uint32_t home = r.home[i];
       const auto a = random.open_uniform4(Purpose::ResidentAttributes, i, 0, 0);
       const auto b = random.open_uniform4(Purpose::ResidentAttributes, i, 0, 1);
-      const auto age = static_cast<std::uint8_t>(std::upper_bound(age_cdf.begin(), age_cdf.end(), a[0]) - age_cdf.begin());
+      const auto age =
+          static_cast<std::uint8_t>(std::upper_bound(age_cdf.begin(), age_cdf.end(), a[0]) - age_cdf.begin());
       const std::size_t g = std::min<std::size_t>(age, kAgeGroups - 1);
       const double car_access = spec.car_access_by_kind[static_cast<std::size_t>(t.zones.kind[home])];
       std::uint8_t flags = 0;

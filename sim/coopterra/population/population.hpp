@@ -24,14 +24,14 @@ struct Residents {
     Online = 16,      // uses the internet (can reach a platform online)
   };
 
-  std::vector<std::uint32_t> home;        // home zone
-  std::vector<std::uint32_t> work;        // workplace zone of commuters, kNoZone otherwise
-  std::vector<std::uint8_t> flags;        // Flag bits
-  std::vector<std::uint8_t> age_group;    // 0..5, see kAgeGroups
+  std::vector<std::uint32_t> home;          // home zone
+  std::vector<std::uint32_t> work;          // workplace zone of commuters, kNoZone otherwise
+  std::vector<std::uint8_t> flags;          // Flag bits
+  std::vector<std::uint8_t> age_group;      // 0..5, see kAgeGroups
   std::vector<std::uint8_t> income_decile;  // 1..10, national deciles
-  std::vector<float> coop_attitude;       // attitude towards cooperatives, in [0, 1]
-  std::vector<float> env_attitude;        // concern for the environment, in [0, 1]
-  std::vector<std::uint32_t> zone_begin;  // residents of zone z are [zone_begin[z], zone_begin[z+1])
+  std::vector<float> coop_attitude;         // attitude towards cooperatives, in [0, 1]
+  std::vector<float> env_attitude;          // concern for the environment, in [0, 1]
+  std::vector<std::uint32_t> zone_begin;    // residents of zone z are [zone_begin[z], zone_begin[z+1])
   std::uint32_t ties_per_resident = 0;
   std::vector<std::uint32_t> ties;  // ties of resident i: ties[i*k, (i+1)*k)
 

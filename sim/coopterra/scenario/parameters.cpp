@@ -32,12 +32,18 @@ constexpr double kMaxInt = 9007199254740992.0;  // 2^53: integers exactly repres
   Parameter {                                                                      \
     key, ParamType::Real, def, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member) \
   }
-#define STRINGS(key, member, desc, src) \
-  Parameter{key, ParamType::StringList, 0, {}, 0, 0, {}, "", desc, src, COOP_FIELD(member)}
-#define REALS(key, member, defaults, lo, hi, unit, desc, src) \
-  Parameter{key, ParamType::RealList, 0, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member), defaults, (defaults).size()}
-#define PATH(key, member, desc, src) \
-  Parameter{key, ParamType::String, 0, "", 0, 0, {}, "", desc, src, COOP_FIELD(member), {}, 0, true}
+#define STRINGS(key, member, desc, src)                                            \
+  Parameter {                                                                      \
+    key, ParamType::StringList, 0, {}, 0, 0, {}, "", desc, src, COOP_FIELD(member) \
+  }
+#define REALS(key, member, defaults, lo, hi, unit, desc, src)                                                     \
+  Parameter {                                                                                                     \
+    key, ParamType::RealList, 0, {}, lo, hi, {}, unit, desc, src, COOP_FIELD(member), defaults, (defaults).size() \
+  }
+#define PATH(key, member, desc, src)                                                        \
+  Parameter {                                                                               \
+    key, ParamType::String, 0, "", 0, 0, {}, "", desc, src, COOP_FIELD(member), {}, 0, true \
+  }
 #define STRING(key, member, def, choices, desc, src)                                 \
   Parameter {                                                                        \
     key, ParamType::String, 0, def, 0, 0, choices, "", desc, src, COOP_FIELD(member) \
@@ -145,8 +151,7 @@ std::vector<Parameter> build_registry() {
               "seed of the behaviour streams when none is given on the command line", "choice of the user"),
 
       STRING("territory.source", territory.source, "synthetic", (V{"synthetic", "communes"}),
-             "where the territory comes from: the synthetic generator or a commune table",
-             "docs/territories.md"),
+             "where the territory comes from: the synthetic generator or a commune table", "docs/territories.md"),
       PATH("territory.communes_file", territory.communes_file,
            "commune table (CSV with INSEE's columns), relative to the scenario's folder",
            "INSEE official geographic code and territorial statistics (docs/territories.md)"),
@@ -154,17 +159,16 @@ std::vector<Parameter> build_registry() {
            "optional road edge list (CSV: from, to, km[, minutes]); without it, roads link nearest neighbours",
            "the user's road data (docs/territories.md)"),
       STRINGS("territory.select.departements", territory.select_departements,
-              "departement codes whose communes are selected (union with the other selections)",
-              "choice of the user"),
+              "departement codes whose communes are selected (union with the other selections)", "choice of the user"),
       STRINGS("territory.select.epcis", territory.select_epcis,
               "intercommunality (EPCI SIREN) codes whose communes are selected", "choice of the user"),
       STRINGS("territory.select.communes", territory.select_communes, "INSEE codes of communes selected one by one",
               "choice of the user"),
-      INTEGER("territory.urban_core_min_population", territory.urban_core_min_population, 10000, 0, 10000000,
-              "person", "a commune this populous is an urban core",
+      INTEGER("territory.urban_core_min_population", territory.urban_core_min_population, 10000, 0, 10000000, "person",
+              "a commune this populous is an urban core",
               "assumption: communes of 10,000 inhabitants or more are centres of their area (est.)"),
-      REAL("territory.urban_core_min_density", territory.urban_core_min_density, 1500.0, 0.0, 100000.0,
-           "person/km2", "a commune this dense is an urban core",
+      REAL("territory.urban_core_min_density", territory.urban_core_min_density, 1500.0, 0.0, 100000.0, "person/km2",
+           "a commune this dense is an urban core",
            "INSEE's communal density grid counts 1,500 inhabitants per km2 as dense"),
       REAL("territory.periurban_radius_km", territory.periurban_radius_km, 20.0, 0.0, 200.0, "km",
            "a commune within this straight-line distance of an urban core may be periurban",
@@ -217,8 +221,8 @@ std::vector<Parameter> build_registry() {
            "commuters with a car who commute by car",
            "derived: 72 % of workers with a fixed workplace drive (national travel survey 2008; facts.md) "
            "with ~87 % car access"),
-      REALS("population.offline_share_by_age", population.offline_share_by_age,
-            (V2{0.0, 0.03, 0.04, 0.09, 0.26, 0.62}), 0.0, 1.0, "share of residents",
+      REALS("population.offline_share_by_age", population.offline_share_by_age, (V2{0.0, 0.03, 0.04, 0.09, 0.26, 0.62}),
+            0.0, 1.0, "share of residents",
             "residents without internet use, by age group (0-14 counted with their household)",
             "INSEE 2019: 15 % of people aged 15+ did not use the internet in the year, about two thirds of "
             "those aged 75+ (est.)"),

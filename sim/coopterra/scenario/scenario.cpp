@@ -63,8 +63,8 @@ std::string did_you_mean(const std::string& path) {
 }
 
 // Keys that apply to one kind of territory only: setting them for the other is a mistake.
-constexpr const char* kSyntheticOnly[] = {"territory.zones",         "territory.residents",
-                                          "territory.radius_km",     "territory.rank_size_exponent",
+constexpr const char* kSyntheticOnly[] = {"territory.zones",           "territory.residents",
+                                          "territory.radius_km",       "territory.rank_size_exponent",
                                           "territory.periurban_share", "territory.seed"};
 constexpr const char* kCommunesOnly[] = {"territory.communes_file", "territory.roads_file",
                                          "territory.select.departements", "territory.select.epcis",

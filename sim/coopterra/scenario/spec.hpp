@@ -14,7 +14,7 @@ struct RunSpec {
 };
 
 struct TerritorySpec {
-  std::string source;             // "synthetic" or "communes"
+  std::string source;  // "synthetic" or "communes"
   // A commune table (source = "communes"): file, selection, optional road edge list.
   std::string communes_file;
   std::string roads_file;
@@ -45,8 +45,8 @@ struct PopulationSpec {
   std::vector<double> offline_share_by_age;        // no internet use, by age group
   double commuter_share = 0;                       // residents with a fixed workplace
   double drive_if_car_share = 0;                   // commuters with a car who drive to work
-  double electric_car_share = 0;       // cars that are electric
-  double work_in_home_zone_share = 0;  // commuters working in their home commune
+  double electric_car_share = 0;                   // cars that are electric
+  double work_in_home_zone_share = 0;              // commuters working in their home commune
   std::int64_t ties_per_resident = 0;
   double local_tie_share = 0;  // ties within the home zone
 };

@@ -100,9 +100,9 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
                     table.column("commune_type"),
                     table.column("code_postal"),
                     table.column("insee_parente")};
-  const std::pair<int, const char*> required[] = {{col.code, "insee_com"},   {col.name, "commune"},
-                                                  {col.lat, "lat"},          {col.lon, "lng"},
-                                                  {col.area, "superficie_km2"}, {col.population, "population_2021"}};
+  const std::pair<int, const char*> required[] = {
+      {col.code, "insee_com"}, {col.name, "commune"},        {col.lat, "lat"},
+      {col.lon, "lng"},        {col.area, "superficie_km2"}, {col.population, "population_2021"}};
   for (const auto& [index, name] : required)
     if (index < 0)
       problems.add(1, 0, name,
@@ -135,14 +135,15 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
     const std::string type = col.type >= 0 ? field(r, col.type) : std::string("COM");
     if (type == "COMD" || type == "ARM") {
       (type == "COMD" ? delegated : arrondissements) += 1;
-      not_communes.emplace(code, (type == "COMD" ? "a delegated commune (COMD)" : "a municipal arrondissement (ARM)") +
-                                     std::string(col.parent >= 0 && !field(r, col.parent).empty()
-                                                     ? " of commune " + field(r, col.parent)
-                                                     : ""));
+      not_communes.emplace(
+          code, (type == "COMD" ? "a delegated commune (COMD)" : "a municipal arrondissement (ARM)") +
+                    std::string(col.parent >= 0 && !field(r, col.parent).empty() ? " of commune " + field(r, col.parent)
+                                                                                 : ""));
       continue;
     }
     if (type != "COM") {
-      problems.add(r.line, col.type + 1, "commune_type", "unknown commune type '" + type + "' (expected COM, COMD or ARM)");
+      problems.add(r.line, col.type + 1, "commune_type",
+                   "unknown commune type '" + type + "' (expected COM, COMD or ARM)");
       continue;
     }
     if (!valid_insee_code(code)) {
@@ -150,8 +151,8 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
       continue;
     }
     out.all_codes.insert(code);
-    const std::string dep = col.departement >= 0 && !field(r, col.departement).empty() ? field(r, col.departement)
-                                                                                       : departement_of(code);
+    const std::string dep =
+        col.departement >= 0 && !field(r, col.departement).empty() ? field(r, col.departement) : departement_of(code);
     const std::string& epci = field(r, col.epci);
     deps_seen.insert(dep);
     if (!epci.empty()) epcis_seen.insert(epci);
@@ -167,8 +168,11 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
                     std::to_string(first.line);
           break;
         }
-      if (differs.empty()) ++merged;
-      else problems.add(r.line, col.code + 1, "insee_com", "commune " + code + " appears twice with different values: " + differs);
+      if (differs.empty())
+        ++merged;
+      else
+        problems.add(r.line, col.code + 1, "insee_com",
+                     "commune " + code + " appears twice with different values: " + differs);
       continue;
     }
 
@@ -208,9 +212,9 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
     const std::int64_t active = count(col.active, "pop_15_64_active_2021", false);
     if (field(r, col.name).empty()) problems.add(r.line, col.name + 1, "commune", "missing name");
     if (population >= 0 && households > population)
-      problems.add(r.line, col.households + 1, "menages_2021",
-                   "more households (" + std::to_string(households) + ") than inhabitants (" +
-                       std::to_string(population) + ")");
+      problems.add(
+          r.line, col.households + 1, "menages_2021",
+          "more households (" + std::to_string(households) + ") than inhabitants (" + std::to_string(population) + ")");
     if (population >= 0 && working_age > population)
       problems.add(r.line, col.working_age + 1, "pop_15_64_totale_2021",
                    "more residents aged 15-64 (" + std::to_string(working_age) + ") than inhabitants (" +
@@ -244,7 +248,8 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
                                             : "commune " + c + " is not in the table");
     }
   for (const auto& d : want_deps)
-    if (!deps_seen.count(d)) problems.add(0, 0, "territory.select.departements", "no commune of departement " + d + " in the table");
+    if (!deps_seen.count(d))
+      problems.add(0, 0, "territory.select.departements", "no commune of departement " + d + " in the table");
   for (const auto& e : want_epcis)
     if (!epcis_seen.count(e)) problems.add(0, 0, "territory.select.epcis", "no commune of EPCI " + e + " in the table");
   if (z.size() == 0 && select_all) problems.add(0, 0, "", "the table has no commune");
@@ -292,7 +297,8 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
   if (from_crowfly) km = crowfly;
 
   std::unordered_map<std::string, std::uint32_t> zone_of;
-  for (std::size_t i = 0; i < communes.zones.size(); ++i) zone_of.emplace(communes.zones.code[i], static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < communes.zones.size(); ++i)
+    zone_of.emplace(communes.zones.code[i], static_cast<std::uint32_t>(i));
   std::map<std::pair<std::uint32_t, std::uint32_t>, RoadLink> links;
   std::size_t outside = 0, duplicates = 0;
   for (const CsvRecord& r : table.records) {
@@ -347,10 +353,10 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
   for (const auto& [key, link] : links) roads.push_back(link);
   notes.push_back("read " + std::to_string(roads.size()) + " road links from " + table.path);
   if (from_crowfly)
-    notes.push_back("the edge list gives straight-line km (crowfly_km): road km = crow-fly km x territory.detour_factor");
+    notes.push_back(
+        "the edge list gives straight-line km (crowfly_km): road km = crow-fly km x territory.detour_factor");
   if (minutes < 0) notes.push_back("the edge list gives no minutes: time = km / territory.road_speed_kmh");
-  if (outside > 0)
-    notes.push_back("dropped " + std::to_string(outside) + " road links leaving the selected communes");
+  if (outside > 0) notes.push_back("dropped " + std::to_string(outside) + " road links leaving the selected communes");
   if (duplicates > 0)
     notes.push_back("kept the shortest of " + std::to_string(duplicates) + " repeated links between the same communes");
   return roads;
@@ -383,7 +389,8 @@ Territory load_commune_territory(const TerritorySpec& spec, int threads) {
     const int components = n == 0 ? 0 : boost::connected_components(g, component.data());
     if (components > 1) {
       std::vector<std::vector<std::string>> members(static_cast<std::size_t>(components));
-      for (std::size_t i = 0; i < n; ++i) members[static_cast<std::size_t>(component[i])].push_back(selection.zones.code[i]);
+      for (std::size_t i = 0; i < n; ++i)
+        members[static_cast<std::size_t>(component[i])].push_back(selection.zones.code[i]);
       std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
       std::string detail;
       for (std::size_t c = 1; c < members.size() && c <= 5; ++c) {

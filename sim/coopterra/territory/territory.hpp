@@ -38,7 +38,7 @@ struct RoadLink {
 };
 
 struct Territory {
-  std::string source;  // e.g. "synthetic(zones=30, residents=20000, seed=1)"
+  std::string source;              // e.g. "synthetic(zones=30, residents=20000, seed=1)"
   std::vector<std::string> notes;  // what loading did that a user should know (rows skipped...)
   Zones zones;
   std::vector<RoadLink> roads;

@@ -1,0 +1,121 @@
+"""Territories from Python: synthetic, the Drome from the public tables, errors, maps."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+
+import coopterra
+
+from conftest import SHARED_DATA, run_cli
+
+matplotlib.use("Agg")
+
+DROME = SHARED_DATA / "drome26_communes.csv"
+EDGES = SHARED_DATA / "drome26_knn5_edges.csv"
+FRANCE = SHARED_DATA / "france_communes.csv"
+
+
+def test_synthetic_territory_has_the_documented_structure():
+    t = coopterra.load_territory("synthetic", seed=3, residents=250_000, zones=60)
+    zones = t.zones
+    assert len(zones) == 60 and zones["population"].sum() == 250_000
+    assert {"code", "name", "population", "lat", "lon", "kind"} <= set(zones.columns)
+    assert zones["kind"].iloc[0] == "urban core"
+    assert set(zones["kind"]) == {"urban core", "periurban", "rural"}
+    assert (np.diff(zones["population"]) <= 0).all()  # rank-size
+    km = t.road_km.to_numpy()
+    np.testing.assert_array_equal(km, km.T)
+    assert t.distance("Z0001", "Z0002") == km[0, 1] > 0
+    again = coopterra.load_territory("synthetic", seed=3, residents=250_000, zones=60)
+    assert again.checksum == t.checksum
+
+
+def test_the_drome_loads_exactly():
+    t = coopterra.load_territory(DROME, roads=EDGES, threads=2)
+    assert len(t.zones) == 363
+    assert t.population == 519_458 == int(t.zones["population"].sum())
+    valence = t.zones.set_index("code").loc["26362"]
+    assert valence["name"] == "Valence" and valence["kind"] == "urban core"
+    assert len(t.roads) == 1057
+    assert t.travel_time("26362", "26281") == pytest.approx(t.distance("26362", "26281"))  # 60 km/h
+    assert any("crow-fly" in note for note in t.notes)
+
+
+def test_selection_by_epci_departement_and_codes():
+    agglo = coopterra.load_territory(DROME, select={"epcis": "200068781"})
+    assert len(agglo.zones) == 54 and agglo.population == 223_777
+    national = coopterra.load_territory(FRANCE, select={"departements": ["26"]})
+    assert len(national.zones) == 363 and national.population == 519_458
+    two = coopterra.load_territory(DROME, select=["26362", "26281"])
+    assert list(two.zones["code"]) == ["26281", "26362"]  # table order
+
+
+def test_broken_tables_get_located_errors(tmp_path):
+    table = tmp_path / "communes.csv"
+    table.write_text(
+        "insee_com,commune,lat,lng,superficie_km2,population_2021\n"
+        "26001,Alpha,44.7,5.3,19.36,427\n"
+        "26002,Beta,44.8,5.4,,300\n"
+        "26003,Gamma,44.9,5.5,7.5,many\n"
+    )
+    with pytest.raises(coopterra.InputDataError) as info:
+        coopterra.load_territory(table)
+    found = [(d.line, d.column, d.key, d.message) for d in info.value.diagnostics]
+    assert found == [
+        (3, 5, "superficie_km2", "missing value"),
+        (4, 6, "population_2021", "expected a whole number of people, got 'many'"),
+    ]
+    with pytest.raises(coopterra.InputDataError, match="commune 99999 is not in the table"):
+        coopterra.load_territory(DROME, select=["99999"])
+    with pytest.raises(coopterra.ConfigurationError, match="file not found"):
+        coopterra.load_territory(tmp_path / "missing.csv")
+
+
+def test_a_scenario_names_a_commune_table_relative_to_itself(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "valley.csv").write_text(
+        "insee_com,commune,lat,lng,superficie_km2,population_2021\n"
+        "26001,Alpha,44.70,5.30,19.4,4270\n"
+        "26002,Beta,44.75,5.35,12.0,3000\n"
+        "26003,Gamma,44.80,5.30,7.5,1500\n"
+    )
+    scenario = tmp_path / "valley.toml"
+    scenario.write_text(
+        '# A three-commune valley.\nschema_version = 1\nname = "valley"\n'
+        '[territory]\nsource = "communes"\ncommunes_file = "data/valley.csv"\nroad_neighbours = 2\n'
+    )
+    sim = coopterra.Simulation(coopterra.load_scenario(scenario), seed=1, threads=2)
+    sim.run(weeks=4)
+    ds = sim.results()
+    assert list(ds["zone"].values) == ["26001", "26002", "26003"]
+    assert int(ds["zone_population"].sum()) == 8770 == sim.residents
+    # A synthetic-only key on a commune territory is a located mistake, not a silent rescale.
+    result = run_cli("run", str(scenario), "--set", "territory.residents=1000000")
+    assert result.returncode == 2
+    assert "territory.residents: applies to the synthetic territory only" in result.stderr
+
+
+def test_the_drome_runs_and_maps(tmp_path):
+    scenario = coopterra.load_scenario(
+        overrides={
+            "territory.source": "communes",
+            "territory.communes_file": str(DROME),
+            "territory.select.epcis": ["200040459"],
+        }  # CA Montelimar Agglomeration
+    )
+    sim = coopterra.Simulation(scenario, seed=2, threads=2)
+    sim.run(weeks=3)
+    ds = sim.results()
+    assert ds.sizes["zone"] == 27 and sim.residents == 68_546
+    assert "no road edge list" in ds.attrs["territory_notes"]
+    ax = coopterra.plot_territory(
+        sim.territory, ds["vehicle_km_by_zone"].sum("week"), label="vehicle-km"
+    )
+    path = tmp_path / "map.png"
+    ax.figure.savefig(path, dpi=60)
+    image = matplotlib.image.imread(path)
+    assert image.shape[0] > 200 and image.std() > 0.05  # a picture, not a blank
+    with pytest.raises(ValueError, match="values lack"):
+        coopterra.plot_territory(sim.territory, {"26198": 1.0})
