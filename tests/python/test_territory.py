@@ -41,6 +41,21 @@ def test_the_drome_loads_exactly():
     assert len(t.roads) == 1057
     assert t.travel_time("26362", "26281") == pytest.approx(t.distance("26362", "26281"))  # 60 km/h
     assert any("crow-fly" in note for note in t.notes)
+    # The kinds of docs/territories.md.
+    assert t.zones["kind"].value_counts().to_dict() == {
+        "rural": 222,
+        "periurban": 135,
+        "urban core": 6,
+    }
+    cores = set(t.zones.loc[t.zones["kind"] == "urban core", "name"])
+    assert cores == {
+        "Valence",
+        "Montélimar",
+        "Romans-sur-Isère",
+        "Bourg-lès-Valence",
+        "Pierrelatte",
+        "Portes-lès-Valence",
+    }
 
 
 def test_selection_by_epci_departement_and_codes():
