@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "coopterra/core/allocate.hpp"
 #include "coopterra/core/error.hpp"
 #include "coopterra/io/results_file.hpp"
 #include "coopterra/version.hpp"
@@ -43,6 +44,9 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
   firms_ = timed(profile_, "build firms", [&] { return make_firms(territory_, spec.firms, random_); });
   carpool_ = timed(profile_, "initial state",
                    [&] { return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_); });
+  timeline_ = std::make_unique<PolicyTimeline>(spec, territory_);
+  balances_[static_cast<std::size_t>(Account::Authority)] = std::llround(spec.authority.budget_eur * 100.0);
+  phase_policies_ = profile_.phase("policies");
   phase_awareness_ = profile_.phase("awareness");
   phase_choice_ = profile_.phase("choice");
   phase_matching_ = profile_.phase("matching");
@@ -51,21 +55,56 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
 
 void Simulation::step() {
   const auto week = static_cast<std::uint32_t>(week_ + 1);
+  const std::size_t authority = static_cast<std::size_t>(Account::Authority);
+  CarpoolLevers levers;
+  std::int64_t available = 0;  // what the authority can pay in incentives, campaigns still to come reserved
+  {
+    Profile::Scope s(profile_, phase_policies_);
+    available = balances_[authority] - timeline_->committed_from(week);
+    levers = timeline_->levers(week, available > 0);
+  }
   {
     Profile::Scope s(profile_, phase_awareness_);
-    carpool_->spread_awareness(week, threads_);
+    carpool_->spread_awareness(week, levers, threads_);
   }
   {
     Profile::Scope s(profile_, phase_choice_);
-    carpool_->choose_modes(week, threads_);
+    carpool_->choose_modes(week, levers, threads_);
   }
+  std::int64_t due = 0;
   {
     Profile::Scope s(profile_, phase_matching_);
-    carpool_->match(week);
+    due = carpool_->match(week, levers);
   }
   {
     Profile::Scope s(profile_, phase_accounting_);
-    series_.carpool.push_back(carpool_->account(threads_));
+    // In the week the budget runs out, every incentive is scaled down alike.
+    const bool enough = due <= available;
+    CarpoolWeek carpool =
+        carpool_->account(levers, enough ? 1 : std::max<std::int64_t>(available, 0), enough ? 1 : due, threads_);
+    std::int64_t campaigns = 0;
+    std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
+    for (std::size_t i = 0; i < by_policy.size(); ++i) campaigns += by_policy[i] = timeline_->campaign_cents(i, week);
+    // Each platform's incentives, attributed to the policies that make them up.
+    for (std::size_t p = 0; p < kPlatforms; ++p) {
+      const auto& ids = levers.incentive_policies[p];
+      if (ids.empty()) continue;
+      std::vector<double> weights;
+      for (std::size_t i : ids) {
+        const auto& r = timeline_->policies()[i];
+        double w = 0;
+        for (std::size_t z = 0; z < r.in_zone.size(); ++z)
+          if (r.in_zone[z]) w += static_cast<double>(carpool.passengers_by_zone[p][z]);
+        weights.push_back(w * r.spec->amount_eur);
+      }
+      const auto shares = allocate_proportionally(carpool.incentive_cents[p], weights);
+      for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
+    }
+    LedgerWeek ledger = book_week(carpool, campaigns, balances_);
+    balances_ = ledger.balance;
+    series_.carpool.push_back(std::move(carpool));
+    series_.ledger.push_back(std::move(ledger));
+    series_.policy_cents.push_back(std::move(by_policy));
   }
   week_ += 1;
 }

@@ -4,7 +4,7 @@
 // never changes a running simulation.
 //
 // A week is a list of named phases, each timed into the profile:
-//   awareness -> choice -> matching -> accounting
+//   policies -> awareness -> choice -> matching -> accounting
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,6 +13,7 @@
 #include "coopterra/core/profile.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/model/carpool.hpp"
+#include "coopterra/model/policies.hpp"
 #include "coopterra/observe/dataset.hpp"
 #include "coopterra/observe/indicators.hpp"
 #include "coopterra/population/firms.hpp"
@@ -44,6 +45,7 @@ class Simulation {
   const Firms& firms() const noexcept { return firms_; }
   const CarpoolModel& carpool() const noexcept { return *carpool_; }
   const Series& series() const noexcept { return series_; }
+  const std::array<std::int64_t, kAccounts>& balances() const noexcept { return balances_; }
   const Profile& profile() const noexcept { return profile_; }
   // Memory held by all per-resident state: population, ties and model state.
   std::size_t state_bytes() const noexcept { return residents_.bytes() + firms_.bytes() + carpool_->bytes(); }
@@ -62,9 +64,11 @@ class Simulation {
   Residents residents_;
   Firms firms_;
   std::unique_ptr<CarpoolModel> carpool_;
+  std::unique_ptr<PolicyTimeline> timeline_;
+  std::array<std::int64_t, kAccounts> balances_{};
   Series series_;
   int week_ = 0;
-  std::size_t phase_awareness_, phase_choice_, phase_matching_, phase_accounting_;
+  std::size_t phase_policies_, phase_awareness_, phase_choice_, phase_matching_, phase_accounting_;
 };
 
 }  // namespace coopterra

@@ -115,6 +115,7 @@ def test_progress_bar_and_profile(small, capsys):
         "build population",
         "build firms",
         "initial state",
+        "policies",
         "awareness",
         "choice",
         "matching",

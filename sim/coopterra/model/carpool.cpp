@@ -40,7 +40,7 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
   }
 }
 
-void CarpoolModel::spread_awareness(std::uint32_t week, int threads) {
+void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& levers, int threads) {
   const std::uint32_t k = residents_.ties_per_resident;
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
@@ -50,8 +50,10 @@ void CarpoolModel::spread_awareness(std::uint32_t week, int threads) {
         if (bits & bit) continue;
         std::uint32_t aware_ties = 0;
         for (std::uint32_t j = 0; j < k; ++j) aware_ties += (aware_[residents_.ties[i * k + j]] & bit) ? 1 : 0;
-        if (random_.uniform(Purpose::Awareness, i, week, static_cast<std::uint16_t>(p)) < weekly_hazard_[p][aware_ties])
-          bits |= bit;
+        // A campaign adds an independent chance of hearing of the platform.
+        const double reach = levers.reach(p, residents_.home[i]);
+        const double hazard = 1.0 - (1.0 - weekly_hazard_[p][aware_ties]) * (1.0 - reach);
+        if (random_.uniform(Purpose::Awareness, i, week, static_cast<std::uint16_t>(p)) < hazard) bits |= bit;
       }
       aware_next_[i] = bits;
     }
@@ -59,7 +61,7 @@ void CarpoolModel::spread_awareness(std::uint32_t week, int threads) {
   aware_.swap(aware_next_);
 }
 
-void CarpoolModel::choose_modes(std::uint32_t week, int threads) {
+void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers, int threads) {
   const auto& c = spec_.carpool;
   const double trips = 2.0 * static_cast<double>(c.workdays_per_week);
   const double beta_time = c.beta_cost_per_eur * c.value_of_time_eur_per_hour;  // per hour
@@ -78,11 +80,13 @@ void CarpoolModel::choose_modes(std::uint32_t week, int threads) {
       double best = -std::log(-std::log(u[0]));  // driving alone: V = 0
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(aware_[i] & (1u << p))) continue;  // an unknown platform cannot be chosen
-        // Half the weeks as driver (car cost with detour, fare received), half as passenger
-        // (fare plus commission paid).
+        // Half the weeks as driver (car cost with detour, fare and any incentive received), half
+        // as passenger (fare plus commission paid, the commission raised by a passed-on tax).
+        const std::uint32_t home = residents_.home[i];
+        const double commission = platforms_[p]->commission * levers.commission_factor(p, home);
+        const double incentive = static_cast<double>(levers.incentive(p, home)) / 100.0;
         const double cost =
-            trips * 0.5 *
-            (c.car_cost_eur_per_km * (d + c.detour_km) + c.fare_eur_per_km * d * platforms_[p]->commission);
+            trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) + c.fare_eur_per_km * d * commission - incentive);
         double v = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
         if (p == 0) v += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
         const double total = v - std::log(-std::log(u[p + 1]));
@@ -93,7 +97,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, int threads) {
   });
 }
 
-void CarpoolModel::match(std::uint32_t week) {
+std::int64_t CarpoolModel::match(std::uint32_t week, const CarpoolLevers& levers) {
   // Group the carpoolers by (platform, home zone, work zone); pair them in resident order.
   const std::size_t zones = territory_.zones.size();
   candidates_.clear();
@@ -123,6 +127,14 @@ void CarpoolModel::match(std::uint32_t week) {
     if (i < b) role_[static_cast<std::uint32_t>(candidates_[i])] = Role::Unmatched;
     a = b;
   }
+  // Incentives due: one per passenger trip, by the passenger's platform and home zone.
+  const auto trips = 2 * spec_.carpool.workdays_per_week;
+  std::int64_t due = 0;
+  for (const std::uint64_t c : candidates_) {
+    const auto i = static_cast<std::uint32_t>(c);
+    if (role_[i] == Role::Passenger) due += levers.incentive(choice_[i] - 1u, residents_.home[i]) * trips;
+  }
+  return due;
 }
 
 std::int64_t CarpoolModel::fare_cents(std::uint32_t home, std::uint32_t work) const {
@@ -130,17 +142,19 @@ std::int64_t CarpoolModel::fare_cents(std::uint32_t home, std::uint32_t work) co
   return std::llround(spec_.carpool.fare_eur_per_km * km * 100.0);
 }
 
-std::int64_t CarpoolModel::fee_cents(std::size_t platform, std::int64_t fare) const {
-  return std::llround(static_cast<double>(fare) * platforms_[platform]->commission);
+std::int64_t CarpoolModel::fee_cents(std::size_t platform, std::int64_t fare, double factor) const {
+  return std::llround(static_cast<double>(fare) * platforms_[platform]->commission * factor);
 }
 
-CarpoolWeek CarpoolModel::account(int threads) const {
+CarpoolWeek CarpoolModel::account(const CarpoolLevers& levers, std::int64_t paid_num, std::int64_t paid_den,
+                                  int threads) const {
   const auto& c = spec_.carpool;
   const auto trips = 2 * c.workdays_per_week;
   const std::size_t zones = territory_.zones.size();
   CarpoolWeek zero;
   zero.vehicle_km_by_zone.assign(zones, 0.0);
   zero.carpoolers_by_zone.assign(zones, 0);
+  for (auto& v : zero.passengers_by_zone) v.assign(zones, 0);
   CarpoolWeek week = parallel_reduce(
       residents_.size(), threads, zero,
       [&](std::size_t begin, std::size_t end, CarpoolWeek& acc) {
@@ -169,16 +183,28 @@ CarpoolWeek CarpoolModel::account(int threads) const {
               acc.vehicle_km_carpool += vkm;
               acc.drivers[p] += 1;
               acc.driver_income_cents[p] += fare_cents(h, w) * trips;
+              acc.households_net_cents += fare_cents(h, w) * trips;
               acc.carpoolers_by_zone[h] += 1;
+              acc.passengers_by_zone[p][h] += 1;
               break;
             }
             case Role::Passenger: {
+              // The passenger pays fare and commission; the platform pays its tax; the authority
+              // pays the driver the incentive of the passenger's trip (within its budget).
               const std::int64_t fare = fare_cents(h, w);
+              const std::int64_t fee = fee_cents(p, fare, levers.commission_factor(p, h));
+              const std::int64_t tax = std::llround(static_cast<double>(fee) * levers.tax(p, h));
               acc.passenger_km_carpool += d * static_cast<double>(trips);
               acc.passengers[p] += 1;
-              acc.fares_paid_cents[p] += (fare + fee_cents(p, fare)) * trips;
-              acc.fees_cents[p] += fee_cents(p, fare) * trips;
+              acc.fares_paid_cents[p] += (fare + fee) * trips;
+              acc.fees_cents[p] += fee * trips;
+              acc.tax_cents[p] += tax * trips;
+              acc.households_net_cents -= (fare + fee) * trips;
+              const std::int64_t incentive = levers.incentive(p, h) * trips * paid_num / paid_den;
+              acc.incentive_cents[p] += incentive;
+              acc.households_net_cents += incentive;
               acc.carpoolers_by_zone[h] += 1;
+              acc.passengers_by_zone[p][h] += 1;
               break;
             }
             case Role::None: break;
@@ -201,7 +227,13 @@ CarpoolWeek CarpoolModel::account(int threads) const {
           total.fares_paid_cents[p] += part.fares_paid_cents[p];
           total.driver_income_cents[p] += part.driver_income_cents[p];
           total.fees_cents[p] += part.fees_cents[p];
+          total.tax_cents[p] += part.tax_cents[p];
+          total.incentive_cents[p] += part.incentive_cents[p];
         }
+        total.households_net_cents += part.households_net_cents;
+        for (std::size_t q = 0; q < kPlatforms; ++q)
+          for (std::size_t z = 0; z < total.passengers_by_zone[q].size(); ++z)
+            total.passengers_by_zone[q][z] += part.passengers_by_zone[q][z];
         for (std::size_t z = 0; z < total.vehicle_km_by_zone.size(); ++z) {
           total.vehicle_km_by_zone[z] += part.vehicle_km_by_zone[z];
           total.carpoolers_by_zone[z] += part.carpoolers_by_zone[z];

@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "coopterra/core/random.hpp"
+#include "coopterra/model/carpool_levers.hpp"
 #include "coopterra/population/population.hpp"
 #include "coopterra/scenario/spec.hpp"
 #include "coopterra/territory/territory.hpp"
 
 namespace coopterra {
 
-inline constexpr std::size_t kPlatforms = 2;  // 0: cooperative, 1: incumbent
-inline constexpr std::size_t kModes = 3;      // 0: drive alone, 1 + p: carpool through platform p
+inline constexpr std::size_t kModes = 3;  // 0: drive alone, 1 + p: carpool through platform p
 
 enum class Role : std::uint8_t { None = 0, Alone = 1, Driver = 2, Passenger = 3, Unmatched = 4 };
 
@@ -35,27 +35,34 @@ struct CarpoolWeek {
   std::array<std::int64_t, kPlatforms> unmatched{};
   std::array<std::int64_t, kPlatforms> fares_paid_cents{};     // by passengers, commission included
   std::array<std::int64_t, kPlatforms> driver_income_cents{};  // received by drivers
-  std::array<std::int64_t, kPlatforms> fees_cents{};           // kept by the platform
+  std::array<std::int64_t, kPlatforms> fees_cents{};           // commissions received by the platform
+  std::array<std::int64_t, kPlatforms> tax_cents{};            // paid by the platform to the authority
+  std::array<std::int64_t, kPlatforms> incentive_cents{};      // paid by the authority to drivers
+  std::int64_t households_net_cents = 0;                       // sum over residents of what they received minus paid
   std::vector<double> vehicle_km_by_zone;                      // by home zone
   std::vector<std::int64_t> carpoolers_by_zone;                // drivers and passengers, by home zone
+  std::array<std::vector<std::int64_t>, kPlatforms> passengers_by_zone;  // by platform and home zone
 };
 
 class CarpoolModel {
  public:
   CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec, const Random& random);
 
-  // The phases of one week, in order.
-  void spread_awareness(std::uint32_t week, int threads);
-  void choose_modes(std::uint32_t week, int threads);
-  void match(std::uint32_t week);
-  CarpoolWeek account(int threads) const;
+  // The phases of one week, in order, under the levers in force.
+  void spread_awareness(std::uint32_t week, const CarpoolLevers& levers, int threads);
+  void choose_modes(std::uint32_t week, const CarpoolLevers& levers, int threads);
+  // Pairs carpoolers; returns the incentives due for the week (cents), before any budget limit.
+  std::int64_t match(std::uint32_t week, const CarpoolLevers& levers);
+  // Accounts the week; incentives due are paid times paid_num / paid_den (the budget's limit).
+  CarpoolWeek account(const CarpoolLevers& levers, std::int64_t paid_num, std::int64_t paid_den, int threads) const;
 
   const std::vector<std::uint8_t>& awareness() const noexcept { return aware_; }
   const std::vector<std::uint8_t>& choices() const noexcept { return choice_; }
   const std::vector<Role>& roles() const noexcept { return role_; }
   // One-way fare of a carpool trip between two zones, and the platform's commission on it.
   std::int64_t fare_cents(std::uint32_t home, std::uint32_t work) const;
-  std::int64_t fee_cents(std::size_t platform, std::int64_t fare) const;
+  // `factor` multiplies the commission rate (a passed-on tax).
+  std::int64_t fee_cents(std::size_t platform, std::int64_t fare, double factor = 1.0) const;
   // Memory held by the model's per-resident state.
   std::size_t bytes() const noexcept {
     return aware_.capacity() + aware_next_.capacity() + choice_.capacity() + role_.capacity() * sizeof(Role) +

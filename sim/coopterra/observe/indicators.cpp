@@ -90,16 +90,33 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec) {
                over_weeks_and<double>(s, kPlatforms,
                                       [](const CarpoolWeek& w, std::size_t p) { return euros(w.fees_cents[p]); }),
                "EUR", "commissions kept by the platforms"});
-  const bool coop_leaves = spec.carpool.cooperative.fees_leave_territory;
-  const bool incumbent_leaves = spec.carpool.incumbent.fees_leave_territory;
+  // Commissions of a platform whose fees leave the territory leave it, but for the tax the
+  // authority takes back; commissions of a local platform stay.
+  const std::array<bool, kPlatforms> leaves{spec.carpool.cooperative.fees_leave_territory,
+                                            spec.carpool.incumbent.fees_leave_territory};
   auto fees = [&](bool leaving) {
     return over_weeks<double>(s, [&](const CarpoolWeek& w) {
-      return euros((coop_leaves == leaving ? w.fees_cents[0] : 0) +
-                   (incumbent_leaves == leaving ? w.fees_cents[1] : 0));
+      std::int64_t cents = 0;
+      for (std::size_t p = 0; p < kPlatforms; ++p) {
+        if (leaves[p] && leaving) cents += w.fees_cents[p] - w.tax_cents[p];
+        if (leaves[p] && !leaving) cents += w.tax_cents[p];
+        if (!leaves[p] && !leaving) cents += w.fees_cents[p];
+      }
+      return euros(cents);
     });
   };
-  v.push_back({"fees_kept_in_territory", W, fees(false), "EUR", "platform fees that stay in the territory"});
-  v.push_back({"fees_leaving_territory", W, fees(true), "EUR", "platform fees that leave the territory"});
+  v.push_back({"fees_kept_in_territory", W, fees(false), "EUR",
+               "commissions of local platforms, plus taxes recovered from platforms whose fees leave"});
+  v.push_back({"fees_leaving_territory", W, fees(true), "EUR",
+               "commissions of platforms whose fees leave the territory, net of the tax they pay"});
+  v.push_back({"carpool_incentives", WP,
+               over_weeks_and<double>(s, kPlatforms,
+                                      [](const CarpoolWeek& w, std::size_t p) { return euros(w.incentive_cents[p]); }),
+               "EUR", "paid by the authority to drivers for passenger trips"});
+  v.push_back(
+      {"platform_tax", WP,
+       over_weeks_and<double>(s, kPlatforms, [](const CarpoolWeek& w, std::size_t p) { return euros(w.tax_cents[p]); }),
+       "EUR", "tax paid by platforms on their commissions"});
   v.push_back(
       {"vehicle_km_by_zone", WZ,
        over_weeks_and<double>(s, zones, [](const CarpoolWeek& w, std::size_t z) { return w.vehicle_km_by_zone[z]; }),
@@ -108,6 +125,38 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec) {
                over_weeks_and<std::int64_t>(
                    s, zones, [](const CarpoolWeek& w, std::size_t z) { return w.carpoolers_by_zone[z]; }),
                "person", "matched carpool drivers and passengers, by home zone"});
+
+  // Money: flows by name, balances by account, public spending by policy.
+  std::vector<std::string> flow_names, flow_from, flow_to, accounts, policy_labels, policy_kinds;
+  for (const auto& f : money_flows()) {
+    flow_names.emplace_back(f.name);
+    flow_from.emplace_back(to_string(f.from));
+    flow_to.emplace_back(to_string(f.to));
+  }
+  for (std::size_t a = 0; a < kAccounts; ++a) accounts.emplace_back(to_string(static_cast<Account>(a)));
+  for (const auto& p : spec.policies) policy_labels.push_back(p.label), policy_kinds.push_back(p.kind);
+  d.coords.push_back({"flow", {"flow"}, flow_names, "", "named money flow between two accounts"});
+  d.coords.push_back({"account", {"account"}, accounts, "", "account of the territorial economy"});
+  d.coords.push_back({"policy", {"policy"}, policy_labels, "", "policy of the scenario's timeline"});
+  std::vector<double> money, balances, by_policy, public_spending;
+  for (std::size_t w = 0; w < s.weeks(); ++w) {
+    for (auto c : s.ledger[w].cents) money.push_back(euros(c));
+    for (auto b : s.ledger[w].balance) balances.push_back(euros(b));
+    std::int64_t spent = 0;
+    for (auto c : s.policy_cents[w]) by_policy.push_back(euros(c)), spent += c;
+    public_spending.push_back(euros(spent));
+  }
+  v.push_back({"money_flow", {"week", "flow"}, money, "EUR", "money moved by each named flow"});
+  v.push_back({"flow_from", {"flow"}, flow_from, "", "account the flow leaves"});
+  v.push_back({"flow_to", {"flow"}, flow_to, "", "account the flow reaches"});
+  v.push_back({"account_balance",
+               {"week", "account"},
+               balances,
+               "EUR",
+               "balance of each account at the end of the week (the authority starts with its budget)"});
+  v.push_back({"public_spending", W, public_spending, "EUR", "money the authority spent on its policies"});
+  v.push_back({"policy_spending", {"week", "policy"}, by_policy, "EUR", "money the authority spent on each policy"});
+  v.push_back({"policy_kind", {"policy"}, policy_kinds, "", "kind of each policy"});
 
   std::vector<std::string> kinds;
   for (auto k : t.zones.kind) kinds.emplace_back(to_string(k));

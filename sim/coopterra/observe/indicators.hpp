@@ -4,12 +4,15 @@
 
 #include "coopterra/model/carpool.hpp"
 #include "coopterra/observe/dataset.hpp"
+#include "coopterra/observe/ledger.hpp"
 #include "coopterra/territory/territory.hpp"
 
 namespace coopterra {
 
 struct Series {
-  std::vector<CarpoolWeek> carpool;  // one entry per simulated week
+  std::vector<CarpoolWeek> carpool;                     // one entry per simulated week
+  std::vector<LedgerWeek> ledger;                       // the money flows and balances of each week
+  std::vector<std::vector<std::int64_t>> policy_cents;  // spending of each policy, each week
   std::size_t weeks() const noexcept { return carpool.size(); }
 };
 

@@ -1,5 +1,6 @@
 #include "coopterra/scenario/parameters.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -291,6 +292,11 @@ std::vector<Parameter> build_registry() {
     r.push_back(std::move(p));
   for (auto& p : platform_parameters<&CarpoolSpec::incumbent>("carpool.incumbent", incumbent))
     r.push_back(std::move(p));
+  r.push_back(STRING("authority.name", authority.name, "the local authority", V{},
+                     "name of the local authority running the policies", "label only"));
+  r.push_back(REAL("authority.budget_eur", authority.budget_eur, 0.0, 0.0, 1e11, "EUR",
+                   "envelope of the authority for the policies of the scenario, over the whole run",
+                   "choice of the authority"));
   r.push_back(REAL("emissions.thermal_car_kg_per_km", emissions.thermal_car_kg_per_km, 0.218, 0.0, 2.0,
                    "kgCO2e/vehicle-km", "thermal car, construction included",
                    "ADEME Base Carbone via Impact CO2 (facts.md)"));
@@ -339,8 +345,9 @@ std::string real_text(double v) {
 
 }  // namespace
 
-std::string Parameter::value_text(const Spec& s) const {
-  Spec& m = const_cast<Spec&>(s);
+template <class Target>
+std::string BasicParameter<Target>::value_text(const Target& s) const {
+  Target& m = const_cast<Target&>(s);
   switch (type) {
     case ParamType::Integer: return std::to_string(as_integer(m));
     case ParamType::Boolean: return as_boolean(m) ? "true" : "false";
@@ -378,19 +385,83 @@ bool is_parameter_table(std::string_view path) {
   return false;
 }
 
+template <class Target>
+void BasicParameter<Target>::set_default(Target& s) const {
+  switch (type) {
+    case ParamType::Integer: as_integer(s) = static_cast<std::int64_t>(default_number); break;
+    case ParamType::Real: as_real(s) = default_number; break;
+    case ParamType::Boolean: as_boolean(s) = default_number != 0.0; break;
+    case ParamType::String: as_string(s) = default_text; break;
+    case ParamType::StringList: as_strings(s).clear(); break;
+    case ParamType::RealList: as_reals(s) = default_reals; break;
+  }
+}
+
+template struct BasicParameter<Spec>;
+template struct BasicParameter<PolicySpec>;
+
 Spec default_spec() {
   Spec s;
-  for (const auto& p : parameters()) {
-    switch (p.type) {
-      case ParamType::Integer: p.as_integer(s) = static_cast<std::int64_t>(p.default_number); break;
-      case ParamType::Real: p.as_real(s) = p.default_number; break;
-      case ParamType::Boolean: p.as_boolean(s) = p.default_number != 0.0; break;
-      case ParamType::String: p.as_string(s) = p.default_text; break;
-      case ParamType::StringList: p.as_strings(s).clear(); break;
-      case ParamType::RealList: p.as_reals(s) = p.default_reals; break;
-    }
-  }
+  for (const auto& p : parameters()) p.set_default(s);
   return s;
+}
+
+const std::vector<std::string>& policy_kinds() {
+  static const std::vector<std::string> kinds = {"carpool_incentive", "awareness_campaign", "platform_tax"};
+  return kinds;
+}
+
+const std::vector<PolicyParameter>& policy_parameters() {
+  using V = std::vector<std::string>;
+  using K = std::vector<std::string>;
+#define POLICY(type, key, member, def, text, lo, hi, unit, desc, src, kinds, required)                              \
+  PolicyParameter {                                                                                                 \
+    {key, ParamType::type, def, text, lo, hi, {}, unit, desc, src, [](PolicySpec& p) -> void* { return &p.member; }}, kinds, required \
+  }
+  static const std::vector<PolicyParameter> fields = [] {
+    std::vector<PolicyParameter> f = {
+        POLICY(String, "kind", kind, 0, "", 0, 0, "", "the kind of policy", "coopterra", K{}, true),
+        POLICY(String, "label", label, 0, "", 0, 0, "", "name shown in results (default: the kind and its rank)",
+               "label only", K{}, false),
+        POLICY(Integer, "start_week", start_week, 1, "", 1, 5200, "week", "first week the policy acts",
+               "choice of the authority", K{}, false),
+        POLICY(Integer, "end_week", end_week, 0, "", 0, 5200, "week",
+               "last week the policy acts (0: until the end of the run)", "choice of the authority", K{}, false),
+        POLICY(StringList, "zones", zones, 0, "", 0, 0, "", "communes (INSEE or zone codes) where it acts",
+               "choice of the authority; none and no epcis: everywhere", K{}, false),
+        POLICY(StringList, "epcis", epcis, 0, "", 0, 0, "", "intercommunalities (EPCI codes) where it acts",
+               "choice of the authority", K{}, false),
+        POLICY(String, "platform", platform, 0, "", 0, 0, "", "the platform concerned", "choice of the authority",
+               (K{"carpool_incentive", "awareness_campaign", "platform_tax"}), true),
+        POLICY(Real, "amount_eur", amount_eur, 0, "", 0, 100, "EUR per passenger trip",
+               "paid by the authority to the driver for each passenger trip",
+               "local carpool subsidies, e.g. 2 EUR per passenger paid to the driver (facts.md)",
+               K{"carpool_incentive"}, true),
+        POLICY(Real, "reach", reach, 0, "", 0, 1, "share per week",
+               "share of the residents unaware of the platform that the campaign makes aware each week",
+               "assumption: to be calibrated on campaign evaluations", K{"awareness_campaign"}, true),
+        POLICY(Real, "cost_eur", cost_eur, 0, "", 0, 1e9, "EUR", "total cost, spread evenly over its weeks",
+               "the authority's budget line", K{"awareness_campaign"}, true),
+        POLICY(Real, "rate", rate, 0, "", 0, 1, "share of commissions",
+               "tax on the platform's commission revenue earned in the territory", "choice of the authority",
+               K{"platform_tax"}, true),
+        POLICY(Real, "pass_through", pass_through, 1.0, "", 0, 1, "share",
+               "share of the tax the platform passes on to users by raising its commission",
+               "assumption: full pass-through (est.)", K{"platform_tax"}, false),
+    };
+    f[6].choices = {"cooperative", "incumbent"};
+    return f;
+  }();
+#undef POLICY
+  (void)sizeof(V);
+  return fields;
+}
+
+std::vector<const PolicyParameter*> policy_parameters_of(const std::string& kind) {
+  std::vector<const PolicyParameter*> out;
+  for (const auto& p : policy_parameters())
+    if (p.kinds.empty() || std::find(p.kinds.begin(), p.kinds.end(), kind) != p.kinds.end()) out.push_back(&p);
+  return out;
 }
 
 }  // namespace coopterra

@@ -14,7 +14,9 @@ enum class ParamType { Integer, Real, Boolean, String, StringList, RealList };
 
 const char* to_string(ParamType type) noexcept;
 
-struct Parameter {
+// One parameter of a Target (the Spec, or one policy of the timeline).
+template <class Target>
+struct BasicParameter {
   std::string key;  // dotted path, e.g. "territory.residents"
   ParamType type;
   double default_number = 0;         // Integer, Real, Boolean (0/1)
@@ -24,20 +26,37 @@ struct Parameter {
   std::string unit;
   std::string description;
   std::string source;  // publication, or "assumption: ..." with the reasoning
-  void* (*field)(Spec&);
+  void* (*field)(Target&);
   std::vector<double> default_reals = {};  // RealList
   std::size_t length = 0;                  // RealList: exact number of elements
   bool is_path = false;                    // String: a file, relative to the scenario's folder
 
-  std::int64_t& as_integer(Spec& s) const { return *static_cast<std::int64_t*>(field(s)); }
-  double& as_real(Spec& s) const { return *static_cast<double*>(field(s)); }
-  bool& as_boolean(Spec& s) const { return *static_cast<bool*>(field(s)); }
-  std::string& as_string(Spec& s) const { return *static_cast<std::string*>(field(s)); }
-  std::vector<std::string>& as_strings(Spec& s) const { return *static_cast<std::vector<std::string>*>(field(s)); }
-  std::vector<double>& as_reals(Spec& s) const { return *static_cast<std::vector<double>*>(field(s)); }
-  // Value in a Spec as TOML text, e.g. `0.12`, `"synthetic"`, `true`.
-  std::string value_text(const Spec& s) const;
+  std::int64_t& as_integer(Target& s) const { return *static_cast<std::int64_t*>(field(s)); }
+  double& as_real(Target& s) const { return *static_cast<double*>(field(s)); }
+  bool& as_boolean(Target& s) const { return *static_cast<bool*>(field(s)); }
+  std::string& as_string(Target& s) const { return *static_cast<std::string*>(field(s)); }
+  std::vector<std::string>& as_strings(Target& s) const { return *static_cast<std::vector<std::string>*>(field(s)); }
+  std::vector<double>& as_reals(Target& s) const { return *static_cast<std::vector<double>*>(field(s)); }
+  // The value as TOML text, e.g. `0.12`, `"synthetic"`, `true`, `["26"]`.
+  std::string value_text(const Target& s) const;
+  // Sets the default value.
+  void set_default(Target& s) const;
 };
+
+using Parameter = BasicParameter<Spec>;
+
+// A field of a policy of the timeline ([[policies]]); `kinds` lists the policy kinds that take
+// it (empty: every kind).
+struct PolicyParameter : BasicParameter<PolicySpec> {
+  std::vector<std::string> kinds = {};
+  bool required = false;
+};
+
+// The kinds of policy and their fields.
+const std::vector<std::string>& policy_kinds();
+const std::vector<PolicyParameter>& policy_parameters();
+// The fields a kind of policy takes.
+std::vector<const PolicyParameter*> policy_parameters_of(const std::string& kind);
 
 const std::vector<Parameter>& parameters();
 const Parameter* find_parameter(std::string_view key);

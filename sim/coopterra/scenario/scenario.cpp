@@ -101,6 +101,10 @@ class Validator {
   void walk(const toml::table& table, const std::string& prefix, Spec& spec) {
     for (const auto& [k, node] : table) {
       const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+      if (path == "policies") {
+        policies(node, spec);
+        continue;
+      }
       if (const Parameter* p = find_parameter(path)) {
         assign(*p, node, path, spec);
       } else if (node.is_table() && is_parameter_table(path)) {
@@ -114,7 +118,8 @@ class Validator {
     }
   }
 
-  void assign(const Parameter& p, const toml::node& node, const std::string& path, Spec& spec) {
+  template <class Target>
+  void assign(const BasicParameter<Target>& p, const toml::node& node, const std::string& path, Target& spec) {
     const std::string unit = p.unit.empty() ? "" : " " + p.unit;
     switch (p.type) {
       case ParamType::Integer: {
@@ -213,7 +218,8 @@ class Validator {
     return false;
   }
 
-  void expected(const Parameter& p, const toml::node& node, const std::string& path) {
+  template <class Target>
+  void expected(const BasicParameter<Target>& p, const toml::node& node, const std::string& path) {
     std::string got;
     switch (node.type()) {
       case toml::node_type::string: got = "a string"; break;
@@ -230,10 +236,89 @@ class Validator {
               ", got " + got);
   }
 
-  void out_of_range(const Parameter& p, const toml::node& node, const std::string& path, const std::string& value) {
+  template <class Target>
+  void out_of_range(const BasicParameter<Target>& p, const toml::node& node, const std::string& path,
+                    const std::string& value) {
     std::ostringstream msg;
     msg << "must be between " << p.min << " and " << p.max << (p.unit.empty() ? "" : " " + p.unit) << ", got " << value;
     error(&node, path, msg.str());
+  }
+
+  // The policy timeline: an array of tables, each with a kind and the fields of its kind.
+  void policies(const toml::node& node, Spec& spec) {
+    const toml::array* list = node.as_array();
+    if (!list || !list->is_array_of_tables()) {
+      error(&node, "policies", "expected an array of tables: one [[policies]] table per policy");
+      return;
+    }
+    std::size_t index = 0;
+    for (const auto& item : *list) {
+      ++index;
+      const toml::table& table = *item.as_table();
+      const std::string base = "policies[" + std::to_string(index) + "]";
+      PolicySpec policy;
+      for (const auto& f : policy_parameters()) f.set_default(policy);
+      const auto& src = table.source();
+      policy.file = src.path ? *src.path : source_name_;
+      policy.line = static_cast<int>(src.begin.line);
+      policy.column = static_cast<int>(src.begin.column);
+      const auto kind = table["kind"].value_exact<std::string>();
+      if (!kind) {
+        error(
+            &item, base + ".kind",
+            table.contains("kind") ? "expected a string" : "missing: every policy has a kind, one of " + kinds_list());
+        continue;
+      }
+      const auto& kinds = policy_kinds();
+      if (std::find(kinds.begin(), kinds.end(), *kind) == kinds.end()) {
+        std::string best = closest(*kind, kinds);
+        error(table.get("kind"), base + ".kind",
+              "unknown kind of policy '" + *kind + "'" + (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                  " (kinds: " + kinds_list() + ")");
+        continue;
+      }
+      const auto fields = policy_parameters_of(*kind);
+      std::vector<std::string> names;
+      for (const auto* f : fields) names.push_back(f->key);
+      for (const auto& [k, value] : table) {
+        const std::string key(k.str());
+        const auto it = std::find_if(fields.begin(), fields.end(), [&](const auto* f) { return f->key == key; });
+        if (it == fields.end()) {
+          std::string best = closest(key, names);
+          error(&k.source(), base + "." + key,
+                "a " + *kind + " policy has no field '" + key + "'" +
+                    (best.empty() ? "" : "; did you mean '" + best + "'?"));
+          continue;
+        }
+        assign(**it, value, base + "." + key, policy);
+      }
+      for (const auto* f : fields)
+        if (f->required && !table.contains(f->key))
+          error(&item, base + "." + f->key,
+                "missing: a " + *kind + " policy needs " + f->key + " (" + f->description + ")");
+      if (policy.label.empty()) policy.label = std::to_string(index) + ":" + policy.kind;
+      spec.policies.push_back(std::move(policy));
+      policy_nodes_.push_back(&table);
+    }
+  }
+
+  static std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_distance = std::string::npos;
+    for (const auto& c : candidates) {
+      const std::size_t d = edit_distance(word, c);
+      if (d < best_distance) best_distance = d, best = c;
+    }
+    if (best_distance <= std::max<std::size_t>(2, word.size() / 3)) return best;
+    for (const auto& c : candidates)  // a shortened or lengthened name: amount for amount_eur
+      if (c.rfind(word, 0) == 0 || word.rfind(c, 0) == 0) return c;
+    return {};
+  }
+
+  static std::string kinds_list() {
+    std::string out;
+    for (const auto& k : policy_kinds()) out += (out.empty() ? "" : ", ") + k;
+    return out;
   }
 
   // Rules that involve several keys.
@@ -286,6 +371,38 @@ class Validator {
           << s.population.commuter_share;
       error(node_of("population.commuter_share"), "population.commuter_share", msg.str());
     }
+    // The policy timeline: weeks within the horizon, fixed commitments within the budget.
+    double committed = 0;
+    bool pays_per_use = false;
+    for (std::size_t i = 0; i < s.policies.size(); ++i) {
+      const auto& p = s.policies[i];
+      const toml::table& written = *policy_nodes_[i];
+      const std::string base = "policies[" + std::to_string(i + 1) + "]";
+      const std::int64_t end = p.end_week == 0 ? s.run.weeks : p.end_week;
+      if (p.start_week > s.run.weeks)
+        error(written.get("start_week"), base + ".start_week",
+              "week " + std::to_string(p.start_week) +
+                  " is after the end of the run (run.weeks = " + std::to_string(s.run.weeks) + ")");
+      if (end > s.run.weeks)
+        error(written.get("end_week"), base + ".end_week",
+              "week " + std::to_string(end) +
+                  " is after the end of the run (run.weeks = " + std::to_string(s.run.weeks) + ")");
+      if (end < p.start_week)
+        error(written.get("end_week"), base + ".end_week",
+              "ends (week " + std::to_string(end) + ") before it starts (week " + std::to_string(p.start_week) + ")");
+      if (p.kind == "awareness_campaign") committed += p.cost_eur;
+      if (p.kind == "carpool_incentive") pays_per_use = true;
+    }
+    if (committed > s.authority.budget_eur) {
+      std::ostringstream msg;
+      msg << "the policies commit " << committed << " EUR (awareness campaigns) but the budget is "
+          << s.authority.budget_eur << " EUR";
+      error(node_of("authority.budget_eur") ? node_of("authority.budget_eur") : nullptr, "authority.budget_eur",
+            msg.str());
+    }
+    if (pays_per_use && s.authority.budget_eur <= committed)
+      error(node_of("authority.budget_eur"), "authority.budget_eur",
+            "a carpool_incentive is paid from the budget: authority.budget_eur must leave money for it");
   }
 
   void add_override(const Override& o) { overrides_.emplace_back(o.key, o.origin); }
@@ -295,6 +412,7 @@ class Validator {
  private:
   std::string source_name_;
   std::vector<std::pair<std::string, std::string>> overrides_;  // key, origin
+  std::vector<const toml::table*> policy_nodes_;                // the [[policies]] tables, in order
   std::vector<Diagnostic> diagnostics_;
 };
 
@@ -414,6 +532,18 @@ std::string Scenario::resolved_toml() const {
       start = dot + 1;
     }
     table->insert_or_assign(p.key.substr(start), *parsed.get("v"));
+  }
+  if (!spec_.policies.empty()) {
+    toml::array policies;
+    for (const auto& policy : spec_.policies) {
+      toml::table t;
+      for (const auto* f : policy_parameters_of(policy.kind)) {
+        const toml::table parsed = toml::parse("v = " + f->value_text(policy));
+        t.insert_or_assign(f->key, *parsed.get("v"));
+      }
+      policies.push_back(std::move(t));
+    }
+    root.insert_or_assign("policies", std::move(policies));
   }
   std::ostringstream out;
   out << root << "\n";

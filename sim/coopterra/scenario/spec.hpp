@@ -85,6 +85,30 @@ struct EmissionSpec {
   double electric_car_kg_per_km = 0;
 };
 
+// The local authority running the policies.
+struct AuthoritySpec {
+  std::string name;
+  double budget_eur = 0;  // envelope for the whole horizon
+};
+
+// One policy of the timeline. Fields unused by its kind keep their defaults.
+struct PolicySpec {
+  std::string kind;   // carpool_incentive, awareness_campaign, platform_tax
+  std::string label;  // shown in results; defaults to the kind
+  std::int64_t start_week = 1;
+  std::int64_t end_week = 0;       // inclusive; 0: until the horizon
+  std::string platform;            // cooperative or incumbent
+  double amount_eur = 0;           // carpool_incentive: per passenger trip, paid to the driver
+  double reach = 0;                // awareness_campaign: weekly share of unaware residents reached
+  double cost_eur = 0;             // awareness_campaign: total cost
+  double rate = 0;                 // platform_tax: share of the platform's commissions
+  double pass_through = 0;         // platform_tax: share passed on to users through the commission
+  std::vector<std::string> zones;  // targets by home commune code (with epcis: union; none: all)
+  std::vector<std::string> epcis;
+  int line = 0, column = 0;  // where the policy is written, for errors found later
+  std::string file;
+};
+
 struct Spec {
   std::int64_t schema_version = 0;
   std::string name;
@@ -95,6 +119,8 @@ struct Spec {
   FirmSpec firms;
   CarpoolSpec carpool;
   EmissionSpec emissions;
+  AuthoritySpec authority;
+  std::vector<PolicySpec> policies;
 };
 
 }  // namespace coopterra

@@ -1,0 +1,50 @@
+#pragma once
+// The local authority and its policy timeline, resolved on a territory.
+//
+// Each week the timeline gives the levers in force, by platform and home zone: the carpool
+// incentive per passenger trip, the reach of awareness campaigns, and the tax on a platform's
+// commissions with its pass-through. The authority pays from its budget: campaigns are committed
+// (validated against the budget), incentives are paid while money remains beyond what campaigns
+// still need, and scaled down in the week the budget runs out.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "coopterra/model/carpool_levers.hpp"
+#include "coopterra/scenario/spec.hpp"
+#include "coopterra/territory/territory.hpp"
+
+namespace coopterra {
+
+class PolicyTimeline {
+ public:
+  struct Resolved {
+    const PolicySpec* spec;
+    std::size_t platform;               // index: 0 cooperative, 1 incumbent
+    std::vector<std::uint8_t> in_zone;  // 1 where the policy acts
+    std::int64_t start, end;            // inclusive weeks
+    std::int64_t weekly_cost_cents;     // campaigns: cost per active week...
+    std::int64_t extra_cents_weeks;     // ...plus one cent in this many first weeks (exact total)
+  };
+
+  // Throws ConfigurationError, located at the policy, for targets that are not in the territory.
+  PolicyTimeline(const Spec& spec, const Territory& territory);
+
+  const std::vector<Resolved>& policies() const noexcept { return policies_; }
+  bool active(std::size_t i, std::uint32_t week) const noexcept {
+    return policies_[i].start <= week && week <= policies_[i].end;
+  }
+  // Cost of policy i's campaign in a week it is active (exact: the total in cents is spread).
+  std::int64_t campaign_cents(std::size_t i, std::uint32_t week) const noexcept;
+  // Campaign spending committed from `week` (included) to the end.
+  std::int64_t committed_from(std::uint32_t week) const noexcept;
+
+  // The levers in force in `week`; incentives only if `incentives_funded`.
+  CarpoolLevers levers(std::uint32_t week, bool incentives_funded) const;
+
+ private:
+  std::size_t zones_;
+  std::vector<Resolved> policies_;
+};
+
+}  // namespace coopterra
