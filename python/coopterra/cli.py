@@ -39,7 +39,7 @@ def _run(args: argparse.Namespace) -> int:
     overrides = _parse_set(args.set or [])
     if overrides:
         scenario = scenario.with_toml_overrides(overrides)
-    threads = args.threads or os.cpu_count() or 1
+    threads = args.threads if args.threads is not None else (os.cpu_count() or 1)
     sim = Simulation(scenario, seed=args.seed, threads=threads)
     weeks = args.weeks if args.weeks is not None else scenario.integer("run.weeks")
     try:

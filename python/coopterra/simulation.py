@@ -41,8 +41,8 @@ class Simulation:
             seed = scenario.integer("run.seed")
         if isinstance(threads, bool) or not isinstance(threads, int):
             raise TypeError(f"threads must be an int, got {type(threads).__name__}")
-        if not isinstance(seed, int) or seed < 0 or seed >= 2**64:
-            raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
+        if not isinstance(seed, int) or seed < 0 or seed > 2**53:
+            raise ValueError(f"seed must be an integer in [0, 2**53], got {seed!r}")
         self.scenario = scenario
         self._sim = _core.Simulation(scenario._core, seed, threads)
         self._territory: Territory | None = None

@@ -136,7 +136,9 @@ Dataset Simulation::results() const {
       {"scenario_name", scenario_.spec().name},
       {"scenario_source", scenario_.source_name()},
       {"scenario_overrides", overrides},
-      {"scenario_resolved", scenario_.resolved_toml()},
+      // The scenario as run: its run.seed is the seed actually used, so the text reproduces the run.
+      {"scenario_resolved",
+       scenario_.with_overrides({{"run.seed", std::to_string(random_.seed()), "the run's seed"}}).resolved_toml()},
       {"territory_source", territory_.source},
       {"territory_checksum", territory_.checksum()},
       {"territory_notes", notes},

@@ -136,6 +136,18 @@ TEST_CASE("a broken table gets every problem located, nothing altered", "[commun
   CHECK(at(11).message == "expected a whole number of people, got '12.5'");
 }
 
+TEST_CASE("a repeated commune that differs is an error even when one row is selected", "[communes]") {
+  const std::string csv = kHeader.substr(0, kHeader.size() - 1) + ",insee_dep\n" +
+                          "26001,Alpha,COM,,26150,44.7,5.3,19.36,427,208,256,208,26\n"
+                          "26001,Alpha,COM,,26151,44.7,5.3,19.36,427,208,256,208,07\n";
+  TerritorySpec spec = default_spec().territory;
+  spec.select_departements = {"07"};
+  const auto d = problems_of(csv, spec);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.line == 3);
+  CHECK(d[0].where.key == "insee_dep");
+}
+
 TEST_CASE("a table without the expected columns says which", "[communes]") {
   const auto d = problems_of("code,name\n26001,Alpha\n", default_spec().territory);
   REQUIRE(d.size() == 6);
@@ -212,4 +224,9 @@ TEST_CASE("the CSV reader handles quotes, CRLF and a byte-order mark, and locate
   CHECK_THROWS_WITH(parse_csv("a,b\n1,2\n1,2,3\n", "q.csv"), Catch::Contains("q.csv:3: expected 2 fields"));
   CHECK_THROWS_WITH(parse_csv("a,a\n1,2\n", "q.csv"), Catch::Contains("column 'a' appears twice"));
   CHECK_THROWS_AS(read_csv("/nonexistent/table.csv"), IOError);
+  CHECK_THROWS_WITH(parse_csv("a,b\n\"ab\"c,2\n", "q.csv"), Catch::Contains("q.csv:2: text after the closing quote"));
+  // Old Mac line ends: a lone CR ends a record, inside quotes it counts as a line too.
+  const CsvTable cr = parse_csv("a,b\r\"x\ry\",2\r3,4\r", "cr.csv");
+  REQUIRE(cr.records.size() == 2);
+  CHECK(cr.records[1].line == 4);
 }

@@ -116,4 +116,9 @@ TEST_CASE("radiation model: rows are distributions and nearer opportunities win"
   const double t1 = 1000.0 * 500 / (1000.0 * 1500), t2 = 1000.0 * 500 / (1500.0 * 2000),
                t3 = 1000.0 * 5000 / (2000.0 * 7000);
   CHECK(p1 == Approx(0.75 * t1 / (t1 + t2 + t3)));
+  // Nobody anywhere else: every commuter of zone 0 works at home, none in an empty commune.
+  t.zones.population = {1000, 0, 0, 0};
+  const auto alone = workplace_cdf(t, 0.25);
+  CHECK(alone[0] == 1.0);
+  CHECK(alone[1] == 1.0);
 }

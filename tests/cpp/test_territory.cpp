@@ -38,6 +38,17 @@ TEST_CASE("shortest paths on a hand-computed line", "[territory]") {
   CHECK(t.road_km(1, 1) == Approx(128.0 / (45.0 * 3.14159265358979)));
 }
 
+TEST_CASE("travel time adds the minutes of the links along the shortest road", "[territory]") {
+  Territory t = line_territory();
+  // 0-1-2 is shorter (22 km) than 0-2 (25 km) but slow; time follows the shortest distance.
+  t.roads = {{0, 1, 10.0, 30.0}, {1, 2, 12.0, 5.0}, {0, 2, 25.0, 15.0}, {2, 3, 10.0, 7.0}};
+  compute_shortest_paths(t, 1.0, 60.0, 2);
+  CHECK(t.road_km(0, 2) == Approx(22.0));
+  CHECK(t.road_minutes(0, 2) == Approx(35.0));
+  CHECK(t.road_minutes(3, 0) == Approx(42.0));
+  CHECK(t.road_minutes(2, 0) == t.road_minutes(0, 2));
+}
+
 TEST_CASE("a disconnected road network is an input data error", "[territory]") {
   Territory t = line_territory();
   t.roads = {{0, 1, 10.0, 10.0}, {2, 3, 10.0, 10.0}};

@@ -7,7 +7,7 @@ import numpy as np
 
 from conftest import ROOT, SCENARIOS, run_cli
 
-SMALL = ["--set", "territory.residents=6000", "--set", "territory.zones=12", "--weeks", "8"]
+SMALL = ["--set", "territory.residents=30000", "--set", "territory.zones=12", "--weeks", "8"]
 
 
 def test_run_prints_a_summary_and_writes_a_file(tmp_path):
@@ -15,7 +15,7 @@ def test_run_prints_a_summary_and_writes_a_file(tmp_path):
     result = run_cli("run", str(SCENARIOS / "baseline.toml"), *SMALL, "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "scenario 'baseline'" in result.stdout
-    assert "6,000 residents, 12 communes; 8 weeks" in result.stdout
+    assert "30,000 residents, 12 communes; 8 weeks" in result.stdout
     assert "carpooling via the cooperative" in result.stdout
     assert f"results written to {out}" in result.stdout
     assert out.exists()

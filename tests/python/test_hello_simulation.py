@@ -30,7 +30,15 @@ def test_hello_simulation(tmp_path):
 
     # 3. Results are an xarray.Dataset: indicators by week, and by mode, platform or zone.
     ds = sim.results()
-    assert dict(ds.sizes) == {"week": 26, "mode": 3, "platform": 2, "zone": 30}
+    assert dict(ds.sizes) == {
+        "week": 26,
+        "mode": 3,
+        "platform": 2,
+        "zone": 30,
+        "flow": 9,
+        "account": 5,
+        "policy": 0,
+    }  # the baseline has no policy
     assert ds["co2e"].attrs["units"] == "kg"
     weekly_commuters = ds["commuters"].sum("mode")
     assert (weekly_commuters == weekly_commuters[0]).all()  # car commuters are a fixed group

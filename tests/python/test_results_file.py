@@ -24,7 +24,12 @@ def test_file_has_named_dims_units_and_provenance(small, tmp_path):
     path = tmp_path / "run.h5"
     sim.write(path)
     ds = coopterra.open_results(path)
-    assert dict(ds.sizes) == {"week": 4, "mode": 3, "platform": 2, "zone": 20}
+    assert {d: ds.sizes[d] for d in ("week", "mode", "platform", "zone")} == {
+        "week": 4,
+        "mode": 3,
+        "platform": 2,
+        "zone": 20,
+    }
     assert ds["vehicle_km_by_zone"].dims == ("week", "zone")
     assert ds["fares_paid"].attrs["units"] == "EUR"
     assert list(ds["platform"].values) == ["cooperative", "incumbent"]
@@ -41,10 +46,11 @@ def test_file_has_named_dims_units_and_provenance(small, tmp_path):
     ):
         assert key in ds.attrs, key
     assert ds.attrs["seed"] == 5 and ds.attrs["threads"] == 2
-    # The resolved scenario in the file is a valid scenario that reproduces the run.
-    again = coopterra.Simulation(
-        coopterra.scenario_from_text(ds.attrs["scenario_resolved"]), seed=5, threads=1
-    )
+    # The resolved scenario in the file is a valid scenario that reproduces the run, the seed
+    # given to the simulation included (the scenario's own run.seed is 1).
+    resolved = coopterra.scenario_from_text(ds.attrs["scenario_resolved"])
+    assert resolved.get("run.seed") == 5
+    again = coopterra.Simulation(resolved, threads=1)
     again.run(weeks=4)
     np.testing.assert_array_equal(again.results()["co2e"], ds["co2e"])
     with h5py.File(path) as f:
@@ -65,7 +71,8 @@ def _open_in_fresh_process(path, first: str) -> subprocess.CompletedProcess[str]
         with h5py.File({str(path)!r}) as f:
             _ = f["co2e"][()]
         ds = xr.open_dataset({str(path)!r}, engine="h5netcdf")
-        print(dict(ds.sizes), ds["vehicle_km_by_zone"].dims)
+        print({{d: ds.sizes[d] for d in ("week", "mode", "platform", "zone")}},
+              ds["vehicle_km_by_zone"].dims)
     """)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 

@@ -15,14 +15,16 @@ import coopterra
 
 
 def test_same_seed_same_results_for_1_2_and_4_threads(small):
+    # 40,000 residents: 10 chunks of 4,096, split differently over 1, 2 and 4 threads.
+    scenario = small.with_overrides({"territory.residents": 40_000})
     runs = []
     for threads in (1, 2, 4):
-        sim = coopterra.Simulation(small, seed=7, threads=threads)
+        sim = coopterra.Simulation(scenario, seed=7, threads=threads)
         sim.run(weeks=10)
         runs.append(sim.results().drop_attrs())
     for other in runs[1:]:
         xr.testing.assert_identical(runs[0], other)  # exact equality, not approximate
-    different = coopterra.Simulation(small, seed=8, threads=2)
+    different = coopterra.Simulation(scenario, seed=8, threads=2)
     different.run(weeks=10)
     assert not different.results().drop_attrs().identical(runs[0])
 

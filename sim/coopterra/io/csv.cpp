@@ -51,8 +51,13 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
           in_quotes = false;
         }
       } else {
-        if (c == '\n') ++line;
+        if (c == '\n' || (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) ++line;
         field += c;
+      }
+      if (!in_quotes && i + 1 < text.size()) {
+        const char next = text[i + 1];
+        if (next != ',' && next != '\r' && next != '\n')
+          throw InputDataError("text after the closing quote of a field", Location{path, line, 0, {}});
       }
       continue;
     }

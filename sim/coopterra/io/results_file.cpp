@@ -20,11 +20,17 @@ namespace {
 // Owns an HDF5 identifier.
 class Handle {
  public:
-  Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
+  Handle(hid_t id, herr_t (*closer)(hid_t), const char* what) : id_(id), close_(closer) {
     if (id_ < 0) throw IOError(std::string("HDF5: cannot ") + what);
   }
   ~Handle() {
     if (id_ >= 0) close_(id_);
+  }
+  // Closes now, reporting failure (a destructor cannot).
+  void close(const std::string& what) {
+    const herr_t status = close_(id_);
+    id_ = -1;
+    if (status < 0) throw IOError("HDF5: cannot " + what);
   }
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
@@ -179,6 +185,9 @@ void write_hdf5(const Dataset& d, const std::string& path) {
   }
   for (const auto& a : d.attributes) write_attribute(file, a);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + path);
+  for (auto id : scales) H5Dclose(id);  // every object closed before the file, so it closes now
+  scales.clear();
+  file.close("close " + path);
 }
 
 void fsync_path(const std::string& path, int flags) {

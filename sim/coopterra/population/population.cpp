@@ -47,13 +47,17 @@ std::vector<double> workplace_cdf(const Territory& t, double stay_share) {
       total += p[j];
       s += nj;
     }
+    if (total == 0) {  // no other commune has anyone: everybody works at home
+      for (std::size_t j = 0; j < n; ++j) cdf[i * n + j] = j < i ? 0.0 : 1.0;
+      continue;
+    }
     double running = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
-      const double pj = j == i ? (n == 1 ? 1.0 : stay_share) : (total > 0 ? (1.0 - stay_share) * p[j] / total : 0.0);
-      running += pj;
+      running += j == i ? stay_share : (1.0 - stay_share) * p[j] / total;
       cdf[i * n + j] = running;
     }
-    cdf[i * n + n - 1] = 1.0;  // guard against rounding
+    ensure(std::abs(running - 1.0) < 1e-9, "radiation model: workplace probabilities do not sum to 1");
+    cdf[i * n + n - 1] = 1.0;  // exactly 1, whatever the rounding
   }
   return cdf;
 }

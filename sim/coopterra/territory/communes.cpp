@@ -124,12 +124,14 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
   CommuneSelection out;
   Zones& z = out.zones;
   std::unordered_map<std::string, std::size_t> index_of;  // selected code -> zone
-  std::vector<const CsvRecord*> first_record;
   auto field = [](const CsvRecord& r, int c) -> const std::string& {
     static const std::string empty;
     return c >= 0 ? r.fields[static_cast<std::size_t>(c)] : empty;
   };
 
+  // First pass: the rows of each commune (a commune may repeat under other postal codes).
+  std::vector<std::string> order;
+  std::unordered_map<std::string, std::vector<const CsvRecord*>> rows_of;
   for (const CsvRecord& r : table.records) {
     const std::string& code = field(r, col.code);
     const std::string type = col.type >= 0 ? field(r, col.type) : std::string("COM");
@@ -150,31 +152,42 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
       problems.add(r.line, col.code + 1, "insee_com", "'" + code + "' is not an INSEE commune code (5 characters)");
       continue;
     }
-    out.all_codes.insert(code);
-    const std::string dep =
-        col.departement >= 0 && !field(r, col.departement).empty() ? field(r, col.departement) : departement_of(code);
-    const std::string& epci = field(r, col.epci);
-    deps_seen.insert(dep);
-    if (!epci.empty()) epcis_seen.insert(epci);
-    if (!select_all && !want_communes.count(code) && !want_deps.count(dep) && !want_epcis.count(epci)) continue;
+    auto& rows = rows_of[code];
+    if (rows.empty()) order.push_back(code);
+    rows.push_back(&r);
+  }
 
-    if (auto it = index_of.find(code); it != index_of.end()) {
-      // A commune repeated under another postal code: merge only if every other value agrees.
-      const CsvRecord& first = *first_record[it->second];
-      std::string differs;
+  for (const std::string& code : order) {
+    const auto& rows = rows_of[code];
+    const CsvRecord& r = *rows.front();
+    out.all_codes.insert(code);
+    auto dep_of = [&](const CsvRecord& row) {
+      return col.departement >= 0 && !field(row, col.departement).empty() ? field(row, col.departement)
+                                                                          : departement_of(code);
+    };
+    // Selected if any of its rows matches the selection.
+    bool selected = select_all || want_communes.count(code) > 0;
+    for (const CsvRecord* row : rows) {
+      deps_seen.insert(dep_of(*row));
+      if (!field(*row, col.epci).empty()) epcis_seen.insert(field(*row, col.epci));
+      selected = selected || want_deps.count(dep_of(*row)) > 0 || want_epcis.count(field(*row, col.epci)) > 0;
+    }
+    if (!selected) continue;
+    const std::string dep = dep_of(r);
+    const std::string& epci = field(r, col.epci);
+    // A repeated commune is merged only if every value but the postal code agrees.
+    bool consistent = true;
+    for (std::size_t k = 1; k < rows.size(); ++k)
       for (std::size_t c = 0; c < table.header.size(); ++c)
-        if (static_cast<int>(c) != col.postal && first.fields[c] != r.fields[c]) {
-          differs = table.header[c] + " is '" + r.fields[c] + "' here, '" + first.fields[c] + "' on line " +
-                    std::to_string(first.line);
+        if (static_cast<int>(c) != col.postal && r.fields[c] != rows[k]->fields[c]) {
+          problems.add(rows[k]->line, static_cast<int>(c) + 1, table.header[c],
+                       "commune " + code + " appears twice with different values: " + table.header[c] + " is '" +
+                           rows[k]->fields[c] + "' here, '" + r.fields[c] + "' on line " + std::to_string(r.line));
+          consistent = false;
           break;
         }
-      if (differs.empty())
-        ++merged;
-      else
-        problems.add(r.line, col.code + 1, "insee_com",
-                     "commune " + code + " appears twice with different values: " + differs);
-      continue;
-    }
+    if (!consistent) continue;
+    merged += rows.size() - 1;
 
     const std::size_t before = z.size();
     auto real = [&](int c, const char* name, double lo, double hi, bool strict_low) -> double {
@@ -224,7 +237,6 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
                    "more active residents (" + std::to_string(active) + ") than residents aged 15-64 (" +
                        std::to_string(working_age) + ")");
     index_of.emplace(code, before);
-    first_record.push_back(&r);
     z.code.push_back(code);
     z.name.push_back(field(r, col.name));
     z.lat.push_back(lat);

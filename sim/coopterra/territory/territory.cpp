@@ -199,8 +199,10 @@ std::vector<RoadLink> nearest_neighbour_roads(const Zones& zones, int k, double 
 }
 
 void compute_shortest_paths(Territory& t, double detour_factor, double speed_kmh, int threads) {
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                      boost::property<boost::edge_weight_t, double>>;
+  struct Link {
+    double km, minutes;
+  };
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, Link>;
   const std::size_t n = t.zones.size();
   Graph g(n);
   for (const auto& r : t.roads) {
@@ -210,23 +212,37 @@ void compute_shortest_paths(Territory& t, double detour_factor, double speed_kmh
     if (!(r.km > 0) || !(r.minutes > 0))
       throw InputDataError("road link " + t.zones.code[r.a] + "-" + t.zones.code[r.b] +
                            " has a non-positive length or time");
-    boost::add_edge(r.a, r.b, r.km, g);
+    boost::add_edge(r.a, r.b, Link{r.km, r.minutes}, g);
   }
   t.road_km.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
   t.road_minutes.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
-  // Travel time follows the shortest-distance path at the network's mean speed.
+  // Travel time: the minutes of the links along the shortest-distance path.
   const long long count = static_cast<long long>(n);
   bool disconnected = false;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4) reduction(|| : disconnected)
   for (long long s = 0; s < count; ++s) {
-    std::vector<double> dist(n);
-    boost::dijkstra_shortest_paths(
-        g, static_cast<std::size_t>(s),
-        boost::distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g))));
+    const auto source = static_cast<std::size_t>(s);
+    std::vector<double> dist(n), minutes(n, 0.0);
+    std::vector<std::size_t> pred(n);
+    const auto index = boost::get(boost::vertex_index, g);
+    boost::dijkstra_shortest_paths(g, source,
+                                   boost::weight_map(boost::get(&Link::km, g))
+                                       .distance_map(boost::make_iterator_property_map(dist.begin(), index))
+                                       .predecessor_map(boost::make_iterator_property_map(pred.begin(), index)));
+    std::vector<std::size_t> order(n);
+    for (std::size_t d = 0; d < n; ++d) order[d] = d;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return dist[a] < dist[b]; });
+    for (std::size_t d : order) {
+      if (d == source) continue;
+      if (!std::isfinite(dist[d]) || dist[d] == std::numeric_limits<double>::max()) {
+        disconnected = true;
+        continue;
+      }
+      minutes[d] = minutes[pred[d]] + g[boost::edge(pred[d], d, g).first].minutes;
+    }
     for (std::size_t d = 0; d < n; ++d) {
-      if (!std::isfinite(dist[d]) || dist[d] == std::numeric_limits<double>::max()) disconnected = true;
       t.road_km(s, static_cast<Eigen::Index>(d)) = static_cast<float>(dist[d]);
-      t.road_minutes(s, static_cast<Eigen::Index>(d)) = static_cast<float>(dist[d] / speed_kmh * 60.0);
+      t.road_minutes(s, static_cast<Eigen::Index>(d)) = static_cast<float>(minutes[d]);
     }
   }
   if (disconnected) throw InputDataError("the road network does not connect every zone to every other");
