@@ -1,7 +1,11 @@
 // Scenario parsing and validation: located errors, all at once, overrides through the same rules.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+
+#include <unistd.h>
 
 #include "coopterra/scenario/parameters.hpp"
 #include "coopterra/scenario/scenario.hpp"
@@ -127,4 +131,52 @@ TEST_CASE("every parameter has a unit or a label, a description, a source and a 
   }
   CHECK(defaults.carpool.incumbent.commission == 0.12);
   CHECK(defaults.emissions.thermal_car_kg_per_km == 0.218);
+}
+
+namespace {
+std::filesystem::path scenario_dir() {
+  const auto dir = std::filesystem::temp_directory_path() / ("coopterra-extends-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "sub");
+  return dir;
+}
+void write(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
+}  // namespace
+
+TEST_CASE("extends: parents first, tables merged, policies concatenated, errors in their own file", "[scenario]") {
+  const auto dir = scenario_dir();
+  write(
+      dir / "base.toml",
+      "schema_version = 1\nname = \"base\"\n[territory]\nresidents = 5000\nzones = 10\n[authority]\nbudget_eur = 9000\n"
+      "[[policies]]\nkind = \"platform_tax\"\nplatform = \"incumbent\"\nrate = 0.1\n");
+  write(dir / "sub" / "child.toml",
+        "schema_version = 1\nextends = \"../base.toml\"\nname = \"child\"\n[territory]\nzones = 12\n"
+        "[[policies]]\nkind = \"awareness_campaign\"\nplatform = \"cooperative\"\nreach = 0.01\ncost_eur = 5000\n");
+  const auto s = Scenario::from_file((dir / "sub" / "child.toml").string());
+  CHECK(s.spec().name == "child");
+  CHECK(s.spec().territory.residents == 5000);  // from the parent
+  CHECK(s.spec().territory.zones == 12);        // the child wins
+  REQUIRE(s.spec().policies.size() == 2);
+  CHECK(s.spec().policies[0].kind == "platform_tax");
+  CHECK(s.spec().policies[1].kind == "awareness_campaign");
+  CHECK(s.spec().policies[0].file == std::filesystem::weakly_canonical(dir / "base.toml").string());
+  // A mistake in the parent is located in the parent.
+  write(dir / "base.toml", "schema_version = 1\n[territory]\nresidents = \"many\"\n");
+  try {
+    (void)Scenario::from_file((dir / "sub" / "child.toml").string());
+    FAIL("expected a ConfigurationError");
+  } catch (const ConfigurationError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].where.file == std::filesystem::weakly_canonical(dir / "base.toml").string());
+    CHECK(e.diagnostics()[0].where.line == 3);
+  }
+  // Cycles and missing parents are refused where the extends is written.
+  write(dir / "a.toml", "schema_version = 1\nextends = \"b.toml\"\n");
+  write(dir / "b.toml", "schema_version = 1\nextends = [\"a.toml\"]\n");
+  CHECK_THROWS_WITH(Scenario::from_file((dir / "a.toml").string()), Catch::Contains("a cycle of extends"));
+  write(dir / "c.toml", "schema_version = 1\nextends = \"nowhere.toml\"\n");
+  CHECK_THROWS_WITH(Scenario::from_file((dir / "c.toml").string()),
+                    Catch::Contains("c.toml:2:11: extends: cannot read the extended scenario"));
+  std::filesystem::remove_all(dir);
 }

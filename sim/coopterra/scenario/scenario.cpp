@@ -203,9 +203,10 @@ class Validator {
     namespace fs = std::filesystem;
     if (value.empty()) return value;
     fs::path p(value);
+    // Relative to the file the value is written in (the scenario, or a scenario it extends).
     const auto& src = node.source();
-    const bool from_file = src.path && *src.path == source_name_ && !is_override(key);
-    if (p.is_relative() && from_file) p = fs::path(source_name_).parent_path() / p;
+    const bool from_file = src.path && !src.path->empty() && !is_override(key);
+    if (p.is_relative() && from_file) p = fs::path(*src.path).parent_path() / p;
     std::error_code ec;
     p = fs::absolute(p, ec).lexically_normal();
     if (!fs::is_regular_file(p, ec)) error(&node, key, "file not found: " + p.string());
@@ -430,6 +431,82 @@ toml::table parse_or_throw(std::string_view text, const std::string& source_name
   }
 }
 
+Location location_of(const toml::node& node, const std::string& fallback, const std::string& key) {
+  const auto& src = node.source();
+  return Location{src.path ? *src.path : fallback, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column),
+                  key};
+}
+
+// Deep merge: tables merge key by key, the policy timelines are concatenated, any other value of
+// `from` replaces the one in `into`. Nodes keep their source, so errors point into their own file.
+// (Nodes are moved, never copied: a copy would lose its source region.)
+void merge_into(toml::table& into, toml::table&& from) {
+  for (auto&& [k, v] : from) {
+    toml::node* existing = into.get(k);
+    if (existing && existing->is_table() && v.is_table()) {
+      merge_into(*existing->as_table(), std::move(*v.as_table()));
+    } else if (existing && k.str() == "policies" && existing->is_array() && v.is_array()) {
+      for (auto&& item : *v.as_array()) existing->as_array()->push_back(std::move(item));
+    } else {
+      into.insert_or_assign(k, std::move(v));
+    }
+  }
+}
+
+constexpr std::size_t kMaxExtendsDepth = 16;
+
+// Parses a scenario and the scenarios it extends (`extends = "baseline.toml"` or a list, relative
+// to its folder), merged parents first. `chain` holds the files being read, to refuse cycles.
+toml::table load_tree(std::string_view text, const std::string& source_name, std::vector<std::string>& chain) {
+  namespace fs = std::filesystem;
+  toml::table root = parse_or_throw(text, source_name);
+  const toml::node* extends = root.get("extends");
+  if (!extends) return root;
+  std::vector<std::string> parents;
+  if (const auto one = extends->value_exact<std::string>())
+    parents.push_back(*one);
+  else if (const toml::array* many = extends->as_array()) {
+    for (const auto& item : *many) {
+      const auto name = item.value_exact<std::string>();
+      if (!name) throw ConfigurationError("expected a scenario file name", location_of(item, source_name, "extends"));
+      parents.push_back(*name);
+    }
+  } else {
+    throw ConfigurationError("expected a scenario file name, or a list of them",
+                             location_of(*extends, source_name, "extends"));
+  }
+  if (chain.size() >= kMaxExtendsDepth)
+    throw ConfigurationError("scenarios extend one another more than " + std::to_string(kMaxExtendsDepth) + " deep",
+                             location_of(*extends, source_name, "extends"));
+  toml::table merged;
+  for (const auto& name : parents) {
+    std::error_code ec;
+    fs::path path = fs::path(name).is_relative() ? fs::path(source_name).parent_path() / name : fs::path(name);
+    path = fs::weakly_canonical(path, ec);
+    const std::string key = path.string();
+    if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
+      std::string cycle;
+      for (const auto& c : chain) cycle += c + " -> ";
+      throw ConfigurationError("a cycle of extends: " + cycle + key, location_of(*extends, source_name, "extends"));
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      throw ConfigurationError("cannot read the extended scenario " + key,
+                               location_of(*extends, source_name, "extends"));
+    std::ostringstream parent_text;
+    parent_text << in.rdbuf();
+    if (parent_text.str().size() > kMaxScenarioBytes)
+      throw ConfigurationError("extended scenario larger than " + std::to_string(kMaxScenarioBytes) + " bytes",
+                               in_file(key));
+    chain.push_back(key);
+    merge_into(merged, load_tree(parent_text.str(), key, chain));
+    chain.pop_back();
+  }
+  root.erase("extends");
+  merge_into(merged, std::move(root));
+  return merged;
+}
+
 // Inserts `value` at the dotted `key` of `root`, creating tables on the way.
 void insert_at(toml::table& root, const Override& o, toml::node&& value, Validator& v) {
   toml::table* table = &root;
@@ -496,7 +573,13 @@ Scenario Scenario::defaults() {
 Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const {
   Scenario out = *this;
   out.overrides_.insert(out.overrides_.end(), overrides.begin(), overrides.end());
-  toml::table root = parse_or_throw(out.text_, out.source_name_);
+  std::vector<std::string> chain;
+  {
+    std::error_code ec;
+    const auto self = std::filesystem::weakly_canonical(out.source_name_, ec);
+    if (!ec && std::filesystem::is_regular_file(self)) chain.push_back(self.string());
+  }
+  toml::table root = load_tree(out.text_, out.source_name_, chain);
   Validator v(out.source_name_);
   for (const auto& o : out.overrides_) {
     toml::table holder;
