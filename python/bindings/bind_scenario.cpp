@@ -75,6 +75,28 @@ void register_scenario(py::module_& m) {
     return out;
   });
 
+  m.def("policy_parameters", [] {
+    py::list out;
+    PolicySpec defaults;
+    for (const auto& p : policy_parameters()) p.set_default(defaults);
+    for (const auto& p : policy_parameters()) {
+      py::dict d;
+      d["key"] = p.key;
+      d["type"] = to_string(p.type);
+      d["kinds"] = p.kinds.empty() ? policy_kinds() : p.kinds;
+      d["required"] = p.required;
+      d["default"] = p.value_text(defaults);
+      d["min"] = p.type == ParamType::Integer || p.type == ParamType::Real ? py::object(py::float_(p.min)) : py::none();
+      d["max"] = p.type == ParamType::Integer || p.type == ParamType::Real ? py::object(py::float_(p.max)) : py::none();
+      d["choices"] = p.key == "kind" ? policy_kinds() : p.choices;
+      d["unit"] = p.unit;
+      d["description"] = p.description;
+      d["source"] = p.source;
+      out.append(d);
+    }
+    return out;
+  });
+
   m.def("validate_file", [](const std::string& path) {
     std::vector<std::tuple<std::string, int, int, std::string, std::string>> out;
     for (const auto& d : validate_file(path))

@@ -8,6 +8,7 @@ cooperatives.
 """
 
 from coopterra import _core as _core
+from coopterra.compare import Comparison, compare
 from coopterra.errors import (
     ConfigurationError,
     CoopterraError,
@@ -17,6 +18,7 @@ from coopterra.errors import (
     InvariantError,
 )
 from coopterra.maps import plot_territory
+from coopterra.report import write_report
 from coopterra.results import open_results, to_dataframe
 from coopterra.scenario import (
     Scenario,
@@ -39,6 +41,7 @@ def hdf5_version() -> str:
 
 
 __all__ = [
+    "Comparison",
     "ConfigurationError",
     "CoopterraError",
     "CoopterraIOError",
@@ -48,6 +51,7 @@ __all__ = [
     "Scenario",
     "Simulation",
     "Territory",
+    "compare",
     "format_summary",
     "hdf5_version",
     "load_scenario",
@@ -60,4 +64,5 @@ __all__ = [
     "summary_table",
     "to_dataframe",
     "validate",
+    "write_report",
 ]

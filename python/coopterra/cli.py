@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from coopterra import _core
 from coopterra.errors import ConfigurationError, CoopterraError
 from coopterra.scenario import load_scenario, parameters, shipped_scenarios, validate
 from coopterra.simulation import Simulation
@@ -52,6 +53,41 @@ def _run(args: argparse.Namespace) -> int:
     sim.write(out)
     print(format_summary(sim.results(), sim.profile()))
     print(f"results written to {out}")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from coopterra.compare import compare
+    from coopterra.report import write_report
+
+    overrides = _parse_set(args.set or [])
+    scenarios = [load_scenario(path) for path in [args.baseline, *args.scenarios]]
+    if overrides:
+        scenarios = [s.with_toml_overrides(overrides) for s in scenarios]
+    threads = args.threads if args.threads is not None else (os.cpu_count() or 1)
+    try:
+        comparison = compare(
+            scenarios[0],
+            scenarios[1:],
+            replicates=args.replicates,
+            seed=args.seed,
+            threads=threads,
+            weeks=args.weeks,
+            progress=args.progress,
+        )
+    except KeyboardInterrupt:
+        print("interrupted; nothing written", file=sys.stderr)
+        return 130
+    print(comparison.format())
+    if args.table:
+        Path(args.table).parent.mkdir(parents=True, exist_ok=True)
+        comparison.table.to_csv(args.table, index=False)
+        print(f"table written to {args.table}")
+    if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        sim = Simulation(scenarios[0], seed=args.seed, threads=threads)
+        write_report(comparison, args.report, territory=sim.territory)
+        print(f"report written to {args.report}")
     return 0
 
 
@@ -101,6 +137,32 @@ def parameters_markdown() -> str:
             p["source"],
         ]
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    lines += [
+        "",
+        "## Fields of the policies of the timeline (`[[policies]]`)",
+        "",
+        "| field | kinds | type | required | default | range or values | unit | description "
+        "| source |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in _core.policy_parameters():
+        span = (
+            f"{p['min']:g} to {p['max']:g}"
+            if p["min"] is not None
+            else ", ".join(f"`{c}`" for c in p["choices"])
+        )
+        cells = [
+            f"`{p['key']}`",
+            ", ".join(p["kinds"]),
+            p["type"],
+            "yes" if p["required"] else "no",
+            f"`{p['default']}`",
+            span,
+            p["unit"],
+            p["description"],
+            p["source"],
+        ]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -138,6 +200,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="results file (default: results/SCENARIO.h5)")
     run.add_argument("--progress", action="store_true", help="show a progress bar")
     run.set_defaults(handler=_run)
+    cmp = sub.add_parser("compare", help="paired comparison of scenarios against a baseline")
+    cmp.add_argument("baseline", help="the baseline scenario file")
+    cmp.add_argument("scenarios", nargs="+", help="scenario files to compare with it")
+    cmp.add_argument("--replicates", type=int, default=5, help="paired runs per scenario (5)")
+    cmp.add_argument("--seed", type=int, default=1, help="seed of the first replicate (1)")
+    cmp.add_argument("--threads", type=int, help="threads per run (default: all cores)")
+    cmp.add_argument("--weeks", type=int, help="weeks to simulate (default: each run.weeks)")
+    cmp.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a key in every scenario; repeatable",
+    )
+    cmp.add_argument("--table", help="write the comparison table as CSV")
+    cmp.add_argument("--report", help="write a self-contained HTML report")
+    cmp.add_argument("--progress", action="store_true", help="show a progress bar")
+    cmp.set_defaults(handler=_compare)
     val = sub.add_parser("validate", help="check scenario files; FILE:LINE:COL messages")
     val.add_argument("files", nargs="+")
     val.add_argument("-q", "--quiet", action="store_true", help="print only problems")

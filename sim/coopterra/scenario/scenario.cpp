@@ -602,34 +602,33 @@ Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const 
 }
 
 std::string Scenario::resolved_toml() const {
-  toml::table root;
+  // Written by hand rather than by toml++'s printer, for readable numbers (0.3, not
+  // 0.29999999999999999) and the registry's order: top-level keys, then each table.
+  std::vector<std::string> tables;
+  std::vector<std::vector<const Parameter*>> members;
   for (const auto& p : parameters()) {
     if (!applies(p.key, spec_)) continue;
-    const toml::table parsed = toml::parse("v = " + p.value_text(spec_));
-    toml::table* table = &root;
-    std::size_t start = 0;
-    for (auto dot = p.key.find('.'); dot != std::string::npos; dot = p.key.find('.', start)) {
-      const std::string part = p.key.substr(start, dot - start);
-      if (!table->contains(part)) table->insert(part, toml::table{});
-      table = table->get(part)->as_table();
-      start = dot + 1;
+    const auto dot = p.key.rfind('.');
+    const std::string table = dot == std::string::npos ? "" : p.key.substr(0, dot);
+    auto it = std::find(tables.begin(), tables.end(), table);
+    if (it == tables.end()) {
+      tables.push_back(table);
+      members.emplace_back();
+      it = tables.end() - 1;
     }
-    table->insert_or_assign(p.key.substr(start), *parsed.get("v"));
-  }
-  if (!spec_.policies.empty()) {
-    toml::array policies;
-    for (const auto& policy : spec_.policies) {
-      toml::table t;
-      for (const auto* f : policy_parameters_of(policy.kind)) {
-        const toml::table parsed = toml::parse("v = " + f->value_text(policy));
-        t.insert_or_assign(f->key, *parsed.get("v"));
-      }
-      policies.push_back(std::move(t));
-    }
-    root.insert_or_assign("policies", std::move(policies));
+    members[static_cast<std::size_t>(it - tables.begin())].push_back(&p);
   }
   std::ostringstream out;
-  out << root << "\n";
+  out << "# The scenario as resolved by coopterra: every parameter with its value.\n";
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    if (!tables[t].empty()) out << "\n[" << tables[t] << "]\n";
+    for (const Parameter* p : members[t])
+      out << p->key.substr(tables[t].empty() ? 0 : tables[t].size() + 1) << " = " << p->value_text(spec_) << "\n";
+  }
+  for (const auto& policy : spec_.policies) {
+    out << "\n[[policies]]\n";
+    for (const auto* f : policy_parameters_of(policy.kind)) out << f->key << " = " << f->value_text(policy) << "\n";
+  }
   return out.str();
 }
 

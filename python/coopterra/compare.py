@@ -1,0 +1,192 @@
+"""Paired comparison of scenarios against a baseline, with common random numbers.
+
+Replicate r of every scenario runs with seed ``seed + r``: a scenario and the baseline then share
+every random draw that the policy does not change (docs/model.md), and the difference in each
+replicate measures the policy, not the noise. The table gives, per scenario and indicator, the
+mean of each side and the mean paired difference with its 5 %-95 % quantiles across replicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from coopterra.scenario import PathLike, Scenario, load_scenario
+from coopterra.simulation import Simulation
+
+Indicator = tuple[str, str, Callable[[xr.Dataset], float]]
+
+# Headline outcomes over the whole run: (name, unit, value of one run's results).
+HEADLINES: list[Indicator] = [
+    ("CO2e of commuting", "t", lambda ds: float(ds["co2e"].sum()) / 1000),
+    ("vehicle-km of commuting", "km", lambda ds: float(ds["vehicle_km"].sum())),
+    (
+        "carpoolers via the cooperative (last week)",
+        "person",
+        lambda ds: float(ds["commuters"].sel(mode="carpool_cooperative")[-1]),
+    ),
+    (
+        "carpoolers via the incumbent (last week)",
+        "person",
+        lambda ds: float(ds["commuters"].sel(mode="carpool_incumbent")[-1]),
+    ),
+    (
+        "residents aware of the cooperative (last week)",
+        "person",
+        lambda ds: float(ds["aware"].sel(platform="cooperative")[-1]),
+    ),
+    (
+        "platform fees leaving the territory",
+        "EUR",
+        lambda ds: float(ds["fees_leaving_territory"].sum()),
+    ),
+    (
+        "platform fees kept in the territory",
+        "EUR",
+        lambda ds: float(ds["fees_kept_in_territory"].sum()),
+    ),
+    ("public money spent", "EUR", lambda ds: float(ds["public_spending"].sum())),
+]
+COST_PER_TONNE = "public money per t CO2e avoided"
+
+
+@dataclass
+class Comparison:
+    """Runs and paired differences of scenarios against a baseline."""
+
+    baseline: str
+    scenarios: list[str]
+    seeds: list[int]
+    table: pd.DataFrame
+    runs: dict[str, list[xr.Dataset]] = field(repr=False)
+
+    def format(self) -> str:
+        """The comparison as aligned text, one block per scenario."""
+        lines = [
+            f"paired comparison against '{self.baseline}': {len(self.seeds)} replicates "
+            f"(seeds {self.seeds[0]}-{self.seeds[-1]}), difference = scenario - baseline, "
+            "interval = 5 %-95 % of the paired differences"
+        ]
+        for name in self.scenarios:
+            rows = self.table[self.table["scenario"] == name]
+            lines.append("")
+            lines.append(f"{name}")
+            lines.append(
+                f"  {'indicator':<48}{'unit':<8}{'baseline':>13}{'scenario':>13}"
+                f"{'difference':>13}  {'interval':<24}"
+            )
+            for _, r in rows.iterrows():
+                interval = (
+                    f"[{_num(r['difference_q05'])}, {_num(r['difference_q95'])}]"
+                    if np.isfinite(r["difference_q05"])
+                    else ""
+                )
+                lines.append(
+                    f"  {r['indicator']:<48}{r['unit']:<8}{_num(r['baseline']):>13}"
+                    f"{_num(r['scenario_value']):>13}{_num(r['difference']):>13}  "
+                    f"{interval:<24}"
+                )
+        return "\n".join(lines) + "\n"
+
+
+def compare(
+    baseline: Scenario | PathLike,
+    scenarios: Sequence[Scenario | PathLike],
+    *,
+    replicates: int = 5,
+    seed: int = 1,
+    threads: int = 1,
+    weeks: int | None = None,
+    progress: bool = False,
+) -> Comparison:
+    """Run the baseline and each scenario ``replicates`` times with paired seeds and compare."""
+    if replicates < 1:
+        raise ValueError(f"replicates must be >= 1, got {replicates}")
+    base = baseline if isinstance(baseline, Scenario) else load_scenario(baseline)
+    others = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
+    seeds = [seed + r for r in range(replicates)]
+    everything = [base, *others]
+    names = _unique_names(everything)
+    runs: dict[str, list[xr.Dataset]] = {}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(everything) * replicates, unit="run", desc="compare")
+    for name, scenario in zip(names, everything, strict=True):
+        runs[name] = []
+        for s in seeds:
+            sim = Simulation(scenario, seed=s, threads=threads)
+            sim.run(weeks)
+            runs[name].append(sim.results())
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    rows = []
+    base_values = {n: np.array([f(ds) for ds in runs[names[0]]]) for n, _, f in HEADLINES}
+    for name in names[1:]:
+        values = {n: np.array([f(ds) for ds in runs[name]]) for n, _, f in HEADLINES}
+        for indicator, unit, _ in HEADLINES:
+            rows.append(_row(name, indicator, unit, base_values[indicator], values[indicator]))
+        avoided = base_values["CO2e of commuting"] - values["CO2e of commuting"]
+        spent = values["public money spent"] - base_values["public money spent"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_tonne = np.where(avoided > 0, spent / avoided, np.nan)
+        rows.append(
+            _row(
+                name,
+                COST_PER_TONNE,
+                "EUR/t",
+                np.full(len(seeds), np.nan),
+                per_tonne,
+                difference_only=True,
+            )
+        )
+    table = pd.DataFrame(rows)
+    return Comparison(names[0], names[1:], seeds, table, runs)
+
+
+def _row(
+    scenario: str,
+    indicator: str,
+    unit: str,
+    base: np.ndarray,
+    value: np.ndarray,
+    difference_only: bool = False,
+) -> dict[str, object]:
+    diff = value if difference_only else value - base
+    finite = diff[np.isfinite(diff)]
+    return {
+        "scenario": scenario,
+        "indicator": indicator,
+        "unit": unit,
+        "baseline": float(np.mean(base)) if not difference_only else np.nan,
+        "scenario_value": float(np.mean(value)) if not difference_only else np.nan,
+        "difference": float(np.mean(finite)) if len(finite) else np.nan,
+        "difference_q05": float(np.quantile(finite, 0.05)) if len(finite) else np.nan,
+        "difference_q95": float(np.quantile(finite, 0.95)) if len(finite) else np.nan,
+        "replicates": len(diff),
+    }
+
+
+def _unique_names(scenarios: list[Scenario]) -> list[str]:
+    names: list[str] = []
+    for s in scenarios:
+        name = s.name
+        while name in names:
+            name += "'"
+        names.append(name)
+    return names
+
+
+def _num(v: float) -> str:
+    if v is None or not np.isfinite(v):
+        return "-"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.2f}"

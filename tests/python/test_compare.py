@@ -1,0 +1,136 @@
+"""Paired comparison with common random numbers, the compare command and the HTML report."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import coopterra
+
+from conftest import SCENARIOS, run_cli
+
+
+def small(name: str) -> coopterra.Scenario:
+    return coopterra.load_scenario(
+        SCENARIOS / f"{name}.toml",
+        overrides={"territory.residents": 12_000, "territory.zones": 15, "run.weeks": 20},
+    )
+
+
+def test_shipped_policy_scenarios_extend_the_baseline():
+    support = small("carpool_support")
+    assert support.get("authority.budget_eur") == 150_000
+    assert support.get("territory.residents") == 12_000
+    combined = coopterra.load_scenario(SCENARIOS / "combined_package.toml")
+    kinds = [line for line in combined.to_toml().splitlines() if line.startswith("kind = ")]
+    assert kinds == [
+        'kind = "carpool_incentive"',
+        'kind = "awareness_campaign"',
+        'kind = "platform_tax"',
+    ]
+    assert "rate = 0.3\n" in combined.to_toml()  # numbers as written, not 0.29999999999999999
+
+
+def test_paired_differences_are_far_tighter_than_the_spread_of_runs():
+    comparison = coopterra.compare(
+        small("baseline"), [small("carpool_support")], replicates=4, threads=2
+    )
+    base = np.array([float(ds["co2e"].sum()) for ds in comparison.runs["baseline"]])
+    policy = np.array([float(ds["co2e"].sum()) for ds in comparison.runs["carpool_support"]])
+    paired = policy - base
+    # Unpaired: policy run r against the baseline of another seed.
+    unpaired = policy - np.roll(base, 1)
+    assert paired.std() < 0.5 * unpaired.std()
+    row = comparison.table.set_index("indicator").loc["CO2e of commuting"]
+    assert row["difference"] < 0  # the support cuts emissions...
+    assert row["difference_q95"] < 0  # ...in every replicate
+    spent = comparison.table.set_index("indicator").loc["public money spent"]
+    assert 0 < spent["scenario_value"] <= 150_000
+
+
+def test_a_levy_leaves_unrelated_draws_untouched():
+    comparison = coopterra.compare(
+        small("baseline"), [small("extractive_platform_tax")], replicates=3, threads=2
+    )
+    for base, levy in zip(
+        comparison.runs["baseline"], comparison.runs["extractive_platform_tax"], strict=True
+    ):
+        np.testing.assert_array_equal(base["aware"], levy["aware"])  # awareness is not priced
+        assert float(levy["platform_tax"].sum()) > 0
+        balance = levy["account_balance"].sel(account="authority")[-1]
+        assert float(balance) == float(levy["platform_tax"].sum())
+
+
+def test_compare_command_prints_the_table_and_writes_a_self_contained_report(tmp_path):
+    report, table = tmp_path / "report.html", tmp_path / "table.csv"
+    result = run_cli(
+        "compare",
+        str(SCENARIOS / "baseline.toml"),
+        str(SCENARIOS / "carpool_support.toml"),
+        "--replicates",
+        "2",
+        "--weeks",
+        "10",
+        "--set",
+        "territory.residents=5000",
+        "--report",
+        str(report),
+        "--table",
+        str(table),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "carpool_support" in result.stdout and "public money spent" in result.stdout
+    page = report.read_text()
+    assert page.count("<img") == 2 and "data:image/png;base64," in page
+    assert "http://" not in page and "https://" not in page  # offline: nothing to fetch
+    assert "coopterra_version" in page and "Headline outcomes" in page
+    assert len(table.read_text().splitlines()) == 1 + 9
+
+
+def test_report_renders_in_a_real_browser(tmp_path):
+    """Headless Chromium loads the report offline, logs no console error, and takes a screenshot."""
+    import shutil
+    import subprocess
+
+    from conftest import ROOT
+
+    comparison = coopterra.compare(
+        small("baseline"), [small("extractive_platform_tax")], replicates=2, threads=2
+    )
+    page = tmp_path / "report.html"
+    coopterra.write_report(
+        comparison, page, territory=coopterra.load_territory(zones=15, residents=12_000)
+    )
+    browser = shutil.which("chromium")
+    assert browser, "chromium is installed by ./dev setup"
+    screenshot = ROOT / "results" / "test-report-screenshot.png"
+    screenshot.parent.mkdir(exist_ok=True)
+    screenshot.unlink(missing_ok=True)
+    result = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1200,2000",
+            f"--screenshot={screenshot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    console_errors = [
+        line
+        for line in result.stderr.splitlines()
+        if "CONSOLE" in line and ("error" in line.lower() or "Uncaught" in line)
+    ]
+    assert console_errors == []
+    import matplotlib.image
+
+    image = matplotlib.image.imread(screenshot)
+    assert image.shape[:2] == (2000, 1200) and image.std() > 0.05
