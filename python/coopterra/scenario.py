@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -105,8 +106,41 @@ class Scenario:
         """The full scenario, every parameter with its value, as TOML text."""
         return self._core.resolved_toml()
 
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the full scenario (every parameter with its value) as TOML, atomically."""
+        target = os.fspath(path)
+        temporary = os.path.join(os.path.dirname(target) or ".", f".{os.path.basename(target)}.tmp")
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(self.to_toml())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, target)
+
+    def diff(self, other: Scenario) -> dict[str, tuple[Any, Any]]:
+        """The parameters whose values differ, by dotted key: ``{key: (this, other)}``.
+
+        The policy timelines are compared as a whole under the key ``policies``.
+        """
+        mine, theirs = (
+            _flatten(tomllib.loads(self.to_toml())),
+            _flatten(tomllib.loads(other.to_toml())),
+        )
+        keys = sorted(set(mine) | set(theirs))
+        return {k: (mine.get(k), theirs.get(k)) for k in keys if mine.get(k) != theirs.get(k)}
+
     def __repr__(self) -> str:
         return f"Scenario({self.name!r}, source={self.source!r})"
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, path + "."))
+        else:
+            out[path] = value
+    return out
 
 
 def load_scenario(

@@ -91,3 +91,18 @@ def test_every_parameter_is_documented():
         assert p["description"] and p["source"], p["key"]
         if p["type"] in ("integer", "number"):
             assert p["min"] <= p["default"] <= p["max"], p["key"]
+
+
+def test_diff_and_save_round_trip(tmp_path):
+    base = coopterra.load_scenario(SCENARIOS / "baseline.toml")
+    support = coopterra.load_scenario(SCENARIOS / "carpool_support.toml")
+    diff = base.diff(support)
+    assert diff["name"] == ("baseline", "carpool_support")
+    assert diff["authority.budget_eur"] == (0.0, 150000.0)
+    assert diff["policies"][0] is None and len(diff["policies"][1]) == 2
+    assert "territory.residents" not in diff  # inherited unchanged through extends
+    path = tmp_path / "saved.toml"
+    support.save(path)
+    again = coopterra.load_scenario(path)
+    assert again.diff(support) == {}
+    assert coopterra.validate(path) == []
