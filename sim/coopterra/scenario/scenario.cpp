@@ -375,6 +375,7 @@ class Validator {
     // The policy timeline: weeks within the horizon, fixed commitments within the budget.
     double committed = 0;
     bool pays_per_use = false;
+    const toml::table* first_incentive = nullptr;
     for (std::size_t i = 0; i < s.policies.size(); ++i) {
       const auto& p = s.policies[i];
       const toml::table& written = *policy_nodes_[i];
@@ -392,7 +393,7 @@ class Validator {
         error(written.get("end_week"), base + ".end_week",
               "ends (week " + std::to_string(end) + ") before it starts (week " + std::to_string(p.start_week) + ")");
       if (p.kind == "awareness_campaign") committed += p.cost_eur;
-      if (p.kind == "carpool_incentive") pays_per_use = true;
+      if (p.kind == "carpool_incentive" && !pays_per_use) pays_per_use = true, first_incentive = &written;
     }
     if (committed > s.authority.budget_eur) {
       std::ostringstream msg;
@@ -402,7 +403,7 @@ class Validator {
             msg.str());
     }
     if (pays_per_use && s.authority.budget_eur <= committed)
-      error(node_of("authority.budget_eur"), "authority.budget_eur",
+      error(node_of("authority.budget_eur") ? node_of("authority.budget_eur") : first_incentive, "authority.budget_eur",
             "a carpool_incentive is paid from the budget: authority.budget_eur must leave money for it");
   }
 
