@@ -9,6 +9,7 @@ cooperatives.
 
 from coopterra import _core as _core
 from coopterra.compare import Comparison, compare
+from coopterra.ensemble import Ensemble, run_ensemble
 from coopterra.errors import (
     ConfigurationError,
     CoopterraError,
@@ -46,6 +47,7 @@ __all__ = [
     "CoopterraError",
     "CoopterraIOError",
     "Diagnostic",
+    "Ensemble",
     "InputDataError",
     "InvariantError",
     "Scenario",
@@ -59,6 +61,7 @@ __all__ = [
     "open_results",
     "parameters",
     "plot_territory",
+    "run_ensemble",
     "scenario_from_text",
     "shipped_scenarios",
     "summary_table",

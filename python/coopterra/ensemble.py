@@ -1,0 +1,247 @@
+"""Ensembles: many runs of scenarios, replicates and parameter values, on threads or a cluster.
+
+>>> ens = run_ensemble({"baseline": "scenarios/baseline.toml"}, replicates=4, out="results/ens")
+>>> ens.table()          # one row per run: scenario, replicate, seed, parameters, outcomes
+>>> ens.dataset()        # every run's indicators along a "run" dimension
+
+Runs are independent tasks given to a ``concurrent.futures.Executor``: by default a thread pool
+in this process (a run releases the GIL, so threads run in parallel without pickling), or any
+executor you pass, such as a Dask cluster's ``distributed.Client(...).get_executor()``. A task
+carries only text and numbers (the resolved scenario, the seed, the thread count), so it travels
+to any worker; each run writes its own results file into ``out`` as soon as it finishes, so an
+ensemble never holds every run in memory. The thread count of each run is passed explicitly,
+never read from the environment. A run that fails is reported with its id and reason.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import itertools
+import os
+import tempfile
+import traceback
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+import xarray as xr
+
+from coopterra.compare import HEADLINES
+from coopterra.results import open_results
+from coopterra.scenario import PathLike, Scenario, Value, load_scenario, scenario_from_text
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of an ensemble: everything a worker needs, as plain picklable values."""
+
+    run: int
+    scenario: str
+    replicate: int
+    seed: int
+    parameters: tuple[tuple[str, Value], ...]
+    scenario_toml: str
+    threads: int
+    weeks: int | None
+    path: str
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    run: int
+    scenario: str
+    replicate: int
+    seed: int
+    reason: str
+
+
+@dataclass
+class Ensemble:
+    """The runs of an ensemble: their specifications, files, outcomes and failures."""
+
+    runs: list[RunSpec]
+    out: Path
+    outcomes: dict[int, dict[str, float]] = field(default_factory=dict)
+    failures: list[RunFailure] = field(default_factory=list)
+
+    def table(self) -> pd.DataFrame:
+        """One row per successful run: run, scenario, replicate, seed, parameters, outcomes."""
+        rows = []
+        for spec in self.runs:
+            if spec.run not in self.outcomes:
+                continue
+            row: dict[str, Any] = {
+                "run": spec.run,
+                "scenario": spec.scenario,
+                "replicate": spec.replicate,
+                "seed": spec.seed,
+            }
+            row.update(dict(spec.parameters))
+            row.update(self.outcomes[spec.run])
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def dataset(self) -> xr.Dataset:
+        """Every successful run's indicators, stacked along a ``run`` dimension, with the run's
+        scenario, replicate, seed and parameter values as coordinates along it."""
+        done = [s for s in self.runs if s.run in self.outcomes]
+        parts = []
+        for spec in done:
+            ds = open_results(spec.path)
+            ds.attrs = {}
+            parts.append(ds.expand_dims(run=[spec.run]))
+        combined = xr.concat(
+            parts, dim="run", data_vars="all", coords="different", compat="equals", join="outer"
+        )
+        combined = combined.assign_coords(
+            scenario=("run", [s.scenario for s in done]),
+            replicate=("run", [s.replicate for s in done]),
+            seed=("run", [s.seed for s in done]),
+        )
+        for key in {k for s in done for k, _ in s.parameters}:
+            combined = combined.assign_coords(
+                {key: ("run", [dict(s.parameters).get(key) for s in done])}
+            )
+        return combined
+
+
+def expand_runs(
+    scenarios: Mapping[str, Scenario | PathLike] | Sequence[Scenario | PathLike],
+    *,
+    replicates: int = 1,
+    parameters: Mapping[str, Value | Sequence[Value]] | None = None,
+    seed: int = 1,
+    threads_per_run: int = 1,
+    weeks: int | None = None,
+    out: Path,
+) -> list[RunSpec]:
+    """The runs of an ensemble: scenarios x parameter grid x replicates. A parameter given as a
+    list is scanned; a single value applies to every run. Replicate r runs with seed ``seed + r``
+    in every scenario and parameter set (common random numbers). To scan a key whose values are
+    lists (``territory.select.epcis``), give a list of lists."""
+    named = _named(scenarios)
+    grid_keys: list[str] = []
+    grid_values: list[list[Value]] = []
+    fixed: dict[str, Value] = {}
+    for key, value in (parameters or {}).items():
+        if isinstance(value, list | tuple):  # scanned (a list-valued key: give a list of lists)
+            grid_keys.append(key)
+            grid_values.append(list(value))
+        else:
+            fixed[key] = cast(Value, value)
+    runs: list[RunSpec] = []
+    for name, scenario in named.items():
+        for combo in itertools.product(*grid_values) if grid_keys else [()]:
+            values = dict(zip(grid_keys, combo, strict=True))
+            resolved = (
+                scenario.with_overrides({**fixed, **values}) if (fixed or values) else scenario
+            )
+            text = resolved.to_toml()
+            for r in range(replicates):
+                run = len(runs)
+                runs.append(
+                    RunSpec(
+                        run,
+                        name,
+                        r,
+                        seed + r,
+                        tuple(values.items()),
+                        text,
+                        threads_per_run,
+                        weeks,
+                        str(out / f"run-{run:06d}.h5"),
+                    )
+                )
+    return runs
+
+
+def run_one(spec: RunSpec) -> tuple[int, dict[str, float] | None, str | None]:
+    """Runs one task (in a thread of this process or on a remote worker): writes its results
+    file and returns (run, outcomes, None), or (run, None, reason) when it fails."""
+    from coopterra.simulation import Simulation
+
+    try:
+        scenario = scenario_from_text(spec.scenario_toml, f"run {spec.run} ({spec.scenario})")
+        sim = Simulation(scenario, seed=spec.seed, threads=spec.threads)
+        sim.run(spec.weeks)
+        ds = sim.results()
+        sim.write(spec.path)
+        return spec.run, {name: float(f(ds)) for name, _, f in HEADLINES}, None
+    except Exception as e:  # reported by run id, never dropped
+        return spec.run, None, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"
+
+
+def run_ensemble(
+    scenarios: Mapping[str, Scenario | PathLike] | Sequence[Scenario | PathLike],
+    *,
+    replicates: int = 1,
+    parameters: Mapping[str, Value | Sequence[Value]] | None = None,
+    seed: int = 1,
+    threads_per_run: int = 1,
+    weeks: int | None = None,
+    executor: cf.Executor | None = None,
+    out: PathLike | None = None,
+    progress: bool = True,
+) -> Ensemble:
+    """Run every combination of scenario, parameter values and replicate; see the module doc."""
+    folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="coopterra-ensemble-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    runs = expand_runs(
+        scenarios,
+        replicates=replicates,
+        parameters=parameters,
+        seed=seed,
+        threads_per_run=threads_per_run,
+        weeks=weeks,
+        out=folder,
+    )
+    ensemble = Ensemble(runs, folder)
+    own = executor is None
+    if own:
+        workers = max(1, (os.cpu_count() or 1) // max(1, threads_per_run))
+        executor = cf.ThreadPoolExecutor(max_workers=workers)
+    assert executor is not None
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(runs), unit="run", desc="ensemble")
+    try:
+        futures = {executor.submit(run_one, spec): spec for spec in runs}
+        for future in cf.as_completed(futures):
+            spec = futures[future]
+            try:
+                run, outcomes, reason = future.result()
+            except Exception as e:  # the executor itself failed this task
+                run, outcomes, reason = spec.run, None, f"{type(e).__name__}: {e}"
+            if outcomes is not None:
+                ensemble.outcomes[run] = outcomes
+            else:
+                ensemble.failures.append(
+                    RunFailure(spec.run, spec.scenario, spec.replicate, spec.seed, reason or "")
+                )
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+        if own:
+            executor.shutdown(wait=True)
+    ensemble.failures.sort(key=lambda f: f.run)
+    return ensemble
+
+
+def _named(
+    scenarios: Mapping[str, Scenario | PathLike] | Iterable[Scenario | PathLike],
+) -> dict[str, Scenario]:
+    items = scenarios.items() if isinstance(scenarios, Mapping) else ((None, s) for s in scenarios)
+    out: dict[str, Scenario] = {}
+    for name, s in items:
+        scenario = s if isinstance(s, Scenario) else load_scenario(s)
+        key = name or scenario.name
+        while key in out:
+            key += "'"
+        out[key] = scenario
+    return out

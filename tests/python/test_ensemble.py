@@ -1,0 +1,194 @@
+"""Ensembles on a thread pool and on a real Dask cluster started on loopback."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import coopterra
+from coopterra.ensemble import run_ensemble
+
+from conftest import SCENARIOS
+
+
+def scenarios(residents: int = 10_000) -> dict[str, coopterra.Scenario]:
+    over = {"territory.residents": residents, "territory.zones": 20, "run.weeks": 26}
+    return {
+        name: coopterra.load_scenario(SCENARIOS / f"{name}.toml", overrides=over)
+        for name in ("baseline", "carpool_support")
+    }
+
+
+def test_ensemble_table_dataset_and_grid(tmp_path):
+    ens = run_ensemble(
+        scenarios(),
+        replicates=2,
+        parameters={"carpool.asc": [-2.5, -1.5]},
+        out=tmp_path,
+        progress=False,
+    )
+    assert ens.failures == []
+    table = ens.table()
+    assert len(table) == 2 * 2 * 2
+    assert set(table.columns) >= {
+        "run",
+        "scenario",
+        "replicate",
+        "seed",
+        "carpool.asc",
+        "CO2e of commuting",
+        "public money spent",
+    }
+    # Replicate r has seed 1 + r in every scenario and grid point: common random numbers.
+    assert (table["seed"] == 1 + table["replicate"]).all()
+    ds = ens.dataset()
+    assert ds.sizes["run"] == 8 and ds["co2e"].dims == ("run", "week")
+    assert list(ds["scenario"].values[:4]) == ["baseline"] * 4
+    # A higher constant of carpooling means more carpoolers, all else equal.
+    t = table.set_index(["scenario", "replicate", "carpool.asc"])
+    lo = t.xs(-2.5, level="carpool.asc")["carpoolers via the cooperative (last week)"]
+    hi = t.xs(-1.5, level="carpool.asc")["carpoolers via the cooperative (last week)"]
+    assert (hi > lo).all()
+    assert len(list(tmp_path.glob("run-*.h5"))) == 8  # streamed to disk, one file per run
+
+
+def test_a_failed_run_is_reported_not_dropped(tmp_path):
+    good = scenarios()["baseline"]
+    bad = good.with_toml_overrides([])  # same, plus a policy aimed at a commune that does not exist
+    bad = coopterra.scenario_from_text(
+        good.to_toml() + '\n[[policies]]\nkind = "platform_tax"\nplatform = "incumbent"\n'
+        'rate = 0.1\nzones = ["99999"]\n',
+        "bad.toml",
+    )
+    ens = run_ensemble({"good": good, "bad": bad}, replicates=2, out=tmp_path, progress=False)
+    assert len(ens.outcomes) == 2
+    assert [(f.run, f.scenario) for f in ens.failures] == [(2, "bad"), (3, "bad")]
+    assert "commune '99999' is not in the territory" in ens.failures[0].reason
+
+
+def test_thread_pool_matches_sequential_runs(tmp_path):
+    pooled = run_ensemble(
+        scenarios(),
+        replicates=2,
+        out=tmp_path / "pool",
+        progress=False,
+        executor=cf.ThreadPoolExecutor(max_workers=2),
+    )
+    serial = run_ensemble(
+        scenarios(),
+        replicates=2,
+        out=tmp_path / "serial",
+        progress=False,
+        executor=cf.ThreadPoolExecutor(max_workers=1),
+    )
+    a, b = pooled.table().sort_values("run"), serial.table().sort_values("run")
+    np.testing.assert_array_equal(
+        a.drop(columns=["run"]).to_numpy(), b.drop(columns=["run"]).to_numpy()
+    )
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A real Dask scheduler and two workers, as separate processes on 127.0.0.1."""
+    distributed = pytest.importorskip("distributed")
+    dask = str(Path(sys.executable).parent / "dask")
+    info = tmp_path / "scheduler.json"
+    procs = [
+        _start(
+            [
+                dask,
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--dashboard-address",
+                ":0",
+                "--scheduler-file",
+                str(info),
+            ],
+            tmp_path / "scheduler.log",
+        )
+    ]
+    client = None
+    try:
+        deadline = time.time() + 60
+        while not info.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        assert info.exists(), (tmp_path / "scheduler.log").read_text()
+        workers = [
+            _start(
+                [
+                    dask,
+                    "worker",
+                    "--scheduler-file",
+                    str(info),
+                    "--nthreads",
+                    "1",
+                    "--no-nanny",
+                    "--host",
+                    "127.0.0.1",
+                    "--dashboard-address",
+                    ":0",
+                ],
+                tmp_path / f"worker{i}.log",
+            )
+            for i in range(2)
+        ]
+        procs += workers
+        client = distributed.Client(scheduler_file=str(info), timeout=60)
+        client.wait_for_workers(2, timeout=60)
+        yield client, workers
+    finally:
+        if client is not None:
+            client.close()
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait(timeout=20)
+
+
+def test_dask_cluster_survives_a_killed_worker(dask_cluster, tmp_path):
+    client, workers = dask_cluster
+    named = scenarios(residents=60_000)
+    out = tmp_path / "dask"
+    out.mkdir()
+
+    def kill_when_under_way() -> None:
+        # Once two runs have finished (of twelve), kill one worker: its tasks go to the other.
+        deadline = time.time() + 120
+        while len(list(out.glob("run-*.h5"))) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        os.killpg(workers[0].pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_when_under_way)
+    killer.start()
+    remote = run_ensemble(
+        named, replicates=6, out=out, progress=False, executor=client.get_executor()
+    )
+    killer.join()
+    assert workers[0].wait(timeout=30) == -signal.SIGKILL  # it was killed, not finished
+    assert remote.failures == []
+    local = run_ensemble(named, replicates=6, out=tmp_path / "local", progress=False)
+    a, b = remote.table().sort_values("run"), local.table().sort_values("run")
+    assert len(a) == 12
+    np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())  # identical, run for run
