@@ -177,6 +177,23 @@ def _parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_run_options(command: argparse.ArgumentParser) -> None:
+    """Options every command that runs simulations takes."""
+    command.add_argument(
+        "--threads",
+        type=int,
+        help="threads per run (default: all cores; results do not depend on it)",
+    )
+    command.add_argument("--weeks", type=int, help="weeks to simulate (default: run.weeks)")
+    command.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a scenario key by its dotted path; repeatable",
+    )
+    command.add_argument("--progress", action="store_true", help="show a progress bar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopterra",
@@ -187,35 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario, print a summary, write an HDF5 file")
     run.add_argument("scenario", nargs="?", help="scenario file (default: the shipped baseline)")
     run.add_argument("--seed", type=int, help="seed of the run (default: the scenario's run.seed)")
-    run.add_argument(
-        "--threads", type=int, help="threads (default: all cores; results do not depend on it)"
-    )
-    run.add_argument("--weeks", type=int, help="weeks to simulate (default: run.weeks)")
-    run.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY=VALUE",
-        help="override a scenario key by its dotted path; repeatable",
-    )
+    _add_run_options(run)
     run.add_argument("--out", help="results file (default: results/SCENARIO.h5)")
-    run.add_argument("--progress", action="store_true", help="show a progress bar")
     run.set_defaults(handler=_run)
     cmp = sub.add_parser("compare", help="paired comparison of scenarios against a baseline")
     cmp.add_argument("baseline", help="the baseline scenario file")
     cmp.add_argument("scenarios", nargs="+", help="scenario files to compare with it")
     cmp.add_argument("--replicates", type=int, default=5, help="paired runs per scenario (5)")
     cmp.add_argument("--seed", type=int, default=1, help="seed of the first replicate (1)")
-    cmp.add_argument("--threads", type=int, help="threads per run (default: all cores)")
-    cmp.add_argument("--weeks", type=int, help="weeks to simulate (default: each run.weeks)")
-    cmp.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY=VALUE",
-        help="override a key in every scenario; repeatable",
-    )
+    _add_run_options(cmp)
     cmp.add_argument("--table", help="write the comparison table as CSV")
     cmp.add_argument("--report", help="write a self-contained HTML report")
-    cmp.add_argument("--progress", action="store_true", help="show a progress bar")
     cmp.set_defaults(handler=_compare)
     val = sub.add_parser("validate", help="check scenario files; FILE:LINE:COL messages")
     val.add_argument("files", nargs="+")
