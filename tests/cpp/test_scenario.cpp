@@ -180,3 +180,21 @@ TEST_CASE("extends: parents first, tables merged, policies concatenated, errors 
                     Catch::Contains("c.toml:2:11: extends: cannot read the extended scenario"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("extending the synthetic baseline with a commune table drops the synthetic keys", "[scenario]") {
+  const auto dir = scenario_dir();
+  write(dir / "base.toml", "schema_version = 1\n[territory]\nresidents = 5000\nzones = 10\n");
+  write(dir / "real.toml",
+        "schema_version = 1\nextends = \"base.toml\"\n[territory]\nsource = \"communes\"\n"
+        "communes_file = \"" COOPTERRA_SOURCE_DIR "/../shared/data/drome26_communes.csv\"\n");
+  const auto s = Scenario::from_file((dir / "real.toml").string());
+  CHECK(s.spec().territory.source == "communes");
+  CHECK(s.resolved_toml().find("\nresidents = ") == std::string::npos);
+  // Written in the same file as the source, it is still a mistake.
+  write(dir / "mixed.toml",
+        "schema_version = 1\n[territory]\nsource = \"communes\"\nresidents = 5000\n"
+        "communes_file = \"" COOPTERRA_SOURCE_DIR "/../shared/data/drome26_communes.csv\"\n");
+  CHECK_THROWS_WITH(Scenario::from_file((dir / "mixed.toml").string()),
+                    Catch::Contains("mixed.toml:4:13: territory.residents: applies to the synthetic territory only"));
+  std::filesystem::remove_all(dir);
+}

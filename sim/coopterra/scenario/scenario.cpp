@@ -322,6 +322,17 @@ class Validator {
     return out;
   }
 
+  // Whether a key of one kind of territory is written where the territory's source is decided:
+  // keys inherited from an extended scenario for the other kind simply do not apply (a scenario
+  // may extend the synthetic baseline and switch to a commune table).
+  static bool written_with_source(const toml::table& root, const char* key) {
+    const toml::node* node = root.at_path(key).node();
+    if (!node) return false;
+    const toml::node* source = root.at_path("territory.source").node();
+    const auto file = [](const toml::node* n) { return n && n->source().path ? *n->source().path : std::string(); };
+    return !source || file(node) == file(source);
+  }
+
   // Rules that involve several keys.
   void cross_field(const toml::table& root, const Spec& s) {
     auto node_of = [&](const char* key) { return root.at_path(key).node(); };
@@ -335,14 +346,14 @@ class Validator {
         error(node_of("territory.zones"), "territory.zones",
               "cannot exceed territory.residents (" + std::to_string(t.residents) + ")");
       for (const char* key : kCommunesOnly)
-        if (root.at_path(key))
+        if (written_with_source(root, key))
           error(node_of(key), key, "applies to a commune table: set territory.source = \"communes\"");
     } else {
       if (t.communes_file.empty())
         error(node_of("territory.source"), "territory.communes_file",
               "a commune territory needs territory.communes_file, the commune table to read");
       for (const char* key : kSyntheticOnly)
-        if (root.at_path(key))
+        if (written_with_source(root, key))
           error(node_of(key), key,
                 "applies to the synthetic territory only: a commune table gives its own communes and "
                 "populations");
