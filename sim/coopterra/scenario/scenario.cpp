@@ -325,7 +325,8 @@ class Validator {
   // Whether a key of one kind of territory is written where the territory's source is decided:
   // keys inherited from an extended scenario for the other kind simply do not apply (a scenario
   // may extend the synthetic baseline and switch to a commune table).
-  static bool written_with_source(const toml::table& root, const char* key) {
+  bool written_with_source(const toml::table& root, const char* key) const {
+    if (is_override(key)) return true;  // an override is an explicit choice
     const toml::node* node = root.at_path(key).node();
     if (!node) return false;
     const toml::node* source = root.at_path("territory.source").node();
