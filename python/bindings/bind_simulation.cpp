@@ -79,6 +79,17 @@ void register_simulation(py::module_& m) {
       .def("results", [](const Simulation& s) { return dataset_to_python(s.results()); })
       // Holds the GIL: libhdf5 is shared with h5py and is not thread-safe.
       .def("write_results", &Simulation::write_results, py::arg("path"))
+      .def("checkpoint", [](const Simulation& s) { return py::bytes(s.checkpoint()); })
+      .def_static(
+          "restore",
+          [](const py::bytes& data, const Scenario* scenario, int threads) {
+            std::string blob = data;
+            py::gil_scoped_release release;
+            return Simulation::restore(blob, scenario, threads);
+          },
+          py::arg("checkpoint"), py::arg("scenario"), py::arg("threads"))
+      .def_static("checkpoint_scenario",
+                  [](const py::bytes& data) { return Simulation::checkpoint_scenario(std::string(data)); })
       .def("territory", [](const Simulation& s) { return std::make_shared<Territory>(s.territory()); })
       .def_property_readonly("firms", [](const Simulation& s) { return s.firms().size(); });
 

@@ -92,6 +92,57 @@ class Simulation:
 
             return int(self._sim.run(weeks, on_week))
 
+    def checkpoint(self, path: str | os.PathLike[str] | None = None) -> bytes:
+        """The state after the current week (to resume bit for bit, or to fork); written
+        atomically to ``path`` when given."""
+        data = self._sim.checkpoint()
+        if path is not None:
+            target = os.fspath(path)
+            temporary = os.path.join(
+                os.path.dirname(target) or ".", f".{os.path.basename(target)}.tmp"
+            )
+            with open(temporary, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temporary, target)
+        return data
+
+    @classmethod
+    def from_checkpoint(
+        cls,
+        checkpoint: bytes | str | os.PathLike[str],
+        scenario: Scenario | None = None,
+        *,
+        threads: int = 1,
+    ) -> Simulation:
+        """Resume a run from a checkpoint (bytes or a file), or fork it into ``scenario``.
+
+        Without a scenario, the run goes on exactly as if never stopped. With one (a policy
+        scenario on the same territory and population), the weeks so far are kept and the
+        scenario acts from the next week: run to the policy date once, then branch.
+        """
+        if isinstance(checkpoint, bytes):
+            data = checkpoint
+        else:
+            with open(checkpoint, "rb") as f:
+                data = f.read()
+        if scenario is None:
+            scenario = Scenario(
+                _core.Scenario.from_string(_core.Simulation.checkpoint_scenario(data), "checkpoint")
+            )
+        sim = cls.__new__(cls)
+        sim.scenario = scenario
+        sim._sim = _core.Simulation.restore(data, scenario._core, threads)
+        sim._territory = None
+        return sim
+
+    def fork(self, scenario: Scenario, *, threads: int | None = None) -> Simulation:
+        """A new simulation that continues this one's weeks under another scenario."""
+        return Simulation.from_checkpoint(
+            self.checkpoint(), scenario, threads=threads or self.threads
+        )
+
     def results(self) -> xr.Dataset:
         """The indicators so far, by week (and mode, platform, zone), with provenance."""
         return dataset_from_core(self._sim.results())

@@ -1,7 +1,9 @@
 #include "coopterra/simulation.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#include <type_traits>
 
 #include "coopterra/core/allocate.hpp"
 #include "coopterra/core/error.hpp"
@@ -143,6 +145,7 @@ Dataset Simulation::results() const {
       {"territory_checksum", territory_.checksum()},
       {"territory_notes", notes},
       {"residents", static_cast<std::int64_t>(residents_.size())},
+      {"forked_at_week", static_cast<std::int64_t>(forked_at_)},
       {"firms", static_cast<std::int64_t>(firms_.size())},
       {"created", utc_now()},
   };
@@ -151,6 +154,186 @@ Dataset Simulation::results() const {
 
 void Simulation::write_results(const std::string& path) const {
   write_results_file(results(), path);
+}
+
+}  // namespace coopterra
+
+namespace coopterra {
+
+namespace {
+
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/1";
+
+// Little binary writer and reader for checkpoints (native byte order: a checkpoint is for the
+// machines that run coopterra, not an archive format; results files are the archive).
+class Writer {
+ public:
+  template <class T>
+  void value(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void text(const std::string& s) {
+    value<std::uint64_t>(s.size());
+    out_ += s;
+  }
+  template <class T>
+  void vector(const std::vector<T>& v) {
+    value<std::uint64_t>(v.size());
+    if (!v.empty()) out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::string& in) : in_(in) {}
+  template <class T>
+  T value() {
+    need(sizeof(T));
+    T v;
+    std::memcpy(&v, in_.data() + at_, sizeof v);
+    at_ += sizeof v;
+    return v;
+  }
+  std::string text() {
+    const auto n = value<std::uint64_t>();
+    need(n);
+    std::string s = in_.substr(at_, n);
+    at_ += n;
+    return s;
+  }
+  template <class T>
+  std::vector<T> vector() {
+    const auto n = value<std::uint64_t>();
+    if (n > in_.size()) throw InputDataError("checkpoint is truncated or corrupt");
+    need(n * sizeof(T));
+    std::vector<T> v(n);
+    if (n > 0) std::memcpy(v.data(), in_.data() + at_, n * sizeof(T));
+    at_ += n * sizeof(T);
+    return v;
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (at_ + n > in_.size()) throw InputDataError("checkpoint is truncated or corrupt");
+  }
+  const std::string& in_;
+  std::size_t at_ = 0;
+};
+
+void write_week(Writer& w, const CarpoolWeek& c) {
+  w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);
+  w.value(c.choosing), w.value(c.aware), w.value(c.drivers), w.value(c.passengers), w.value(c.unmatched);
+  w.value(c.fares_paid_cents), w.value(c.driver_income_cents), w.value(c.fees_cents), w.value(c.tax_cents);
+  w.value(c.incentive_cents), w.value(c.households_net_cents);
+  w.vector(c.vehicle_km_by_zone), w.vector(c.carpoolers_by_zone);
+  for (const auto& v : c.passengers_by_zone) w.vector(v);
+}
+
+CarpoolWeek read_week(Reader& r) {
+  CarpoolWeek c;
+  c.vehicle_km_alone = r.value<double>(), c.vehicle_km_carpool = r.value<double>();
+  c.passenger_km_carpool = r.value<double>(), c.co2e_kg = r.value<double>();
+  c.choosing = r.value<decltype(c.choosing)>(), c.aware = r.value<decltype(c.aware)>();
+  c.drivers = r.value<decltype(c.drivers)>(), c.passengers = r.value<decltype(c.passengers)>();
+  c.unmatched = r.value<decltype(c.unmatched)>(), c.fares_paid_cents = r.value<decltype(c.fares_paid_cents)>();
+  c.driver_income_cents = r.value<decltype(c.driver_income_cents)>();
+  c.fees_cents = r.value<decltype(c.fees_cents)>(), c.tax_cents = r.value<decltype(c.tax_cents)>();
+  c.incentive_cents = r.value<decltype(c.incentive_cents)>(), c.households_net_cents = r.value<std::int64_t>();
+  c.vehicle_km_by_zone = r.vector<double>(), c.carpoolers_by_zone = r.vector<std::int64_t>();
+  for (auto& v : c.passengers_by_zone) v = r.vector<std::int64_t>();
+  return c;
+}
+
+}  // namespace
+
+std::string Simulation::population_checksum() const {
+  std::uint64_t h = 14695981039346656037ull;
+  auto mix = [&](const void* data, std::size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  mix(residents_.home.data(), residents_.home.size() * sizeof(std::uint32_t));
+  mix(residents_.work.data(), residents_.work.size() * sizeof(std::uint32_t));
+  mix(residents_.flags.data(), residents_.flags.size());
+  mix(residents_.ties.data(), residents_.ties.size() * sizeof(std::uint32_t));
+  mix(residents_.coop_attitude.data(), residents_.coop_attitude.size() * sizeof(float));
+  return std::to_string(h);
+}
+
+std::string Simulation::checkpoint() const {
+  Writer w;
+  w.text(kCheckpointMagic);
+  w.text(scenario_.resolved_toml());
+  w.value<std::uint64_t>(random_.seed());
+  w.value<std::int64_t>(week_);
+  w.value<std::int64_t>(std::llround(scenario_.spec().authority.budget_eur * 100.0));
+  w.text(territory_.checksum());
+  w.text(population_checksum());
+  w.vector(carpool_->awareness());
+  w.value(balances_);
+  w.value<std::uint64_t>(series_.weeks());
+  for (std::size_t i = 0; i < series_.weeks(); ++i) {
+    write_week(w, series_.carpool[i]);
+    w.vector(series_.ledger[i].cents);
+    w.value(series_.ledger[i].balance);
+    w.vector(series_.policy_cents[i]);
+  }
+  return w.take();
+}
+
+std::string Simulation::checkpoint_scenario(const std::string& checkpoint) {
+  Reader r(checkpoint);
+  if (r.text() != kCheckpointMagic) throw InputDataError("not a coopterra checkpoint");
+  return r.text();
+}
+
+std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, const Scenario* scenario, int threads) {
+  Reader r(checkpoint);
+  if (r.text() != kCheckpointMagic) throw InputDataError("not a coopterra checkpoint");
+  const std::string scenario_text = r.text();
+  const auto seed = r.value<std::uint64_t>();
+  const auto week = r.value<std::int64_t>();
+  const auto budget_cents = r.value<std::int64_t>();
+  const std::string territory = r.text(), population = r.text();
+  auto sim = std::make_unique<Simulation>(scenario ? *scenario : Scenario::from_string(scenario_text, "checkpoint"),
+                                          seed, threads);
+  if (sim->territory_.checksum() != territory || sim->population_checksum() != population)
+    throw ConfigurationError(
+        "the scenario builds another territory or population than the checkpoint's: a run can only be resumed or "
+        "forked on the same territory, population and seed");
+  auto aware = r.vector<std::uint8_t>();
+  if (aware.size() != sim->residents_.size()) throw InputDataError("checkpoint is truncated or corrupt");
+  sim->carpool_->set_awareness(std::move(aware));
+  sim->balances_ = r.value<std::array<std::int64_t, kAccounts>>();
+  // A fork with another budget: the authority's balance moves by the difference.
+  const std::size_t authority = static_cast<std::size_t>(Account::Authority);
+  sim->balances_[authority] += std::llround(sim->scenario_.spec().authority.budget_eur * 100.0) - budget_cents;
+  if (sim->balances_[authority] < 0)
+    throw ConfigurationError("the scenario's budget is smaller than what was spent before the checkpoint",
+                             Location{sim->scenario_.source_name(), 0, 0, "authority.budget_eur"});
+  const auto weeks = r.value<std::uint64_t>();
+  if (static_cast<std::int64_t>(weeks) != week) throw InputDataError("checkpoint is truncated or corrupt");
+  const std::size_t policies = sim->scenario_.spec().policies.size();
+  const bool resumed = sim->scenario_.resolved_toml() == scenario_text;
+  if (!resumed) sim->forked_at_ = static_cast<int>(week);
+  for (std::uint64_t i = 0; i < weeks; ++i) {
+    sim->series_.carpool.push_back(read_week(r));
+    LedgerWeek ledger;
+    ledger.cents = r.vector<std::int64_t>();
+    ledger.balance = r.value<std::array<std::int64_t, kAccounts>>();
+    sim->series_.ledger.push_back(std::move(ledger));
+    auto by_policy = r.vector<std::int64_t>();
+    // A fork's own policies spent nothing before it.
+    if (!resumed || by_policy.size() != policies) by_policy.assign(policies, 0);
+    sim->series_.policy_cents.push_back(std::move(by_policy));
+  }
+  sim->week_ = static_cast<int>(week);
+  return sim;
 }
 
 }  // namespace coopterra

@@ -50,6 +50,17 @@ class Simulation {
   // Memory held by all per-resident state: population, ties and model state.
   std::size_t state_bytes() const noexcept { return residents_.bytes() + firms_.bytes() + carpool_->bytes(); }
 
+  // The state after the current week, as bytes: enough to resume the run bit for bit, or to fork
+  // it into another scenario on the same territory and population (checkpoint and fork).
+  std::string checkpoint() const;
+  // Rebuilds a simulation from a checkpoint. With the checkpoint's own scenario, the run resumes
+  // exactly; with another (a policy scenario), it forks: the weeks so far are kept, and the
+  // scenario's levers act from the next week. Throws ConfigurationError when the scenario changes
+  // the territory or the population, InputDataError for bytes that are not a checkpoint.
+  static std::unique_ptr<Simulation> restore(const std::string& checkpoint, const Scenario* scenario, int threads);
+  // The scenario text a checkpoint was taken under.
+  static std::string checkpoint_scenario(const std::string& checkpoint);
+
   // The indicators so far, with provenance attributes.
   Dataset results() const;
   // Writes results() to an HDF5 file (see io/results_file.hpp).
@@ -68,7 +79,9 @@ class Simulation {
   std::array<std::int64_t, kAccounts> balances_{};
   Series series_;
   int week_ = 0;
+  int forked_at_ = 0;  // the week a forked run left its parent scenario; 0 otherwise
   std::size_t phase_policies_, phase_awareness_, phase_choice_, phase_matching_, phase_accounting_;
+  std::string population_checksum() const;
 };
 
 }  // namespace coopterra

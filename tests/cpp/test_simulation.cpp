@@ -140,3 +140,17 @@ TEST_CASE("the profile names every phase of the week", "[simulation]") {
   CHECK(sim.profile().phases()[6].calls == 3);
   CHECK_THROWS_AS(Simulation(small(), 1, 0), ConfigurationError);
 }
+
+TEST_CASE("a run resumed from a checkpoint is the uninterrupted run, bit for bit", "[simulation][checkpoint]") {
+  Simulation whole(small(), 21, 2), half(small(), 21, 1);
+  whole.run(16);
+  half.run(8);
+  const std::string bytes = half.checkpoint();
+  auto resumed = Simulation::restore(bytes, nullptr, 2);
+  REQUIRE(resumed->week() == 8);
+  resumed->run(8);
+  require_identical(whole.series(), resumed->series());
+  CHECK(whole.balances() == resumed->balances());
+  CHECK_THROWS_AS(Simulation::restore(bytes.substr(0, bytes.size() / 2), nullptr, 1), InputDataError);
+  CHECK_THROWS_AS(Simulation::restore("not a checkpoint", nullptr, 1), InputDataError);
+}

@@ -57,6 +57,8 @@ class CarpoolModel {
   CarpoolWeek account(const CarpoolLevers& levers, std::int64_t paid_num, std::int64_t paid_den, int threads) const;
 
   const std::vector<std::uint8_t>& awareness() const noexcept { return aware_; }
+  // Restores awareness from a checkpoint (the only state carried from week to week).
+  void set_awareness(std::vector<std::uint8_t> aware) { aware_ = std::move(aware); }
   const std::vector<std::uint8_t>& choices() const noexcept { return choice_; }
   const std::vector<Role>& roles() const noexcept { return role_; }
   // One-way fare of a carpool trip between two zones, and the platform's commission on it.

@@ -142,8 +142,13 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec) {
   for (std::size_t w = 0; w < s.weeks(); ++w) {
     for (auto c : s.ledger[w].cents) money.push_back(euros(c));
     for (auto b : s.ledger[w].balance) balances.push_back(euros(b));
+    // Public spending: everything that leaves the authority's account (a forked run keeps the
+    // spending of the weeks before the fork, whose policies may not be its own).
     std::int64_t spent = 0;
-    for (auto c : s.policy_cents[w]) by_policy.push_back(euros(c)), spent += c;
+    const auto& flows = money_flows();
+    for (std::size_t f = 0; f < flows.size(); ++f)
+      if (flows[f].from == Account::Authority) spent += s.ledger[w].cents[f];
+    for (auto c : s.policy_cents[w]) by_policy.push_back(euros(c));
     public_spending.push_back(euros(spent));
   }
   v.push_back({"money_flow", {"week", "flow"}, money, "EUR", "money moved by each named flow"});

@@ -1,0 +1,62 @@
+"""Checkpoint and fork: resume bit for bit; run to the policy date once, then branch."""
+
+from __future__ import annotations
+
+import pytest
+import xarray as xr
+
+import coopterra
+
+from conftest import SCENARIOS
+
+
+def small(name: str) -> coopterra.Scenario:
+    return coopterra.load_scenario(
+        SCENARIOS / f"{name}.toml",
+        overrides={"territory.residents": 15_000, "territory.zones": 20, "run.weeks": 30},
+    )
+
+
+def without_clock(ds: xr.Dataset) -> xr.Dataset:
+    return ds.drop_attrs()
+
+
+def test_resuming_from_a_checkpoint_reproduces_the_run(tmp_path):
+    whole = coopterra.Simulation(small("carpool_support"), seed=3, threads=2)
+    whole.run(weeks=30)
+    half = coopterra.Simulation(small("carpool_support"), seed=3, threads=2)
+    half.run(weeks=15)
+    path = tmp_path / "week15.ckpt"
+    half.checkpoint(path)
+    resumed = coopterra.Simulation.from_checkpoint(path, threads=1)  # any thread count
+    assert resumed.week == 15
+    resumed.run(weeks=15)
+    xr.testing.assert_identical(without_clock(resumed.results()), without_clock(whole.results()))
+
+
+def test_fork_runs_to_the_policy_date_once_then_branches():
+    base = coopterra.Simulation(small("baseline"), seed=5, threads=2)
+    base.run(weeks=10)
+    branch = base.fork(small("carpool_support"))
+    base.run(weeks=20)
+    branch.run(weeks=20)
+    b, f = base.results(), branch.results()
+    assert f.attrs["forked_at_week"] == 10 and b.attrs["forked_at_week"] == 0
+    # The first ten weeks are the baseline's; the policy acts from week 11.
+    xr.testing.assert_identical(b["co2e"].sel(week=slice(1, 10)), f["co2e"].sel(week=slice(1, 10)))
+    assert float(f["public_spending"].sel(week=slice(1, 10)).sum()) == 0
+    assert float(f["public_spending"].sel(week=11)) > 0
+    late = f["commuters"].sel(mode="carpool_cooperative", week=30)
+    assert late > b["commuters"].sel(mode="carpool_cooperative", week=30)
+
+
+def test_fork_refuses_another_territory():
+    base = coopterra.Simulation(small("baseline"), seed=5)
+    base.run(weeks=2)
+    other = small("baseline").with_overrides({"territory.residents": 16_000})
+    with pytest.raises(coopterra.ConfigurationError, match="another territory or population"):
+        base.fork(other)
+    with pytest.raises(
+        coopterra.InputDataError, match=r"not a coopterra checkpoint|truncated or corrupt"
+    ):
+        coopterra.Simulation.from_checkpoint(b"garbage bytes here, not a checkpoint")
