@@ -112,6 +112,7 @@ def expand_runs(
     *,
     replicates: int = 1,
     parameters: Mapping[str, Value | Sequence[Value]] | None = None,
+    samples: Sequence[Mapping[str, Value]] | None = None,
     seed: int = 1,
     threads_per_run: int = 1,
     weeks: int | None = None,
@@ -131,10 +132,17 @@ def expand_runs(
             grid_values.append(list(value))
         else:
             fixed[key] = cast(Value, value)
+    points: list[dict[str, Value]] = (
+        [dict(s) for s in samples]
+        if samples is not None
+        else [
+            dict(zip(grid_keys, combo, strict=True))
+            for combo in (itertools.product(*grid_values) if grid_keys else [()])
+        ]
+    )
     runs: list[RunSpec] = []
     for name, scenario in named.items():
-        for combo in itertools.product(*grid_values) if grid_keys else [()]:
-            values = dict(zip(grid_keys, combo, strict=True))
+        for values in points:
             resolved = (
                 scenario.with_overrides({**fixed, **values}) if (fixed or values) else scenario
             )
@@ -178,6 +186,7 @@ def run_ensemble(
     *,
     replicates: int = 1,
     parameters: Mapping[str, Value | Sequence[Value]] | None = None,
+    samples: Sequence[Mapping[str, Value]] | None = None,
     seed: int = 1,
     threads_per_run: int = 1,
     weeks: int | None = None,
@@ -185,13 +194,17 @@ def run_ensemble(
     out: PathLike | None = None,
     progress: bool = True,
 ) -> Ensemble:
-    """Run every combination of scenario, parameter values and replicate; see the module doc."""
+    """Run every combination of scenario, parameter values and replicate; see the module doc.
+
+    ``samples``, a list of {key: value} points (from a sampling design), replaces the grid of
+    ``parameters``: each scenario runs at each point."""
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="coopterra-ensemble-"))
     folder.mkdir(parents=True, exist_ok=True)
     runs = expand_runs(
         scenarios,
         replicates=replicates,
         parameters=parameters,
+        samples=samples,
         seed=seed,
         threads_per_run=threads_per_run,
         weeks=weeks,
