@@ -64,7 +64,7 @@ def _compare(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(path) for path in [args.baseline, *args.scenarios]]
     if overrides:
         scenarios = [s.with_toml_overrides(overrides) for s in scenarios]
-    threads = args.threads if args.threads is not None else (os.cpu_count() or 1)
+    threads = args.threads if args.threads is not None else 1  # runs go in parallel instead
     try:
         comparison = compare(
             scenarios[0],
@@ -73,6 +73,7 @@ def _compare(args: argparse.Namespace) -> int:
             seed=args.seed,
             threads=threads,
             weeks=args.weeks,
+            out=args.out,
             progress=args.progress,
         )
     except KeyboardInterrupt:
@@ -88,6 +89,7 @@ def _compare(args: argparse.Namespace) -> int:
         sim = Simulation(scenarios[0], seed=args.seed, threads=threads)
         write_report(comparison, args.report, territory=sim.territory)
         print(f"report written to {args.report}")
+    print(f"results of every run in {args.out}")
     return 0
 
 
@@ -182,7 +184,8 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--threads",
         type=int,
-        help="threads per run (default: all cores; results do not depend on it)",
+        help="threads per run; results do not depend on it (run: all cores by default; "
+        "compare: 1, the runs going in parallel)",
     )
     command.add_argument("--weeks", type=int, help="weeks to simulate (default: run.weeks)")
     command.add_argument(
@@ -213,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--replicates", type=int, default=5, help="paired runs per scenario (5)")
     cmp.add_argument("--seed", type=int, default=1, help="seed of the first replicate (1)")
     _add_run_options(cmp)
+    cmp.add_argument(
+        "--out",
+        default="results/compare",
+        help="folder for every run's results file (results/compare)",
+    )
     cmp.add_argument("--table", help="write the comparison table as CSV")
     cmp.add_argument("--report", help="write a self-contained HTML report")
     cmp.set_defaults(handler=_compare)

@@ -8,49 +8,19 @@ mean of each side and the mean paired difference with its 5 %-95 % quantiles acr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from coopterra.errors import CoopterraError
+from coopterra.outcomes import HEADLINES
+from coopterra.results import open_results
 from coopterra.scenario import PathLike, Scenario, load_scenario
-from coopterra.simulation import Simulation
 
-Indicator = tuple[str, str, Callable[[xr.Dataset], float]]
-
-# Headline outcomes over the whole run: (name, unit, value of one run's results).
-HEADLINES: list[Indicator] = [
-    ("CO2e of commuting", "t", lambda ds: float(ds["co2e"].sum()) / 1000),
-    ("vehicle-km of commuting", "km", lambda ds: float(ds["vehicle_km"].sum())),
-    (
-        "carpoolers via the cooperative (last week)",
-        "person",
-        lambda ds: float(ds["commuters"].sel(mode="carpool_cooperative")[-1]),
-    ),
-    (
-        "carpoolers via the incumbent (last week)",
-        "person",
-        lambda ds: float(ds["commuters"].sel(mode="carpool_incumbent")[-1]),
-    ),
-    (
-        "residents aware of the cooperative (last week)",
-        "person",
-        lambda ds: float(ds["aware"].sel(platform="cooperative")[-1]),
-    ),
-    (
-        "platform fees leaving the territory",
-        "EUR",
-        lambda ds: float(ds["fees_leaving_territory"].sum()),
-    ),
-    (
-        "platform fees kept in the territory",
-        "EUR",
-        lambda ds: float(ds["fees_kept_in_territory"].sum()),
-    ),
-    ("public money spent", "EUR", lambda ds: float(ds["public_spending"].sum())),
-]
 COST_PER_TONNE = "public money per t CO2e avoided"
 
 
@@ -101,9 +71,15 @@ def compare(
     seed: int = 1,
     threads: int = 1,
     weeks: int | None = None,
+    executor: Any = None,
+    out: PathLike | None = None,
     progress: bool = False,
 ) -> Comparison:
-    """Run the baseline and each scenario ``replicates`` times with paired seeds and compare."""
+    """Run the baseline and each scenario ``replicates`` times with paired seeds and compare.
+
+    The runs go through :func:`coopterra.run_ensemble` (``threads`` per run, in parallel over the
+    cores, or on ``executor``); each writes its results file into ``out`` (a temporary folder by
+    default)."""
     if replicates < 1:
         raise ValueError(f"replicates must be >= 1, got {replicates}")
     base = baseline if isinstance(baseline, Scenario) else load_scenario(baseline)
@@ -111,22 +87,29 @@ def compare(
     seeds = [seed + r for r in range(replicates)]
     everything = [base, *others]
     names = _unique_names(everything)
-    runs: dict[str, list[xr.Dataset]] = {}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
+    from coopterra.ensemble import run_ensemble
 
-        bar = tqdm(total=len(everything) * replicates, unit="run", desc="compare")
-    for name, scenario in zip(names, everything, strict=True):
-        runs[name] = []
-        for s in seeds:
-            sim = Simulation(scenario, seed=s, threads=threads)
-            sim.run(weeks)
-            runs[name].append(sim.results())
-            if bar is not None:
-                bar.update(1)
-    if bar is not None:
-        bar.close()
+    ensemble = run_ensemble(
+        dict(zip(names, everything, strict=True)),
+        replicates=replicates,
+        seed=seed,
+        threads_per_run=threads,
+        weeks=weeks,
+        executor=executor,
+        out=out,
+        progress=progress,
+    )
+    if ensemble.failures:
+        reasons = "; ".join(
+            f"run {f.run} ({f.scenario}, seed {f.seed}): {f.reason.splitlines()[0]}"
+            for f in ensemble.failures
+        )
+        raise CoopterraError(
+            f"{len(ensemble.failures)} runs failed, so no paired comparison: {reasons}"
+        )
+    runs: dict[str, list[xr.Dataset]] = {name: [] for name in names}
+    for spec in ensemble.runs:  # in replicate order within each scenario
+        runs[spec.scenario].append(open_results(spec.path))
     rows = []
     base_values = {n: np.array([f(ds) for ds in runs[names[0]]]) for n, _, f in HEADLINES}
     for name in names[1:]:

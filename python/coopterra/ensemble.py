@@ -28,7 +28,7 @@ from typing import Any, cast
 import pandas as pd
 import xarray as xr
 
-from coopterra.compare import HEADLINES
+from coopterra.outcomes import HEADLINES
 from coopterra.results import open_results
 from coopterra.scenario import PathLike, Scenario, Value, load_scenario, scenario_from_text
 

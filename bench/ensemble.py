@@ -1,0 +1,99 @@
+"""Overhead of the ensemble machinery against bare runs, and paired against unpaired intervals.
+
+    .venv/bin/python bench/ensemble.py [--runs 40] [--residents 20000]
+
+Bare: the same runs one after the other in a plain loop (Simulation.run, no file). Thread pool:
+run_ensemble with 2 workers of 1 thread (each run writes its HDF5 file). Dask: a LocalCluster of 2
+worker processes with 1 thread each, through client.get_executor().
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import coopterra
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--residents", type=int, default=20_000)
+    parser.add_argument("--weeks", type=int, default=52)
+    args = parser.parse_args()
+    scenario = coopterra.load_scenario(
+        SCENARIOS / "baseline.toml",
+        overrides={"territory.residents": args.residents, "run.weeks": args.weeks},
+    )
+    work = Path(tempfile.mkdtemp(prefix="coopterra-bench-"))
+    print(f"# {args.runs} runs of {args.residents:,} residents x {args.weeks} weeks, 2 cores")
+
+    start = time.perf_counter()
+    for r in range(args.runs):
+        coopterra.Simulation(scenario, seed=1 + r, threads=1).run()
+    bare = time.perf_counter() - start
+    print(f"bare loop, 1 thread            {bare:7.2f} s  {bare / args.runs * 1000:7.1f} ms/run")
+
+    start = time.perf_counter()
+    ens = coopterra.run_ensemble(
+        [scenario], replicates=args.runs, out=work / "threads", progress=False
+    )
+    pool = time.perf_counter() - start
+    assert not ens.failures
+    print(
+        f"thread pool, 2 x 1 thread      {pool:7.2f} s  {pool / args.runs * 1000:7.1f} ms/run"
+        f"  (x{bare / pool:.2f} the bare loop; overhead per run, both cores counted: "
+        f"{(2 * pool - bare) / args.runs * 1000:+.1f} ms)"
+    )
+
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.submit(lambda: 0).result()  # workers up
+        start = time.perf_counter()
+        ens = coopterra.run_ensemble(
+            [scenario],
+            replicates=args.runs,
+            out=work / "dask",
+            executor=client.get_executor(),
+            progress=False,
+        )
+        dask = time.perf_counter() - start
+        assert not ens.failures
+    print(
+        f"Dask, 2 processes x 1 thread   {dask:7.2f} s  {dask / args.runs * 1000:7.1f} ms/run"
+        f"  (x{bare / dask:.2f} the bare loop; overhead per run, both cores counted: "
+        f"{(2 * dask - bare) / args.runs * 1000:+.1f} ms)"
+    )
+
+    # Common random numbers: paired against unpaired differences of total CO2e.
+    support = coopterra.load_scenario(
+        SCENARIOS / "carpool_support.toml",
+        overrides={"territory.residents": args.residents, "run.weeks": args.weeks},
+    )
+    n = 20
+    comp = coopterra.compare(scenario, [support], replicates=n, out=work / "compare")
+    base = np.array([float(ds["co2e"].sum()) / 1000 for ds in comp.runs[scenario.name]])
+    pol = np.array([float(ds["co2e"].sum()) / 1000 for ds in comp.runs[support.name]])
+    paired = pol - base
+    unpaired = pol - np.roll(base, n // 2)  # each policy run against another seed's baseline
+    width = lambda d: np.quantile(d, 0.95) - np.quantile(d, 0.05)  # noqa: E731
+    print(
+        f"CO2e difference over {n} replicates: paired 90 % interval width {width(paired):.2f} t,"
+        f" unpaired {width(unpaired):.2f} t (x{width(unpaired) / width(paired):.1f} narrower)"
+    )
+
+
+if __name__ == "__main__":
+    main()
