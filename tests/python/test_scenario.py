@@ -15,6 +15,14 @@ def write(tmp_path, text: str):
     return path
 
 
+def test_every_shipped_scenario_runs():
+    for name, path in coopterra.shipped_scenarios().items():
+        scenario = coopterra.load_scenario(path, overrides={"territory.residents": 3000})
+        sim = coopterra.Simulation(scenario, seed=1, threads=2)
+        assert sim.run(weeks=4) == 4, name
+        assert sim.results().attrs["scenario_name"] == name
+
+
 def test_shipped_scenarios_are_valid():
     shipped = coopterra.shipped_scenarios()
     assert "baseline" in shipped
