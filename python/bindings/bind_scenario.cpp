@@ -45,7 +45,7 @@ void register_scenario(py::module_& m) {
                                for (const auto& o : s.overrides()) out.emplace_back(o.key, o.value, o.origin);
                                return out;
                              })
-      .def("resolved_toml", &Scenario::resolved_toml)
+      .def("resolved_toml", [](const Scenario& s) { return s.resolved_toml(); })
       .def(
           "get",
           [](const Scenario& s, const std::string& key) {

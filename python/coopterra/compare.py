@@ -8,6 +8,7 @@ mean of each side and the mean paired difference with its 5 %-95 % quantiles acr
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +90,7 @@ def compare(
     names = _unique_names(everything)
     from coopterra.ensemble import run_ensemble
 
+    scratch = tempfile.TemporaryDirectory(prefix="coopterra-compare-") if out is None else None
     ensemble = run_ensemble(
         dict(zip(names, everything, strict=True)),
         replicates=replicates,
@@ -96,7 +98,7 @@ def compare(
         threads_per_run=threads,
         weeks=weeks,
         executor=executor,
-        out=out,
+        out=out if out is not None else scratch.name,  # type: ignore[union-attr]
         progress=progress,
     )
     if ensemble.failures:
@@ -110,6 +112,8 @@ def compare(
     runs: dict[str, list[xr.Dataset]] = {name: [] for name in names}
     for spec in ensemble.runs:  # in replicate order within each scenario
         runs[spec.scenario].append(open_results(spec.path))
+    if scratch is not None:  # the runs are loaded: no file left behind
+        scratch.cleanup()
     rows = []
     base_values = {n: np.array([f(ds) for ds in runs[names[0]]]) for n, _, f in HEADLINES}
     for name in names[1:]:
@@ -153,7 +157,7 @@ def _row(
         "difference": float(np.mean(finite)) if len(finite) else np.nan,
         "difference_q05": float(np.quantile(finite, 0.05)) if len(finite) else np.nan,
         "difference_q95": float(np.quantile(finite, 0.95)) if len(finite) else np.nan,
-        "replicates": len(diff),
+        "replicates": len(finite),  # those with a value (per tonne: where CO2e is avoided)
     }
 
 

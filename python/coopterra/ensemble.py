@@ -122,6 +122,8 @@ def expand_runs(
     list is scanned; a single value applies to every run. Replicate r runs with seed ``seed + r``
     in every scenario and parameter set (common random numbers). To scan a key whose values are
     lists (``territory.select.epcis``), give a list of lists."""
+    if samples is not None and parameters:
+        raise ValueError("give either parameters (a grid) or samples (points), not both")
     named = _named(scenarios)
     grid_keys: list[str] = []
     grid_values: list[list[Value]] = []
@@ -221,6 +223,7 @@ def run_ensemble(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(runs), unit="run", desc="ensemble")
+    futures: dict[cf.Future[Any], RunSpec] = {}
     try:
         futures = {executor.submit(run_one, spec): spec for spec in runs}
         for future in cf.as_completed(futures):
@@ -237,11 +240,15 @@ def run_ensemble(
                 )
             if bar is not None:
                 bar.update(1)
+    except BaseException:  # Ctrl-C or a broken executor: drop the runs not yet started
+        for future in futures:
+            future.cancel()
+        raise
     finally:
         if bar is not None:
             bar.close()
         if own:
-            executor.shutdown(wait=True)
+            executor.shutdown(wait=True, cancel_futures=True)
     ensemble.failures.sort(key=lambda f: f.run)
     return ensemble
 

@@ -98,9 +98,12 @@ def explore(
         samples = morris_sample.sample(salib_problem, n, seed=seed)
     else:
         raise ValueError(f"method must be 'sobol' or 'morris', got {method!r}")
+    # Integer parameters are rounded, and the analysis uses the values the runs used.
+    integer = np.array([types[k] == "integer" for k in names])
+    samples = np.where(integer, np.round(samples), samples)
     points: list[dict[str, Value]] = [
         {
-            k: (round(float(v)) if types[k] == "integer" else float(v))
+            k: (int(v) if types[k] == "integer" else float(v))
             for k, v in zip(names, row, strict=True)
         }
         for row in samples

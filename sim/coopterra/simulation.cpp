@@ -81,9 +81,9 @@ void Simulation::step() {
   {
     Profile::Scope s(profile_, phase_accounting_);
     // In the week the budget runs out, every incentive is scaled down alike.
-    const bool enough = due <= available;
-    CarpoolWeek carpool =
-        carpool_->account(levers, enough ? 1 : std::max<std::int64_t>(available, 0), enough ? 1 : due, threads_);
+    const std::int64_t payable = std::max<std::int64_t>(available, 0);
+    const bool enough = due <= payable;  // true when nothing is due: never a zero denominator
+    CarpoolWeek carpool = carpool_->account(levers, enough ? 1 : payable, enough ? 1 : due, threads_);
     std::int64_t campaigns = 0;
     std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
     for (std::size_t i = 0; i < by_policy.size(); ++i) campaigns += by_policy[i] = timeline_->campaign_cents(i, week);
@@ -139,8 +139,7 @@ Dataset Simulation::results() const {
       {"scenario_source", scenario_.source_name()},
       {"scenario_overrides", overrides},
       // The scenario as run: its run.seed is the seed actually used, so the text reproduces the run.
-      {"scenario_resolved",
-       scenario_.with_overrides({{"run.seed", std::to_string(random_.seed()), "the run's seed"}}).resolved_toml()},
+      {"scenario_resolved", scenario_.resolved_toml(random_.seed())},
       {"territory_source", territory_.source},
       {"territory_checksum", territory_.checksum()},
       {"territory_notes", notes},
@@ -209,8 +208,7 @@ class Reader {
   template <class T>
   std::vector<T> vector() {
     const auto n = value<std::uint64_t>();
-    if (n > in_.size()) throw InputDataError("checkpoint is truncated or corrupt");
-    need(n * sizeof(T));
+    if (n > (in_.size() - at_) / sizeof(T)) throw InputDataError("checkpoint is truncated or corrupt");
     std::vector<T> v(n);
     if (n > 0) std::memcpy(v.data(), in_.data() + at_, n * sizeof(T));
     at_ += n * sizeof(T);
@@ -219,7 +217,7 @@ class Reader {
 
  private:
   void need(std::size_t n) const {
-    if (at_ + n > in_.size()) throw InputDataError("checkpoint is truncated or corrupt");
+    if (n > in_.size() - at_) throw InputDataError("checkpoint is truncated or corrupt");
   }
   const std::string& in_;
   std::size_t at_ = 0;
@@ -271,6 +269,7 @@ std::string Simulation::checkpoint() const {
   w.text(scenario_.resolved_toml());
   w.value<std::uint64_t>(random_.seed());
   w.value<std::int64_t>(week_);
+  w.value<std::int64_t>(forked_at_);
   w.value<std::int64_t>(std::llround(scenario_.spec().authority.budget_eur * 100.0));
   w.text(territory_.checksum());
   w.text(population_checksum());
@@ -298,7 +297,10 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, c
   const std::string scenario_text = r.text();
   const auto seed = r.value<std::uint64_t>();
   const auto week = r.value<std::int64_t>();
+  const auto forked_at = r.value<std::int64_t>();
   const auto budget_cents = r.value<std::int64_t>();
+  if (week < 0 || week > 5200 || forked_at < 0 || forked_at > week)
+    throw InputDataError("checkpoint is truncated or corrupt");
   const std::string territory = r.text(), population = r.text();
   auto sim = std::make_unique<Simulation>(scenario ? *scenario : Scenario::from_string(scenario_text, "checkpoint"),
                                           seed, threads);
@@ -313,18 +315,25 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, c
   // A fork with another budget: the authority's balance moves by the difference.
   const std::size_t authority = static_cast<std::size_t>(Account::Authority);
   sim->balances_[authority] += std::llround(sim->scenario_.spec().authority.budget_eur * 100.0) - budget_cents;
-  if (sim->balances_[authority] < 0)
-    throw ConfigurationError("the scenario's budget is smaller than what was spent before the checkpoint",
-                             Location{sim->scenario_.source_name(), 0, 0, "authority.budget_eur"});
+  if (sim->balances_[authority] < sim->timeline_->committed_from(static_cast<std::uint32_t>(week + 1)))
+    throw ConfigurationError(
+        "the scenario's budget does not cover what was spent before the checkpoint plus the campaigns still to come",
+        Location{sim->scenario_.source_name(), 0, 0, "authority.budget_eur"});
   const auto weeks = r.value<std::uint64_t>();
   if (static_cast<std::int64_t>(weeks) != week) throw InputDataError("checkpoint is truncated or corrupt");
   const std::size_t policies = sim->scenario_.spec().policies.size();
   const bool resumed = sim->scenario_.resolved_toml() == scenario_text;
-  if (!resumed) sim->forked_at_ = static_cast<int>(week);
+  sim->forked_at_ = resumed ? static_cast<int>(forked_at) : static_cast<int>(week);
+  const std::size_t zones = sim->territory_.zones.size();
   for (std::uint64_t i = 0; i < weeks; ++i) {
-    sim->series_.carpool.push_back(read_week(r));
+    CarpoolWeek c = read_week(r);
+    bool sizes_ok = c.vehicle_km_by_zone.size() == zones && c.carpoolers_by_zone.size() == zones;
+    for (const auto& v : c.passengers_by_zone) sizes_ok = sizes_ok && v.size() == zones;
+    if (!sizes_ok) throw InputDataError("checkpoint is truncated or corrupt");
+    sim->series_.carpool.push_back(std::move(c));
     LedgerWeek ledger;
     ledger.cents = r.vector<std::int64_t>();
+    if (ledger.cents.size() != money_flows().size()) throw InputDataError("checkpoint is truncated or corrupt");
     ledger.balance = r.value<std::array<std::int64_t, kAccounts>>();
     sim->series_.ledger.push_back(std::move(ledger));
     auto by_policy = r.vector<std::int64_t>();

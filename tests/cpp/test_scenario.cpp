@@ -198,3 +198,33 @@ TEST_CASE("extending the synthetic baseline with a commune table drops the synth
                     Catch::Contains("mixed.toml:4:13: territory.residents: applies to the synthetic territory only"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("extends: a shared ancestor is merged once, and a commune key below a synthetic source is an error",
+          "[scenario]") {
+  const auto dir = scenario_dir();
+  write(dir / "base.toml", "schema_version = 1\n[run]\nweeks = 52\n[territory]\nsource = \"synthetic\"\n");
+  write(dir / "long.toml", "schema_version = 1\nextends = \"base.toml\"\n[run]\nweeks = 104\n");
+  write(dir / "taxed.toml",
+        "schema_version = 1\nextends = \"base.toml\"\n[[policies]]\nkind = \"platform_tax\"\n"
+        "platform = \"incumbent\"\nrate = 0.1\n");
+  write(dir / "both.toml", "schema_version = 1\nextends = [\"long.toml\", \"taxed.toml\"]\n");
+  const auto both = Scenario::from_file((dir / "both.toml").string());
+  CHECK(both.spec().run.weeks == 104);  // not put back to 52 by the second copy of base.toml
+  CHECK(both.spec().policies.size() == 1);
+  write(dir / "forgot.toml",
+        "schema_version = 1\nextends = \"base.toml\"\n[territory]\ncommunes_file = \"" COOPTERRA_SOURCE_DIR
+        "/../shared/data/drome26_communes.csv\"\n");
+  CHECK_THROWS_WITH(Scenario::from_file((dir / "forgot.toml").string()),
+                    Catch::Contains("territory.communes_file: applies to a commune table"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("campaign costs are checked in cents, as they are spent", "[scenario]") {
+  CHECK_THROWS_WITH(Scenario::from_string(
+                        "schema_version = 1\n[authority]\nbudget_eur = 0.25\n"
+                        "[[policies]]\nkind = \"awareness_campaign\"\nplatform = \"cooperative\"\nreach = 0.1\n"
+                        "cost_eur = 0.125\n[[policies]]\nkind = \"awareness_campaign\"\nplatform = \"cooperative\"\n"
+                        "reach = 0.1\ncost_eur = 0.125\n",
+                        "c.toml"),
+                    Catch::Contains("the policies commit 0.26 EUR"));
+}

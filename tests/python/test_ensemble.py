@@ -59,6 +59,10 @@ def test_ensemble_table_dataset_and_grid(tmp_path):
     hi = t.xs(-1.5, level="carpool.asc")["carpoolers via the cooperative (last week)"]
     assert (hi > lo).all()
     assert len(list(tmp_path.glob("run-*.h5"))) == 8  # streamed to disk, one file per run
+    # The seed each file records is the one its row says (the run actually used it).
+    ordered = table.sort_values("run")
+    for path, seed in zip(sorted(tmp_path.glob("run-*.h5")), ordered["seed"], strict=True):
+        assert coopterra.open_results(path).attrs["seed"] == seed
 
 
 def test_a_failed_run_is_reported_not_dropped(tmp_path):

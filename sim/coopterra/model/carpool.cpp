@@ -185,7 +185,6 @@ CarpoolWeek CarpoolModel::account(const CarpoolLevers& levers, std::int64_t paid
               acc.driver_income_cents[p] += fare_cents(h, w) * trips;
               acc.households_net_cents += fare_cents(h, w) * trips;
               acc.carpoolers_by_zone[h] += 1;
-              acc.passengers_by_zone[p][h] += 1;
               break;
             }
             case Role::Passenger: {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "coopterra/scenario/parameters.hpp"
@@ -330,9 +332,16 @@ class Validator {
     const toml::node* node = root.at_path(key).node();
     if (!node) return false;
     const toml::node* source = root.at_path("territory.source").node();
-    const auto file = [](const toml::node* n) { return n && n->source().path ? *n->source().path : std::string(); };
-    return !source || file(node) == file(source);
+    if (!source) return true;
+    // An error unless the key comes from further up the lineage than the source's choice.
+    const auto depth = [&](const toml::node* n) {
+      const auto it = n->source().path ? depths_.find(*n->source().path) : depths_.end();
+      return it == depths_.end() ? 0 : it->second;
+    };
+    return depth(node) <= depth(source);
   }
+
+  void set_depths(std::map<std::string, int> depths) { depths_ = std::move(depths); }
 
   // Rules that involve several keys.
   void cross_field(const toml::table& root, const Spec& s) {
@@ -404,10 +413,11 @@ class Validator {
       if (end < p.start_week)
         error(written.get("end_week"), base + ".end_week",
               "ends (week " + std::to_string(end) + ") before it starts (week " + std::to_string(p.start_week) + ")");
-      if (p.kind == "awareness_campaign") committed += p.cost_eur;
+      // In cents, rounded as the engine spends them.
+      if (p.kind == "awareness_campaign") committed += static_cast<double>(std::llround(p.cost_eur * 100.0)) / 100.0;
       if (p.kind == "carpool_incentive" && !pays_per_use) pays_per_use = true, first_incentive = &written;
     }
-    if (committed > s.authority.budget_eur) {
+    if (std::llround(committed * 100.0) > std::llround(s.authority.budget_eur * 100.0)) {
       std::ostringstream msg;
       msg << "the policies commit " << committed << " EUR (awareness campaigns) but the budget is "
           << s.authority.budget_eur << " EUR";
@@ -427,6 +437,7 @@ class Validator {
   std::string source_name_;
   std::vector<std::pair<std::string, std::string>> overrides_;  // key, origin
   std::vector<const toml::table*> policy_nodes_;                // the [[policies]] tables, in order
+  std::map<std::string, int> depths_;                           // each scenario file's distance from the top one
   std::vector<Diagnostic> diagnostics_;
 };
 
@@ -470,7 +481,16 @@ constexpr std::size_t kMaxExtendsDepth = 16;
 
 // Parses a scenario and the scenarios it extends (`extends = "baseline.toml"` or a list, relative
 // to its folder), merged parents first. `chain` holds the files being read, to refuse cycles.
-toml::table load_tree(std::string_view text, const std::string& source_name, std::vector<std::string>& chain) {
+// What loading a scenario with its ancestors records: the files being read (to refuse cycles),
+// the files already merged (a shared ancestor is merged once: "diamonds" keep the values of the
+// files that extend it), and each file's distance from the top scenario.
+struct Lineage {
+  std::vector<std::string> chain;
+  std::set<std::string> merged;
+  std::map<std::string, int> depth;
+};
+
+toml::table load_tree(std::string_view text, const std::string& source_name, Lineage& lineage) {
   namespace fs = std::filesystem;
   toml::table root = parse_or_throw(text, source_name);
   const toml::node* extends = root.get("extends");
@@ -488,7 +508,7 @@ toml::table load_tree(std::string_view text, const std::string& source_name, std
     throw ConfigurationError("expected a scenario file name, or a list of them",
                              location_of(*extends, source_name, "extends"));
   }
-  if (chain.size() >= kMaxExtendsDepth)
+  if (lineage.chain.size() >= kMaxExtendsDepth)
     throw ConfigurationError("scenarios extend one another more than " + std::to_string(kMaxExtendsDepth) + " deep",
                              location_of(*extends, source_name, "extends"));
   toml::table merged;
@@ -497,11 +517,13 @@ toml::table load_tree(std::string_view text, const std::string& source_name, std
     fs::path path = fs::path(name).is_relative() ? fs::path(source_name).parent_path() / name : fs::path(name);
     path = fs::weakly_canonical(path, ec);
     const std::string key = path.string();
+    auto& chain = lineage.chain;
     if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
       std::string cycle;
       for (const auto& c : chain) cycle += c + " -> ";
       throw ConfigurationError("a cycle of extends: " + cycle + key, location_of(*extends, source_name, "extends"));
     }
+    if (!lineage.merged.insert(key).second) continue;  // a shared ancestor, already merged
     std::ifstream in(path, std::ios::binary);
     if (!in)
       throw ConfigurationError("cannot read the extended scenario " + key,
@@ -512,7 +534,10 @@ toml::table load_tree(std::string_view text, const std::string& source_name, std
       throw ConfigurationError("extended scenario larger than " + std::to_string(kMaxScenarioBytes) + " bytes",
                                in_file(key));
     chain.push_back(key);
-    merge_into(merged, load_tree(parent_text.str(), key, chain));
+    const int level = static_cast<int>(chain.size()) - 1;
+    auto& recorded = lineage.depth[key];
+    recorded = std::max(recorded, level);
+    merge_into(merged, load_tree(parent_text.str(), key, lineage));
     chain.pop_back();
   }
   root.erase("extends");
@@ -586,14 +611,16 @@ Scenario Scenario::defaults() {
 Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const {
   Scenario out = *this;
   out.overrides_.insert(out.overrides_.end(), overrides.begin(), overrides.end());
-  std::vector<std::string> chain;
+  Lineage lineage;
   {
     std::error_code ec;
     const auto self = std::filesystem::weakly_canonical(out.source_name_, ec);
-    if (!ec && std::filesystem::is_regular_file(self)) chain.push_back(self.string());
+    if (!ec && std::filesystem::is_regular_file(self)) lineage.chain.push_back(self.string());
   }
-  toml::table root = load_tree(out.text_, out.source_name_, chain);
+  lineage.depth[out.source_name_] = 0;
+  toml::table root = load_tree(out.text_, out.source_name_, lineage);
   Validator v(out.source_name_);
+  v.set_depths(lineage.depth);
   for (const auto& o : out.overrides_) {
     toml::table holder;
     try {
@@ -612,6 +639,12 @@ Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const 
   out.spec_ = validate_table(root, v);
   if (!v.ok()) throw ConfigurationError(v.take());
   return out;
+}
+
+std::string Scenario::resolved_toml(std::uint64_t seed) const {
+  Scenario copy = *this;
+  copy.spec_.run.seed = static_cast<std::int64_t>(seed);
+  return copy.resolved_toml();
 }
 
 std::string Scenario::resolved_toml() const {

@@ -42,6 +42,8 @@ class Scenario {
   const std::vector<Override>& overrides() const noexcept { return overrides_; }
   // The full scenario, every parameter with its value (defaults filled), as TOML text.
   std::string resolved_toml() const;
+  // The same, with run.seed set to the seed a run actually used (no file is read again).
+  std::string resolved_toml(std::uint64_t seed) const;
 
  private:
   Scenario() = default;
