@@ -94,6 +94,7 @@ void register_simulation(py::module_& m) {
       .def_property_readonly("firms", [](const Simulation& s) { return s.firms().size(); });
 
   m.def("hdf5_version", &hdf5_version);
+  m.def("hdf5_is_threadsafe", &hdf5_is_threadsafe);
 }
 
 }  // namespace coopterra::python

@@ -16,6 +16,9 @@ def test_h5py_and_the_engine_share_one_libhdf5():
     # Two copies of libhdf5 in one process break dimension scales (HDFGroup/hdf5#6268): h5py
     # must be built against the library the engine links (./dev setup does it).
     assert h5py.version.hdf5_version == coopterra.hdf5_version()
+    # Ensembles write from worker threads while h5py, which releases the GIL inside libhdf5,
+    # may read in others: the library must be built thread-safe.
+    assert coopterra._core.hdf5_is_threadsafe()
 
 
 def test_file_has_named_dims_units_and_provenance(small, tmp_path):

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <random>
 
 #include "coopterra/core/error.hpp"
@@ -201,6 +202,11 @@ void fsync_path(const std::string& path, int flags) {
 }  // namespace
 
 void write_results_file(const Dataset& dataset, const std::string& path) {
+  // One writer at a time within the engine (ensembles write from several threads). h5py may
+  // call libhdf5 from other threads too: Debian's libhdf5 is built thread-safe
+  // (hdf5_is_threadsafe() says so at run time, and a test checks it).
+  static std::mutex writers;
+  const std::lock_guard<std::mutex> lock(writers);
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -225,6 +231,12 @@ void write_results_file(const Dataset& dataset, const std::string& path) {
     fs::remove(temporary, ec);
     throw;
   }
+}
+
+bool hdf5_is_threadsafe() {
+  hbool_t threadsafe = 0;
+  H5is_library_threadsafe(&threadsafe);
+  return threadsafe != 0;
 }
 
 std::string hdf5_version() {

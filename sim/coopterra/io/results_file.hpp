@@ -5,8 +5,9 @@
 // then renamed into place, so a reader sees the previous complete file or the new one, never a
 // half-written one. See docs/results.md.
 //
-// libhdf5 is not thread-safe: call this with the Python GIL held (the bindings do), never from a
-// thread that released it while Python may be using h5py.
+// Writes are serialized within the engine. The bindings call it with the GIL held; since h5py
+// releases the GIL inside libhdf5 calls, sharing libhdf5 with h5py across threads also needs a
+// thread-safe libhdf5, which Debian's is (hdf5_is_threadsafe()).
 #include <string>
 
 #include "coopterra/observe/dataset.hpp"
@@ -17,6 +18,9 @@ inline constexpr const char* kResultsSchema = "coopterra-results/1";
 
 // Throws IOError on failure, leaving no file behind (and any previous file at `path` intact).
 void write_results_file(const Dataset& dataset, const std::string& path);
+
+// Whether the linked libhdf5 was built thread-safe.
+bool hdf5_is_threadsafe();
 
 // The version of the libhdf5 this engine is linked with, e.g. "1.10.8".
 std::string hdf5_version();
