@@ -20,7 +20,7 @@ from coopterra.errors import (
 )
 from coopterra.maps import plot_territory
 from coopterra.report import write_report
-from coopterra.results import open_results, to_dataframe
+from coopterra.results import open_results, results_table, to_dataframe
 from coopterra.scenario import (
     Scenario,
     load_scenario,
@@ -61,6 +61,7 @@ __all__ = [
     "open_results",
     "parameters",
     "plot_territory",
+    "results_table",
     "run_ensemble",
     "scenario_from_text",
     "shipped_scenarios",

@@ -29,7 +29,7 @@ import pandas as pd
 import xarray as xr
 
 from coopterra.outcomes import HEADLINES
-from coopterra.results import open_results
+from coopterra.results import open_results, stack_runs
 from coopterra.scenario import PathLike, Scenario, Value, load_scenario, scenario_from_text
 
 
@@ -87,24 +87,15 @@ class Ensemble:
         """Every successful run's indicators, stacked along a ``run`` dimension, with the run's
         scenario, replicate, seed and parameter values as coordinates along it."""
         done = [s for s in self.runs if s.run in self.outcomes]
-        parts = []
-        for spec in done:
-            ds = open_results(spec.path)
-            ds.attrs = {}
-            parts.append(ds.expand_dims(run=[spec.run]))
-        combined = xr.concat(
-            parts, dim="run", data_vars="all", coords="different", compat="equals", join="outer"
-        )
-        combined = combined.assign_coords(
-            scenario=("run", [s.scenario for s in done]),
-            replicate=("run", [s.replicate for s in done]),
-            seed=("run", [s.seed for s in done]),
-        )
-        for key in {k for s in done for k, _ in s.parameters}:
-            combined = combined.assign_coords(
-                {key: ("run", [dict(s.parameters).get(key) for s in done])}
-            )
-        return combined
+        coords: dict[str, list[Any]] = {
+            "scenario": [s.scenario for s in done],
+            "replicate": [s.replicate for s in done],
+            "seed": [s.seed for s in done],
+        }
+        for key in sorted({k for s in done for k, _ in s.parameters}):
+            coords[key] = [dict(s.parameters).get(key) for s in done]
+        combined = stack_runs([open_results(s.path) for s in done], coords)
+        return combined.assign_coords(run=[s.run for s in done])
 
 
 def expand_runs(

@@ -111,3 +111,21 @@ def test_every_variable_is_documented(small):
     ds = sim.results()
     for name in list(ds.variables) + list(ds.attrs):
         assert f"`{name}`" in doc, f"{name} is missing from docs/results.md"
+
+
+def test_many_files_open_as_one_dataset_and_one_table(small, tmp_path):
+    paths = []
+    for seed in (1, 2, 3):
+        sim = coopterra.Simulation(small, seed=seed)
+        sim.run(weeks=3)
+        paths.append(tmp_path / f"run{seed}.h5")
+        sim.write(paths[-1])
+    ds = coopterra.open_results(paths)
+    assert ds.sizes["run"] == 3 and ds["co2e"].dims == ("run", "week")
+    assert list(ds["seed"].values) == [1, 2, 3]
+    assert list(ds["file"].values) == [str(p) for p in paths]
+    table = coopterra.results_table(paths)
+    assert list(table["seed"]) == [1, 2, 3] and len(table) == 3
+    np.testing.assert_allclose(table["CO2e of commuting"], ds["co2e"].sum("week") / 1000)
+    tidy = coopterra.to_dataframe(ds, "co2e")
+    assert list(tidy.columns[:2]) == ["run", "week"] and len(tidy) == 9
