@@ -83,12 +83,14 @@ void register_scenario(py::module_& m) {
       py::dict d;
       d["key"] = p.key;
       d["type"] = to_string(p.type);
-      d["kinds"] = p.kinds.empty() ? policy_kinds() : p.kinds;
+      std::vector<std::string> every = policy_kinds();
+      every.insert(every.end(), shock_kinds().begin(), shock_kinds().end());
+      d["kinds"] = p.kinds.empty() ? every : p.kinds;
       d["required"] = p.required;
       d["default"] = p.value_text(defaults);
       d["min"] = p.type == ParamType::Integer || p.type == ParamType::Real ? py::object(py::float_(p.min)) : py::none();
       d["max"] = p.type == ParamType::Integer || p.type == ParamType::Real ? py::object(py::float_(p.max)) : py::none();
-      d["choices"] = p.key == "kind" ? policy_kinds() : p.choices;
+      d["choices"] = p.key == "kind" ? every : p.choices;
       d["unit"] = p.unit;
       d["description"] = p.description;
       d["source"] = p.source;

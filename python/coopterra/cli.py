@@ -141,7 +141,7 @@ def parameters_markdown() -> str:
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     lines += [
         "",
-        "## Fields of the policies of the timeline (`[[policies]]`)",
+        "## Fields of the timeline: policies (`[[policies]]`) and shocks (`[[shocks]]`)",
         "",
         "| field | kinds | type | required | default | range or values | unit | description "
         "| source |",

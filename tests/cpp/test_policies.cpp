@@ -147,3 +147,37 @@ TEST_CASE("a tax on the incumbent's commissions returns money to the authority",
   CHECK(balance(taxed, Account::Authority) == tax);
   CHECK(users_taxed < users_base);  // the tax is passed on: the incumbent is dearer
 }
+
+TEST_CASE("a lockdown cuts commuting and can forbid carpooling, only while it lasts", "[policies][shocks]") {
+  Simulation base(scenario(""), 4, 2);
+  Simulation locked(scenario("[[shocks]]\nkind = \"lockdown\"\nstart_week = 6\nend_week = 10\ncommuting_share = 0.4\n"
+                             "carpooling_allowed = false\n"),
+                    4, 2);
+  base.run(20);
+  locked.run(20);
+  const auto& b = base.series().carpool;
+  const auto& l = locked.series().carpool;
+  for (std::size_t w = 0; w < 5; ++w) REQUIRE(l[w].vehicle_km_alone == b[w].vehicle_km_alone);  // before: identical
+  for (std::size_t w = 5; w < 10; ++w) {
+    CHECK(l[w].choosing[1] + l[w].choosing[2] == 0);  // nobody shares a car
+    // 4 of 10 trips a week (0.4, rounded), everybody driving alone.
+    const double everyone_alone = b[w].vehicle_km_alone + b[w].vehicle_km_carpool + b[w].passenger_km_carpool;
+    CHECK(l[w].vehicle_km_alone < 0.45 * everyone_alone);
+    CHECK(l[w].vehicle_km_alone > 0.35 * everyone_alone);
+  }
+  CHECK(l[12].choosing[1] + l[12].choosing[2] > 0);  // carpooling is back afterwards
+  auto d = [](const std::string& extra) {
+    try {
+      (void)scenario(extra);
+    } catch (const ConfigurationError& e) {
+      return e.diagnostics();
+    }
+    return std::vector<Diagnostic>{};
+  };
+  const auto wrong = d("[[shocks]]\nkind = \"lockdwn\"\n");
+  REQUIRE(wrong.size() == 1);
+  CHECK_THAT(wrong[0].message, Catch::Contains("unknown kind of shock 'lockdwn'; did you mean 'lockdown'?"));
+  const auto missing = d("[[shocks]]\nkind = \"lockdown\"\n");
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0].where.key == "shocks[1].commuting_share");
+}

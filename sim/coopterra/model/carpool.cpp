@@ -63,7 +63,7 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& lev
 
 void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers, int threads) {
   const auto& c = spec_.carpool;
-  const double trips = 2.0 * static_cast<double>(c.workdays_per_week);
+  const std::int64_t usual_trips = 2 * c.workdays_per_week;
   const double beta_time = c.beta_cost_per_eur * c.value_of_time_eur_per_hour;  // per hour
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
@@ -71,6 +71,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       const auto h = static_cast<Eigen::Index>(residents_.home[i]);
       const auto w = static_cast<Eigen::Index>(residents_.work[i]);
       const double d = territory_.road_km(h, w);
+      const double trips = static_cast<double>(levers.trips(residents_.home[i], usual_trips));
       const double cost_alone = c.car_cost_eur_per_km * d * trips;
       // Random utility with Gumbel-distributed tastes, one draw per mode (the logit model):
       // choosing the mode of highest V + G. A policy that changes one mode's utility changes
@@ -79,7 +80,8 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       std::uint8_t mode = 0;
       double best = -std::log(-std::log(u[0]));  // driving alone: V = 0
       for (std::size_t p = 0; p < kPlatforms; ++p) {
-        if (!(aware_[i] & (1u << p))) continue;  // an unknown platform cannot be chosen
+        if (!(aware_[i] & (1u << p))) continue;                  // an unknown platform cannot be chosen
+        if (!levers.carpool_allowed(residents_.home[i])) break;  // health rules: no sharing
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
         // as passenger (fare plus commission paid, the commission raised by a passed-on tax).
         const std::uint32_t home = residents_.home[i];
@@ -128,11 +130,12 @@ std::int64_t CarpoolModel::match(std::uint32_t week, const CarpoolLevers& levers
     a = b;
   }
   // Incentives due: one per passenger trip, by the passenger's platform and home zone.
-  const auto trips = 2 * spec_.carpool.workdays_per_week;
+  const std::int64_t usual_trips = 2 * spec_.carpool.workdays_per_week;
   std::int64_t due = 0;
   for (const std::uint64_t c : candidates_) {
     const auto i = static_cast<std::uint32_t>(c);
-    if (role_[i] == Role::Passenger) due += levers.incentive(choice_[i] - 1u, residents_.home[i]) * trips;
+    const std::uint32_t home = residents_.home[i];
+    if (role_[i] == Role::Passenger) due += levers.incentive(choice_[i] - 1u, home) * levers.trips(home, usual_trips);
   }
   return due;
 }
@@ -149,7 +152,7 @@ std::int64_t CarpoolModel::fee_cents(std::size_t platform, std::int64_t fare, do
 CarpoolWeek CarpoolModel::account(const CarpoolLevers& levers, std::int64_t paid_num, std::int64_t paid_den,
                                   int threads) const {
   const auto& c = spec_.carpool;
-  const auto trips = 2 * c.workdays_per_week;
+  const std::int64_t usual_trips = 2 * c.workdays_per_week;
   const std::size_t zones = territory_.zones.size();
   CarpoolWeek zero;
   zero.vehicle_km_by_zone.assign(zones, 0.0);
@@ -162,6 +165,7 @@ CarpoolWeek CarpoolModel::account(const CarpoolLevers& levers, std::int64_t paid
           for (std::size_t p = 0; p < kPlatforms; ++p) acc.aware[p] += (aware_[i] >> p) & 1u;
           if (!residents_.car_commuter(i)) continue;
           const std::uint32_t h = residents_.home[i], w = residents_.work[i];
+          const std::int64_t trips = levers.trips(h, usual_trips);
           const double d = territory_.road_km(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(w));
           const double per_km = (residents_.flags[i] & Residents::ElectricCar) ? spec_.emissions.electric_car_kg_per_km
                                                                                : spec_.emissions.thermal_car_kg_per_km;

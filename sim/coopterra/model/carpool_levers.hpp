@@ -14,6 +14,18 @@ struct CarpoolLevers {
   std::array<std::vector<double>, kPlatforms> campaign_reach;         // weekly awareness hazard added
   std::array<std::vector<double>, kPlatforms> tax_rate;               // on the platform's commissions
   std::array<std::vector<double>, kPlatforms> pass_through;           // share of the tax in the commission
+  // Shocks, per zone (empty: none in force).
+  std::vector<double> commuting_share;       // share of commuting trips still made
+  std::vector<std::uint8_t> carpool_banned;  // 1 where sharing a car is forbidden
+
+  // Commuting trips a week from a zone: the usual trips times the share still made, rounded.
+  std::int64_t trips(std::uint32_t zone, std::int64_t usual) const {
+    return commuting_share.empty()
+               ? usual
+               : static_cast<std::int64_t>(static_cast<double>(usual) * commuting_share[zone] + 0.5);
+  }
+  bool carpool_allowed(std::uint32_t zone) const { return carpool_banned.empty() || !carpool_banned[zone]; }
+
   // For accounting by policy: which policies make up the incentive of each platform.
   std::array<std::vector<std::size_t>, kPlatforms> incentive_policies;
 

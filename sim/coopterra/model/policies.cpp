@@ -10,8 +10,11 @@ namespace coopterra {
 
 PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t) : zones_(t.zones.size()) {
   std::vector<Diagnostic> problems;
-  for (std::size_t i = 0; i < spec.policies.size(); ++i) {
-    const PolicySpec& p = spec.policies[i];
+  const std::size_t events = spec.policies.size() + spec.shocks.size();
+  for (std::size_t e = 0; e < events; ++e) {
+    const bool shock = e >= spec.policies.size();
+    const std::size_t i = shock ? e - spec.policies.size() : e;
+    const PolicySpec& p = shock ? spec.shocks[i] : spec.policies[i];
     Resolved r{&p,
                p.platform == "incumbent" ? std::size_t{1} : std::size_t{0},
                {},
@@ -19,7 +22,7 @@ PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t) : zones_(t.
                p.end_week == 0 ? spec.run.weeks : p.end_week,
                0,
                0};
-    const std::string base = "policies[" + std::to_string(i + 1) + "]";
+    const std::string base = (shock ? "shocks[" : "policies[") + std::to_string(i + 1) + "]";
     const Location where{p.file, p.line, p.column, {}};
     r.in_zone.assign(zones_, p.zones.empty() && p.epcis.empty() ? 1 : 0);
     for (const auto& code : p.zones) {
@@ -48,7 +51,7 @@ PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t) : zones_(t.
       r.weekly_cost_cents = total / weeks;
       r.extra_cents_weeks = total % weeks;  // the first weeks pay one cent more
     }
-    policies_.push_back(std::move(r));
+    (shock ? shocks_ : policies_).push_back(std::move(r));
   }
   if (!problems.empty()) throw ConfigurationError(std::move(problems));
 }
@@ -69,6 +72,16 @@ std::int64_t PolicyTimeline::committed_from(std::uint32_t week) const noexcept {
 
 CarpoolLevers PolicyTimeline::levers(std::uint32_t week, bool incentives_funded) const {
   CarpoolLevers l;
+  // Shocks: a lockdown cuts commuting and may forbid sharing a car, where and while it acts.
+  for (const Resolved& r : shocks_) {
+    if (week < r.start || week > r.end || r.spec->kind != "lockdown") continue;
+    if (l.commuting_share.empty()) l.commuting_share.assign(zones_, 1.0), l.carpool_banned.assign(zones_, 0);
+    for (std::size_t z = 0; z < zones_; ++z)
+      if (r.in_zone[z]) {
+        l.commuting_share[z] = std::min(l.commuting_share[z], r.spec->commuting_share);
+        if (!r.spec->carpooling_allowed) l.carpool_banned[z] = 1;
+      }
+  }
   for (std::size_t i = 0; i < policies_.size(); ++i) {
     if (!active(i, week)) continue;
     const Resolved& r = policies_[i];

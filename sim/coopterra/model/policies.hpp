@@ -45,6 +45,7 @@ class PolicyTimeline {
  private:
   std::size_t zones_;
   std::vector<Resolved> policies_;
+  std::vector<Resolved> shocks_;  // events that are not the authority's: no spending, no platform
 };
 
 }  // namespace coopterra

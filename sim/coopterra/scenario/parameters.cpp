@@ -411,6 +411,11 @@ const std::vector<std::string>& policy_kinds() {
   return kinds;
 }
 
+const std::vector<std::string>& shock_kinds() {
+  static const std::vector<std::string> kinds = {"lockdown"};
+  return kinds;
+}
+
 const std::vector<PolicyParameter>& policy_parameters() {
   using V = std::vector<std::string>;
   using K = std::vector<std::string>;
@@ -445,6 +450,12 @@ const std::vector<PolicyParameter>& policy_parameters() {
         POLICY(Real, "rate", rate, 0, "", 0, 1, "share of commissions",
                "tax on the platform's commission revenue earned in the territory", "choice of the authority",
                K{"platform_tax"}, true),
+        POLICY(Real, "commuting_share", commuting_share, 1.0, "", 0, 1, "share of trips",
+               "share of commuting trips still made (telework, closures)",
+               "choice of the scenario; the spring 2020 lockdown roughly halved commuting in France (est.)",
+               K{"lockdown"}, true),
+        POLICY(Boolean, "carpooling_allowed", carpooling_allowed, 1.0, "", 0, 1, "",
+               "whether health rules let people share a car", "choice of the scenario", K{"lockdown"}, false),
         POLICY(Real, "pass_through", pass_through, 1.0, "", 0, 1, "share",
                "share of the tax the platform passes on to users by raising its commission",
                "assumption: full pass-through (est.)", K{"platform_tax"}, false),

@@ -54,6 +54,8 @@ struct PolicyParameter : BasicParameter<PolicySpec> {
 
 // The kinds of policy and their fields.
 const std::vector<std::string>& policy_kinds();
+// The kinds of shock ([[shocks]]); their fields are in policy_parameters() too.
+const std::vector<std::string>& shock_kinds();
 const std::vector<PolicyParameter>& policy_parameters();
 // The fields a kind of policy takes.
 std::vector<const PolicyParameter*> policy_parameters_of(const std::string& kind);

@@ -103,8 +103,8 @@ class Validator {
   void walk(const toml::table& table, const std::string& prefix, Spec& spec) {
     for (const auto& [k, node] : table) {
       const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-      if (path == "policies") {
-        policies(node, spec);
+      if (path == "policies" || path == "shocks") {
+        timeline(node, spec, path);
         continue;
       }
       if (const Parameter* p = find_parameter(path)) {
@@ -247,18 +247,24 @@ class Validator {
     error(&node, path, msg.str());
   }
 
-  // The policy timeline: an array of tables, each with a kind and the fields of its kind.
-  void policies(const toml::node& node, Spec& spec) {
+  // A timeline ([[policies]] or [[shocks]]): an array of tables, each with a kind and the
+  // fields of its kind.
+  void timeline(const toml::node& node, Spec& spec, const std::string& name) {
+    const bool shocks = name == "shocks";
+    const std::string what = shocks ? "shock" : "policy";
+    const auto& kinds = shocks ? shock_kinds() : policy_kinds();
+    auto& events = shocks ? spec.shocks : spec.policies;
+    auto& nodes = shocks ? shock_nodes_ : policy_nodes_;
     const toml::array* list = node.as_array();
     if (!list || !list->is_array_of_tables()) {
-      error(&node, "policies", "expected an array of tables: one [[policies]] table per policy");
+      error(&node, name, "expected an array of tables: one [[" + name + "]] table per " + what);
       return;
     }
     std::size_t index = 0;
     for (const auto& item : *list) {
       ++index;
       const toml::table& table = *item.as_table();
-      const std::string base = "policies[" + std::to_string(index) + "]";
+      const std::string base = name + "[" + std::to_string(index) + "]";
       PolicySpec policy;
       for (const auto& f : policy_parameters()) f.set_default(policy);
       const auto& src = table.source();
@@ -267,17 +273,16 @@ class Validator {
       policy.column = static_cast<int>(src.begin.column);
       const auto kind = table["kind"].value_exact<std::string>();
       if (!kind) {
-        error(
-            &item, base + ".kind",
-            table.contains("kind") ? "expected a string" : "missing: every policy has a kind, one of " + kinds_list());
+        error(&item, base + ".kind",
+              table.contains("kind") ? "expected a string"
+                                     : "missing: every " + what + " has a kind, one of " + kinds_list(kinds));
         continue;
       }
-      const auto& kinds = policy_kinds();
       if (std::find(kinds.begin(), kinds.end(), *kind) == kinds.end()) {
         std::string best = closest(*kind, kinds);
         error(table.get("kind"), base + ".kind",
-              "unknown kind of policy '" + *kind + "'" + (best.empty() ? "" : "; did you mean '" + best + "'?") +
-                  " (kinds: " + kinds_list() + ")");
+              "unknown kind of " + what + " '" + *kind + "'" + (best.empty() ? "" : "; did you mean '" + best + "'?") +
+                  " (kinds: " + kinds_list(kinds) + ")");
         continue;
       }
       const auto fields = policy_parameters_of(*kind);
@@ -289,7 +294,7 @@ class Validator {
         if (it == fields.end()) {
           std::string best = closest(key, names);
           error(&k.source(), base + "." + key,
-                "a " + *kind + " policy has no field '" + key + "'" +
+                "a " + *kind + " " + what + " has no field '" + key + "'" +
                     (best.empty() ? "" : "; did you mean '" + best + "'?"));
           continue;
         }
@@ -298,10 +303,10 @@ class Validator {
       for (const auto* f : fields)
         if (f->required && !table.contains(f->key))
           error(&item, base + "." + f->key,
-                "missing: a " + *kind + " policy needs " + f->key + " (" + f->description + ")");
+                "missing: a " + *kind + " " + what + " needs " + f->key + " (" + f->description + ")");
       if (policy.label.empty()) policy.label = std::to_string(index) + ":" + policy.kind;
-      spec.policies.push_back(std::move(policy));
-      policy_nodes_.push_back(&table);
+      events.push_back(std::move(policy));
+      nodes.push_back(&table);
     }
   }
 
@@ -318,9 +323,9 @@ class Validator {
     return {};
   }
 
-  static std::string kinds_list() {
+  static std::string kinds_list(const std::vector<std::string>& kinds) {
     std::string out;
-    for (const auto& k : policy_kinds()) out += (out.empty() ? "" : ", ") + k;
+    for (const auto& k : kinds) out += (out.empty() ? "" : ", ") + k;
     return out;
   }
 
@@ -397,10 +402,13 @@ class Validator {
     double committed = 0;
     bool pays_per_use = false;
     const toml::table* first_incentive = nullptr;
-    for (std::size_t i = 0; i < s.policies.size(); ++i) {
-      const auto& p = s.policies[i];
-      const toml::table& written = *policy_nodes_[i];
-      const std::string base = "policies[" + std::to_string(i + 1) + "]";
+    const std::size_t events = s.policies.size() + s.shocks.size();
+    for (std::size_t e = 0; e < events; ++e) {
+      const bool shock = e >= s.policies.size();
+      const std::size_t i = shock ? e - s.policies.size() : e;
+      const auto& p = shock ? s.shocks[i] : s.policies[i];
+      const toml::table& written = shock ? *shock_nodes_[i] : *policy_nodes_[i];
+      const std::string base = (shock ? "shocks[" : "policies[") + std::to_string(i + 1) + "]";
       const std::int64_t end = p.end_week == 0 ? s.run.weeks : p.end_week;
       if (p.start_week > s.run.weeks)
         error(written.get("start_week"), base + ".start_week",
@@ -437,6 +445,7 @@ class Validator {
   std::string source_name_;
   std::vector<std::pair<std::string, std::string>> overrides_;  // key, origin
   std::vector<const toml::table*> policy_nodes_;                // the [[policies]] tables, in order
+  std::vector<const toml::table*> shock_nodes_;                 // the [[shocks]] tables, in order
   std::map<std::string, int> depths_;                           // each scenario file's distance from the top one
   std::vector<Diagnostic> diagnostics_;
 };
@@ -469,7 +478,7 @@ void merge_into(toml::table& into, toml::table&& from) {
     toml::node* existing = into.get(k);
     if (existing && existing->is_table() && v.is_table()) {
       merge_into(*existing->as_table(), std::move(*v.as_table()));
-    } else if (existing && k.str() == "policies" && existing->is_array() && v.is_array()) {
+    } else if (existing && (k.str() == "policies" || k.str() == "shocks") && existing->is_array() && v.is_array()) {
       for (auto&& item : *v.as_array()) existing->as_array()->push_back(std::move(item));
     } else {
       into.insert_or_assign(k, std::move(v));
@@ -674,6 +683,10 @@ std::string Scenario::resolved_toml() const {
   for (const auto& policy : spec_.policies) {
     out << "\n[[policies]]\n";
     for (const auto* f : policy_parameters_of(policy.kind)) out << f->key << " = " << f->value_text(policy) << "\n";
+  }
+  for (const auto& shock : spec_.shocks) {
+    out << "\n[[shocks]]\n";
+    for (const auto* f : policy_parameters_of(shock.kind)) out << f->key << " = " << f->value_text(shock) << "\n";
   }
   return out.str();
 }

@@ -91,7 +91,8 @@ struct AuthoritySpec {
   double budget_eur = 0;  // envelope for the whole horizon
 };
 
-// One policy of the timeline. Fields unused by its kind keep their defaults.
+// One event of the timeline: a policy of the authority ([[policies]]) or a shock ([[shocks]]).
+// Fields unused by its kind keep their defaults.
 struct PolicySpec {
   std::string kind;   // carpool_incentive, awareness_campaign, platform_tax
   std::string label;  // shown in results; defaults to the kind
@@ -103,6 +104,8 @@ struct PolicySpec {
   double cost_eur = 0;             // awareness_campaign: total cost
   double rate = 0;                 // platform_tax: share of the platform's commissions
   double pass_through = 0;         // platform_tax: share passed on to users through the commission
+  double commuting_share = 1;      // lockdown: share of commuting trips still made
+  bool carpooling_allowed = true;  // lockdown: whether health rules let people share a car
   std::vector<std::string> zones;  // targets by home commune code (with epcis: union; none: all)
   std::vector<std::string> epcis;
   int line = 0, column = 0;  // where the policy is written, for errors found later
@@ -121,6 +124,7 @@ struct Spec {
   EmissionSpec emissions;
   AuthoritySpec authority;
   std::vector<PolicySpec> policies;
+  std::vector<PolicySpec> shocks;
 };
 
 }  // namespace coopterra
