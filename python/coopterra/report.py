@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from coopterra._files import write_atomically
 from coopterra.compare import Comparison, _num
 from coopterra.territory import Territory
 
@@ -127,13 +128,7 @@ def write_report(
         + f"<tr><td>seeds</td><td>{', '.join(map(str, comparison.seeds))}</td></tr></table>"
     )
     page = _PAGE.format(title=html.escape(title), body="\n".join(parts))
-    target = os.fspath(path)
-    temporary = os.path.join(os.path.dirname(target) or ".", f".{os.path.basename(target)}.tmp")
-    with open(temporary, "w", encoding="utf-8") as f:
-        f.write(page)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(temporary, target)
+    write_atomically(path, page)
 
 
 def _interval(low: float, high: float) -> str:

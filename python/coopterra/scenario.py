@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from coopterra import _core
+from coopterra._files import write_atomically
 from coopterra.errors import ConfigurationError, Diagnostic
 
 Value = bool | int | float | str | list[str] | list[float]
@@ -108,13 +109,7 @@ class Scenario:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the full scenario (every parameter with its value) as TOML, atomically."""
-        target = os.fspath(path)
-        temporary = os.path.join(os.path.dirname(target) or ".", f".{os.path.basename(target)}.tmp")
-        with open(temporary, "w", encoding="utf-8") as f:
-            f.write(self.to_toml())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, target)
+        write_atomically(path, self.to_toml())
 
     def diff(self, other: Scenario) -> dict[str, tuple[Any, Any]]:
         """The parameters whose values differ, by dotted key: ``{key: (this, other)}``.

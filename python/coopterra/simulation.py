@@ -15,6 +15,7 @@ import pandas as pd
 import xarray as xr
 
 from coopterra import _core
+from coopterra._files import write_atomically
 from coopterra.results import dataset_from_core
 from coopterra.scenario import PathLike, Scenario, load_scenario
 from coopterra.territory import Territory
@@ -97,15 +98,7 @@ class Simulation:
         atomically to ``path`` when given."""
         data = self._sim.checkpoint()
         if path is not None:
-            target = os.fspath(path)
-            temporary = os.path.join(
-                os.path.dirname(target) or ".", f".{os.path.basename(target)}.tmp"
-            )
-            with open(temporary, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, target)
+            write_atomically(path, data)
         return data
 
     @classmethod
