@@ -76,7 +76,7 @@ void Simulation::step() {
   std::int64_t due = 0;
   {
     Profile::Scope s(profile_, phase_matching_);
-    due = carpool_->match(week, levers);
+    due = carpool_->match(week, levers, threads_);
   }
   {
     Profile::Scope s(profile_, phase_accounting_);

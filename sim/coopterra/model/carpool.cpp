@@ -99,20 +99,28 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
   });
 }
 
-std::int64_t CarpoolModel::match(std::uint32_t week, const CarpoolLevers& levers) {
-  // Group the carpoolers by (platform, home zone, work zone); pair them in resident order.
+std::int64_t CarpoolModel::match(std::uint32_t week, const CarpoolLevers& levers, int threads) {
+  // Group the carpoolers by (platform, home zone, work zone); pair them in resident order. Each
+  // chunk collects its carpoolers in parallel; the sort by (group, resident) makes the order
+  // the same whatever the thread count.
   const std::size_t zones = territory_.zones.size();
-  candidates_.clear();
-  for (std::size_t i = 0; i < residents_.size(); ++i) {
-    role_[i] = Role::None;
-    if (!residents_.car_commuter(i)) continue;
-    if (choice_[i] == 0) {
-      role_[i] = Role::Alone;
-      continue;
+  chunk_candidates_.resize(chunk_count(residents_.size()));
+  parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
+    auto& mine = chunk_candidates_[begin / kChunkSize];
+    mine.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      role_[i] = Role::None;
+      if (!residents_.car_commuter(i)) continue;
+      if (choice_[i] == 0) {
+        role_[i] = Role::Alone;
+        continue;
+      }
+      const std::uint64_t group = (std::uint64_t{choice_[i]} * zones + residents_.home[i]) * zones + residents_.work[i];
+      mine.push_back((group << 32) | i);
     }
-    const std::uint64_t group = (std::uint64_t{choice_[i]} * zones + residents_.home[i]) * zones + residents_.work[i];
-    candidates_.push_back((group << 32) | i);
-  }
+  });
+  candidates_.clear();
+  for (const auto& part : chunk_candidates_) candidates_.insert(candidates_.end(), part.begin(), part.end());
   std::sort(candidates_.begin(), candidates_.end());
   std::size_t a = 0;
   while (a < candidates_.size()) {

@@ -52,7 +52,7 @@ class CarpoolModel {
   void spread_awareness(std::uint32_t week, const CarpoolLevers& levers, int threads);
   void choose_modes(std::uint32_t week, const CarpoolLevers& levers, int threads);
   // Pairs carpoolers; returns the incentives due for the week (cents), before any budget limit.
-  std::int64_t match(std::uint32_t week, const CarpoolLevers& levers);
+  std::int64_t match(std::uint32_t week, const CarpoolLevers& levers, int threads);
   // Accounts the week; incentives due are paid times paid_num / paid_den (the budget's limit).
   CarpoolWeek account(const CarpoolLevers& levers, std::int64_t paid_num, std::int64_t paid_den, int threads) const;
 
@@ -82,6 +82,7 @@ class CarpoolModel {
   std::vector<std::uint8_t> choice_;                           // mode chosen this week (car commuters)
   std::vector<Role> role_;                                     // outcome of matching this week
   std::vector<std::uint64_t> candidates_;                      // reused: (group << 32 | resident) of carpoolers
+  std::vector<std::vector<std::uint64_t>> chunk_candidates_;   // reused: each chunk's carpoolers
 };
 
 }  // namespace coopterra
