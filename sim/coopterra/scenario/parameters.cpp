@@ -417,7 +417,6 @@ const std::vector<std::string>& shock_kinds() {
 }
 
 const std::vector<PolicyParameter>& policy_parameters() {
-  using V = std::vector<std::string>;
   using K = std::vector<std::string>;
 #define POLICY(type, key, member, def, text, lo, hi, unit, desc, src, kinds, required)                              \
   PolicyParameter {                                                                                                 \
@@ -464,7 +463,6 @@ const std::vector<PolicyParameter>& policy_parameters() {
     return f;
   }();
 #undef POLICY
-  (void)sizeof(V);
   return fields;
 }
 
