@@ -43,13 +43,23 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
 void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& levers, int threads) {
   const std::uint32_t k = residents_.ties_per_resident;
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
+    constexpr std::uint8_t all = (1u << kPlatforms) - 1;
     for (std::size_t i = begin; i < end; ++i) {
       std::uint8_t bits = aware_[i];
+      if (bits == all) {  // aware of every platform: nothing to learn
+        aware_next_[i] = bits;
+        continue;
+      }
+      // One pass over the ties counts aware ties for every platform (ties are random accesses).
+      std::array<std::uint32_t, kPlatforms> aware_ties_of{};
+      for (std::uint32_t j = 0; j < k; ++j) {
+        const std::uint8_t tie = aware_[residents_.ties[i * k + j]];
+        for (std::size_t p = 0; p < kPlatforms; ++p) aware_ties_of[p] += (tie >> p) & 1u;
+      }
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         const auto bit = static_cast<std::uint8_t>(1u << p);
         if (bits & bit) continue;
-        std::uint32_t aware_ties = 0;
-        for (std::uint32_t j = 0; j < k; ++j) aware_ties += (aware_[residents_.ties[i * k + j]] & bit) ? 1 : 0;
+        const std::uint32_t aware_ties = aware_ties_of[p];
         // A campaign adds an independent chance of hearing of the platform.
         const double reach = levers.reach(p, residents_.home[i]);
         const double hazard = 1.0 - (1.0 - weekly_hazard_[p][aware_ties]) * (1.0 - reach);
