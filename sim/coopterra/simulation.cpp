@@ -7,6 +7,7 @@
 
 #include "coopterra/core/allocate.hpp"
 #include "coopterra/core/error.hpp"
+#include "coopterra/core/hash.hpp"
 #include "coopterra/io/results_file.hpp"
 #include "coopterra/version.hpp"
 
@@ -250,17 +251,13 @@ CarpoolWeek read_week(Reader& r) {
 }  // namespace
 
 std::string Simulation::population_checksum() const {
-  std::uint64_t h = 14695981039346656037ull;
-  auto mix = [&](const void* data, std::size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  };
-  mix(residents_.home.data(), residents_.home.size() * sizeof(std::uint32_t));
-  mix(residents_.work.data(), residents_.work.size() * sizeof(std::uint32_t));
-  mix(residents_.flags.data(), residents_.flags.size());
-  mix(residents_.ties.data(), residents_.ties.size() * sizeof(std::uint32_t));
-  mix(residents_.coop_attitude.data(), residents_.coop_attitude.size() * sizeof(float));
-  return std::to_string(h);
+  Fnv1a f;
+  f.values(residents_.home);
+  f.values(residents_.work);
+  f.values(residents_.flags);
+  f.values(residents_.ties);
+  f.values(residents_.coop_attitude);
+  return std::to_string(f.h);
 }
 
 std::string Simulation::checkpoint() const {

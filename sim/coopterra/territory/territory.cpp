@@ -13,6 +13,7 @@
 
 #include "coopterra/core/allocate.hpp"
 #include "coopterra/core/error.hpp"
+#include "coopterra/core/hash.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/territory/communes.hpp"
 
@@ -34,18 +35,6 @@ std::int64_t Territory::population() const {
 }
 
 namespace {
-
-struct Fnv1a {
-  std::uint64_t h = 14695981039346656037ull;
-  void bytes(const void* data, std::size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  }
-  template <class T>
-  void value(const T& v) {
-    bytes(&v, sizeof v);
-  }
-};
 
 double crowfly_km(const Zones& z, std::size_t a, std::size_t b) {
   return std::hypot(z.x_km[a] - z.x_km[b], z.y_km[a] - z.y_km[b]);
