@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "coopterra/core/allocate.hpp"
+#include "coopterra/core/bytes.hpp"
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/hash.hpp"
 #include "coopterra/io/results_file.hpp"
@@ -47,12 +48,23 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
   firms_ = timed(profile_, "build firms", [&] { return make_firms(territory_, spec.firms, random_); });
   carpool_ = timed(profile_, "initial state",
                    [&] { return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_); });
-  timeline_ = std::make_unique<PolicyTimeline>(spec, territory_);
+  platforms_ = list_platforms(spec);
+  markets_ = timed(profile_, "initial state", [&] {
+    return std::make_unique<MarketModel>(territory_, residents_, scenario_.spec(), platforms_, random_);
+  });
+  economy_ = std::make_unique<Economy>(territory_, firms_, scenario_.spec(), platforms_, markets_->channels(), random_);
+  books_ = std::make_unique<Books>(platforms_, markets_->channels());
+  timeline_ = std::make_unique<PolicyTimeline>(spec, territory_, platforms_, markets_->channels());
+  balances_.assign(books_->accounts().size(), 0);
   balances_[static_cast<std::size_t>(Account::Authority)] = std::llround(spec.authority.budget_eur * 100.0);
+  for (std::size_t q = 0; q < platforms_.size(); ++q)
+    balances_[books_->platform_account(q)] = economy_->treasuries()[q];
   phase_policies_ = profile_.phase("policies");
   phase_awareness_ = profile_.phase("awareness");
   phase_choice_ = profile_.phase("choice");
   phase_matching_ = profile_.phase("matching");
+  phase_markets_ = profile_.phase("markets");
+  phase_economy_ = profile_.phase("economy");
   phase_accounting_ = profile_.phase("accounting");
 }
 
@@ -60,11 +72,13 @@ void Simulation::step() {
   const auto week = static_cast<std::uint32_t>(week_ + 1);
   const std::size_t authority = static_cast<std::size_t>(Account::Authority);
   CarpoolLevers levers;
-  std::int64_t available = 0;  // what the authority can pay in incentives, campaigns still to come reserved
+  MarketLevers market_levers;
+  std::int64_t available = 0;  // what the authority can pay per use, what is committed still reserved
   {
     Profile::Scope s(profile_, phase_policies_);
     available = balances_[authority] - timeline_->committed_from(week);
     levers = timeline_->levers(week, available > 0);
+    market_levers = timeline_->market_levers(week);
   }
   {
     Profile::Scope s(profile_, phase_awareness_);
@@ -79,15 +93,43 @@ void Simulation::step() {
     Profile::Scope s(profile_, phase_matching_);
     due = carpool_->match(week, levers, threads_);
   }
+  MarketWeek market;
+  {
+    Profile::Scope s(profile_, phase_markets_);
+    market =
+        markets_->step(week, market_levers, economy_->open(), economy_->quality(), economy_->providers(), threads_);
+  }
+  // In the week the budget runs out, every incentive is scaled down alike.
+  const std::int64_t payable = std::max<std::int64_t>(available, 0);
+  const bool enough = due <= payable;  // true when nothing is due: never a zero denominator
+  CarpoolWeek carpool = carpool_->account(levers, enough ? 1 : payable, enough ? 1 : due, threads_);
+  std::int64_t incentives = 0;
+  for (auto c : carpool.incentive_cents) incentives += c;
+  std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
+  EconomyWeek economy;
+  {
+    Profile::Scope s(profile_, phase_economy_);
+    EconomyLevers policy = timeline_->economy_levers(week, economy_->open(), payable - incentives > 0, by_policy);
+    policy.support_budget_cents = std::max<std::int64_t>(0, payable - incentives);
+    economy = economy_->step(week, market, market_levers, policy);
+    // Barter fee support, attributed to the policies that pay it.
+    std::vector<std::size_t> ids;
+    std::vector<double> weights;
+    for (std::size_t i = 0; i < by_policy.size(); ++i)
+      if (timeline_->policies()[i].spec->kind == "barter_support" && timeline_->active(i, week))
+        ids.push_back(i), weights.push_back(timeline_->policies()[i].spec->fee_share);
+    const auto shares = allocate_proportionally(economy.flows.barter_fee_support, weights);
+    for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
+  }
   {
     Profile::Scope s(profile_, phase_accounting_);
-    // In the week the budget runs out, every incentive is scaled down alike.
-    const std::int64_t payable = std::max<std::int64_t>(available, 0);
-    const bool enough = due <= payable;  // true when nothing is due: never a zero denominator
-    CarpoolWeek carpool = carpool_->account(levers, enough ? 1 : payable, enough ? 1 : due, threads_);
-    std::int64_t campaigns = 0;
-    std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
-    for (std::size_t i = 0; i < by_policy.size(); ++i) campaigns += by_policy[i] = timeline_->campaign_cents(i, week);
+    // Spending outside the territory: awareness campaigns (every market) and the network.
+    std::int64_t outside = 0;
+    for (std::size_t i = 0; i < by_policy.size(); ++i) {
+      const std::string& kind = timeline_->policies()[i].spec->kind;
+      if (kind == "awareness_campaign") by_policy[i] += timeline_->scheduled_cents(i, week);
+      if (kind == "awareness_campaign" || kind == "cooperative_network") outside += timeline_->scheduled_cents(i, week);
+    }
     // Each platform's incentives, attributed to the policies that make them up.
     for (std::size_t p = 0; p < kPlatforms; ++p) {
       const auto& ids = levers.incentive_policies[p];
@@ -103,9 +145,14 @@ void Simulation::step() {
       const auto shares = allocate_proportionally(carpool.incentive_cents[p], weights);
       for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
     }
-    LedgerWeek ledger = book_week(carpool, campaigns, balances_);
+    LedgerWeek ledger =
+        books_->book(carpool, market, economy, outside, balances_, economy_->firms_cash(), economy_->treasuries());
     balances_ = ledger.balance;
+    market.orders.clear();
+    market.orders.shrink_to_fit();
     series_.carpool.push_back(std::move(carpool));
+    series_.markets.push_back(std::move(market));
+    series_.economy.push_back(std::move(economy));
     series_.ledger.push_back(std::move(ledger));
     series_.policy_cents.push_back(std::move(by_policy));
   }
@@ -122,7 +169,7 @@ int Simulation::run(int weeks, const std::function<bool(int)>& on_week) {
 }
 
 Dataset Simulation::results() const {
-  Dataset d = describe(series_, territory_, scenario_.spec());
+  Dataset d = describe(series_, territory_, scenario_.spec(), platforms_, markets_->channels(), *books_);
   std::string overrides;
   for (const auto& o : scenario_.overrides()) overrides += o.key + " = " + o.value + "\n";
   std::string notes;
@@ -162,67 +209,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/1";
-
-// Little binary writer and reader for checkpoints (native byte order: a checkpoint is for the
-// machines that run coopterra, not an archive format; results files are the archive).
-class Writer {
- public:
-  template <class T>
-  void value(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  void text(const std::string& s) {
-    value<std::uint64_t>(s.size());
-    out_ += s;
-  }
-  template <class T>
-  void vector(const std::vector<T>& v) {
-    value<std::uint64_t>(v.size());
-    if (!v.empty()) out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(const std::string& in) : in_(in) {}
-  template <class T>
-  T value() {
-    need(sizeof(T));
-    T v;
-    std::memcpy(&v, in_.data() + at_, sizeof v);
-    at_ += sizeof v;
-    return v;
-  }
-  std::string text() {
-    const auto n = value<std::uint64_t>();
-    need(n);
-    std::string s = in_.substr(at_, n);
-    at_ += n;
-    return s;
-  }
-  template <class T>
-  std::vector<T> vector() {
-    const auto n = value<std::uint64_t>();
-    if (n > (in_.size() - at_) / sizeof(T)) throw InputDataError("checkpoint is truncated or corrupt");
-    std::vector<T> v(n);
-    if (n > 0) std::memcpy(v.data(), in_.data() + at_, n * sizeof(T));
-    at_ += n * sizeof(T);
-    return v;
-  }
-
- private:
-  void need(std::size_t n) const {
-    if (n > in_.size() - at_) throw InputDataError("checkpoint is truncated or corrupt");
-  }
-  const std::string& in_;
-  std::size_t at_ = 0;
-};
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/2";
 
 void write_week(Writer& w, const CarpoolWeek& c) {
   w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);
@@ -248,6 +235,60 @@ CarpoolWeek read_week(Reader& r) {
   return c;
 }
 
+// The vectors of a market week, with the size each must have.
+template <class F>
+void market_vectors(MarketWeek& m, std::size_t channels, std::size_t platforms, std::size_t zones, F&& f) {
+  f(m.purchases, channels), f(m.paid_cents, channels), f(m.fee_cents, channels), f(m.tax_cents, channels);
+  f(m.seller_cents, channels), f(m.co2e_grams, channels), f(m.purchases_by_zone_kind, channels * 3);
+  f(m.purchases_by_income, channels * kIncomeGroups), f(m.buyers_by_zone_kind, kMarkets * 3);
+  f(m.aware, platforms), f(m.users, platforms), f(m.rounds, platforms), f(m.firm_income_cents, kSectors * zones);
+}
+
+template <class F>
+void economy_vectors(EconomyWeek& e, std::size_t channels, std::size_t platforms, F&& f) {
+  auto& x = e.flows;
+  f(x.procurement_seller, channels), f(x.procurement_fees, channels);
+  for (auto* v : {&x.grants, &x.equity, &x.in_kind, &x.staff, &x.running, &x.leaving, &x.refunds, &x.investment,
+                  &e.treasury_cents, &e.open, &e.authority_equity_cents, &e.capital_cents})
+    f(*v, platforms);
+  f(e.members, platforms * kColleges), f(e.participants, platforms * kColleges), f(e.seats, platforms * kColleges);
+}
+
+void write_week(Writer& w, MarketWeek& m, EconomyWeek& e) {
+  market_vectors(m, 0, 0, 0, [&](const auto& v, std::size_t) { w.vector(v); });
+  w.value(m.households_net_cents);
+  economy_vectors(e, 0, 0, [&](const auto& v, std::size_t) { w.vector(v); });
+  const auto& x = e.flows;
+  for (auto v : {x.opening_cash, x.base_sales, x.wages, x.owners, x.outside_costs, x.interest, x.written_off,
+                 x.barter_commissions, x.barter_fees, x.barter_fee_support, e.barter_members, e.barter_volume_cents,
+                 e.overdraft_cents, e.local_spending_cents})
+    w.value(v);
+  w.value(e.alive), w.value(e.jobs), w.value(e.revenue_cents), w.value(e.cash_cents), w.value(e.failed);
+  w.value(e.market_revenue_cents);
+  w.vector(e.quality);
+}
+
+void read_week(Reader& r, MarketWeek& m, EconomyWeek& e, std::size_t channels, std::size_t platforms,
+               std::size_t zones) {
+  auto read = [&](std::vector<std::int64_t>& v, std::size_t size) {
+    v = r.vector<std::int64_t>();
+    if (v.size() != size) throw InputDataError("checkpoint is truncated or corrupt");
+  };
+  market_vectors(m, channels, platforms, zones, read);
+  m.households_net_cents = r.value<std::int64_t>();
+  economy_vectors(e, channels, platforms, read);
+  auto& x = e.flows;
+  for (auto* v : {&x.opening_cash, &x.base_sales, &x.wages, &x.owners, &x.outside_costs, &x.interest, &x.written_off,
+                  &x.barter_commissions, &x.barter_fees, &x.barter_fee_support, &e.barter_members,
+                  &e.barter_volume_cents, &e.overdraft_cents, &e.local_spending_cents})
+    *v = r.value<std::int64_t>();
+  e.alive = r.value<decltype(e.alive)>(), e.jobs = r.value<decltype(e.jobs)>();
+  e.revenue_cents = r.value<decltype(e.revenue_cents)>(), e.cash_cents = r.value<decltype(e.cash_cents)>();
+  e.failed = r.value<decltype(e.failed)>(), e.market_revenue_cents = r.value<decltype(e.market_revenue_cents)>();
+  e.quality = r.vector<double>();
+  if (e.quality.size() != platforms) throw InputDataError("checkpoint is truncated or corrupt");
+}
+
 }  // namespace
 
 std::string Simulation::population_checksum() const {
@@ -271,12 +312,15 @@ std::string Simulation::checkpoint() const {
   w.text(territory_.checksum());
   w.text(population_checksum());
   w.vector(carpool_->awareness());
-  w.value(balances_);
+  w.vector(markets_->state());
+  w.text(economy_->save());
+  w.vector(balances_);
   w.value<std::uint64_t>(series_.weeks());
   for (std::size_t i = 0; i < series_.weeks(); ++i) {
     write_week(w, series_.carpool[i]);
+    write_week(w, const_cast<MarketWeek&>(series_.markets[i]), const_cast<EconomyWeek&>(series_.economy[i]));
     w.vector(series_.ledger[i].cents);
-    w.value(series_.ledger[i].balance);
+    w.vector(series_.ledger[i].balance);
     w.vector(series_.policy_cents[i]);
   }
   return w.take();
@@ -308,7 +352,17 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, c
   auto aware = r.vector<std::uint8_t>();
   if (aware.size() != sim->residents_.size()) throw InputDataError("checkpoint is truncated or corrupt");
   sim->carpool_->set_awareness(std::move(aware));
-  sim->balances_ = r.value<std::array<std::int64_t, kAccounts>>();
+  auto state = r.vector<MarketModel::State>();
+  if (state.size() != sim->residents_.size()) throw InputDataError("checkpoint is truncated or corrupt");
+  sim->markets_->set_state(std::move(state));
+  const std::string economy = r.text();
+  auto balances = r.vector<std::int64_t>();
+  if (balances.size() != sim->balances_.size())
+    throw ConfigurationError(
+        "the scenario has other platforms than the checkpoint's (a platform count differs): a run can only be "
+        "resumed or forked with the same platforms");
+  sim->economy_->load(economy);
+  sim->balances_ = std::move(balances);
   // A fork with another budget: the authority's balance moves by the difference.
   const std::size_t authority = static_cast<std::size_t>(Account::Authority);
   sim->balances_[authority] += std::llround(sim->scenario_.spec().authority.budget_eur * 100.0) - budget_cents;
@@ -328,10 +382,16 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, c
     for (const auto& v : c.passengers_by_zone) sizes_ok = sizes_ok && v.size() == zones;
     if (!sizes_ok) throw InputDataError("checkpoint is truncated or corrupt");
     sim->series_.carpool.push_back(std::move(c));
+    MarketWeek m;
+    EconomyWeek e;
+    read_week(r, m, e, sim->markets_->channels().size(), sim->platforms_.size(), zones);
+    sim->series_.markets.push_back(std::move(m));
+    sim->series_.economy.push_back(std::move(e));
     LedgerWeek ledger;
     ledger.cents = r.vector<std::int64_t>();
-    if (ledger.cents.size() != money_flows().size()) throw InputDataError("checkpoint is truncated or corrupt");
-    ledger.balance = r.value<std::array<std::int64_t, kAccounts>>();
+    ledger.balance = r.vector<std::int64_t>();
+    if (ledger.cents.size() != sim->books_->flows().size() || ledger.balance.size() != sim->balances_.size())
+      throw InputDataError("checkpoint is truncated or corrupt");
     sim->series_.ledger.push_back(std::move(ledger));
     auto by_policy = r.vector<std::int64_t>();
     // A fork's own policies spent nothing before it.

@@ -4,7 +4,9 @@
 // never changes a running simulation.
 //
 // A week is a list of named phases, each timed into the profile:
-//   policies -> awareness -> choice -> matching -> accounting
+//   policies -> awareness -> choice -> matching -> markets -> economy -> accounting
+// (awareness, choice and matching are carpooling's; the markets phase is the six other markets of
+// residents; the economy phase is firms, barter and platforms).
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,6 +15,8 @@
 #include "coopterra/core/profile.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/model/carpool.hpp"
+#include "coopterra/model/economy.hpp"
+#include "coopterra/model/markets.hpp"
 #include "coopterra/model/policies.hpp"
 #include "coopterra/observe/dataset.hpp"
 #include "coopterra/observe/indicators.hpp"
@@ -44,11 +48,17 @@ class Simulation {
   const Residents& residents() const noexcept { return residents_; }
   const Firms& firms() const noexcept { return firms_; }
   const CarpoolModel& carpool() const noexcept { return *carpool_; }
+  const MarketModel& markets() const noexcept { return *markets_; }
+  const Economy& economy() const noexcept { return *economy_; }
+  const std::vector<PlatformInfo>& platforms() const noexcept { return platforms_; }
+  const Books& books() const noexcept { return *books_; }
   const Series& series() const noexcept { return series_; }
-  const std::array<std::int64_t, kAccounts>& balances() const noexcept { return balances_; }
+  const std::vector<std::int64_t>& balances() const noexcept { return balances_; }
   const Profile& profile() const noexcept { return profile_; }
   // Memory held by all per-resident state: population, ties and model state.
-  std::size_t state_bytes() const noexcept { return residents_.bytes() + firms_.bytes() + carpool_->bytes(); }
+  std::size_t state_bytes() const noexcept {
+    return residents_.bytes() + firms_.bytes() + carpool_->bytes() + markets_->bytes() + economy_->bytes();
+  }
 
   // The state after the current week, as bytes: enough to resume the run bit for bit, or to fork
   // it into another scenario on the same territory and population (checkpoint and fork).
@@ -75,12 +85,17 @@ class Simulation {
   Residents residents_;
   Firms firms_;
   std::unique_ptr<CarpoolModel> carpool_;
+  std::vector<PlatformInfo> platforms_;
+  std::unique_ptr<MarketModel> markets_;
+  std::unique_ptr<Economy> economy_;
+  std::unique_ptr<Books> books_;
   std::unique_ptr<PolicyTimeline> timeline_;
-  std::array<std::int64_t, kAccounts> balances_{};
+  std::vector<std::int64_t> balances_;
   Series series_;
   int week_ = 0;
   int forked_at_ = 0;  // the week a forked run left its parent scenario; 0 otherwise
-  std::size_t phase_policies_, phase_awareness_, phase_choice_, phase_matching_, phase_accounting_;
+  std::size_t phase_policies_, phase_awareness_, phase_choice_, phase_matching_, phase_markets_, phase_economy_,
+      phase_accounting_;
   std::string population_checksum() const;
 };
 

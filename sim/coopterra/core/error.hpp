@@ -67,5 +67,8 @@ struct InvariantError : Error {
 inline void ensure(bool condition, const char* message) {
   if (!condition) throw InvariantError(message);
 }
+inline void ensure(bool condition, const std::string& message) {
+  if (!condition) throw InvariantError(message);
+}
 
 }  // namespace coopterra

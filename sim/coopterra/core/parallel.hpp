@@ -46,4 +46,19 @@ Acc parallel_reduce(std::size_t n, int threads, const Acc& zero, Body&& body, Co
   return total;
 }
 
+// Accumulates over [0, n) into one accumulator per thread: body(begin, end, acc). Only for sums
+// whose result does not depend on their order (integers: counts, cents, grams): which chunks a
+// thread gets depends on the thread count, the integer totals do not.
+template <class Acc, class Body>
+std::vector<Acc> parallel_accumulate(std::size_t n, int threads, const Acc& zero, Body&& body) {
+  std::vector<Acc> acc(static_cast<std::size_t>(threads), zero);
+  const auto chunks = static_cast<long long>(chunk_count(n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (long long c = 0; c < chunks; ++c) {
+    const std::size_t begin = static_cast<std::size_t>(c) * kChunkSize;
+    body(begin, std::min(n, begin + kChunkSize), acc[static_cast<std::size_t>(omp_get_thread_num())]);
+  }
+  return acc;
+}
+
 }  // namespace coopterra

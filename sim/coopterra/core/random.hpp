@@ -27,6 +27,11 @@ enum class Purpose : std::uint16_t {
   ModeChoice = 7,          // weekly commuting mode choice
   CarpoolRoles = 8,        // who drives in a matched carpool
   FirmAttributes = 9,      // chain or independent
+  MarketNeed = 10,         // whether a resident has a market's need this week
+  MarketAwareness = 11,    // weekly awareness diffusion of the markets' platforms
+  MarketChoice = 12,       // the channel chosen for a purchase
+  BarterJoin = 13,         // a firm joining the barter network
+  InitialMarketAwareness = 14,
 };
 
 class Random {

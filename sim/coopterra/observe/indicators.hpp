@@ -11,6 +11,8 @@ namespace coopterra {
 
 struct Series {
   std::vector<CarpoolWeek> carpool;                     // one entry per simulated week
+  std::vector<MarketWeek> markets;                      // the six markets of residents
+  std::vector<EconomyWeek> economy;                     // firms, barter, platforms
   std::vector<LedgerWeek> ledger;                       // the money flows and balances of each week
   std::vector<std::vector<std::int64_t>> policy_cents;  // spending of each policy, each week
   std::size_t weeks() const noexcept { return carpool.size(); }
@@ -18,6 +20,7 @@ struct Series {
 
 // Coordinates (week, mode, platform, zone), the indicator variables with units and descriptions,
 // and the zones' static attributes. Attributes (provenance) are added by the caller.
-Dataset describe(const Series& series, const Territory& territory, const Spec& spec);
+Dataset describe(const Series& series, const Territory& territory, const Spec& spec,
+                 const std::vector<PlatformInfo>& platforms, const std::vector<Channel>& channels, const Books& books);
 
 }  // namespace coopterra

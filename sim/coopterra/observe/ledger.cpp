@@ -11,12 +11,23 @@ const char* to_string(Account account) noexcept {
     case Account::IncumbentPlatform: return "incumbent_platform";
     case Account::Authority: return "authority";
     case Account::Outside: return "outside";
+    case Account::Firms: return "firms";
   }
   return "unknown";
 }
 
 namespace {
-enum Flow : std::size_t {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+constexpr auto H = static_cast<std::size_t>(Account::Households);
+constexpr auto CC = static_cast<std::size_t>(Account::CooperativePlatform);
+constexpr auto CI = static_cast<std::size_t>(Account::IncumbentPlatform);
+constexpr auto A = static_cast<std::size_t>(Account::Authority);
+constexpr auto O = static_cast<std::size_t>(Account::Outside);
+constexpr auto F = static_cast<std::size_t>(Account::Firms);
+
+// The carpool flows, first in the books.
+enum CarpoolFlow : std::size_t {
   FaresCooperative,
   FaresIncumbent,
   CommissionsCooperative,
@@ -26,30 +37,104 @@ enum Flow : std::size_t {
   TaxCooperative,
   TaxIncumbent,
   Campaigns,
-  FlowCount
+  CarpoolFlows
 };
-}  // namespace
 
-const std::vector<FlowDef>& money_flows() {
-  using A = Account;
-  static const std::vector<FlowDef> flows = {
-      {"carpool fares, cooperative", A::Households, A::Households},
-      {"carpool fares, incumbent", A::Households, A::Households},
-      {"carpool commissions, cooperative", A::Households, A::CooperativePlatform},
-      {"carpool commissions, incumbent", A::Households, A::IncumbentPlatform},
-      {"carpool incentives, cooperative", A::Authority, A::Households},
-      {"carpool incentives, incumbent", A::Authority, A::Households},
-      {"platform tax, cooperative", A::CooperativePlatform, A::Authority},
-      {"platform tax, incumbent", A::IncumbentPlatform, A::Authority},
-      {"awareness campaigns", A::Authority, A::Outside},
-  };
-  return flows;
+// The economy's flows, in this order after the channels'.
+enum EconomyFlow : std::size_t {
+  OpeningCash,
+  BaseSales,
+  Wages,
+  Owners,
+  OutsideCosts,
+  Interest,
+  WrittenOff,
+  BarterCommissions,
+  BarterFees,
+  BarterSupport,
+  EconomyFlowCount
+};
+
+// Each platform's flows, in this order.
+enum PlatformFlow : std::size_t { Grant, Equity, InKind, Staff, Running, Leaving, Refunds, Investment, PlatformFlows };
+
+std::size_t seller_account(Seller s) {
+  if (static_cast<std::uint8_t>(s) < kSectors) return F;
+  if (s == Seller::Households) return H;
+  return O;
 }
 
-LedgerWeek book_week(const CarpoolWeek& c, std::int64_t campaign_cents,
-                     const std::array<std::int64_t, kAccounts>& opening) {
+}  // namespace
+
+Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Channel>& channels)
+    : channels_(channels.size()), platforms_(platforms.size()) {
+  for (std::size_t a = 0; a < kFixedAccounts; ++a) accounts_.emplace_back(to_string(static_cast<Account>(a)));
+  for (const auto& p : platforms) accounts_.push_back(p.sector + ": " + p.name);
+  flows_ = {
+      {"carpool fares, cooperative", H, H},
+      {"carpool fares, incumbent", H, H},
+      {"carpool commissions, cooperative", H, CC},
+      {"carpool commissions, incumbent", H, CI},
+      {"carpool incentives, cooperative", A, H},
+      {"carpool incentives, incumbent", A, H},
+      {"platform tax, cooperative", CC, A},
+      {"platform tax, incumbent", CI, A},
+      {"awareness campaigns and the cooperatives' network", A, O},
+  };
+  for (const auto& c : channels) {
+    std::array<std::size_t, 5> f{kNone, kNone, kNone, kNone, kNone};
+    const std::size_t seller = seller_account(c.seller);
+    if (c.seller != Seller::None) {
+      f[0] = flows_.size(), flows_.push_back({c.name + ": purchases", H, seller});
+      f[3] = flows_.size(), flows_.push_back({c.name + ": public procurement", A, seller});
+    }
+    if (c.platform != kNone) {
+      const std::size_t p = kFixedAccounts + c.platform;
+      f[1] = flows_.size(), flows_.push_back({c.name + ": fees", H, p});
+      f[2] = flows_.size(), flows_.push_back({c.name + ": platform tax", p, A});
+      f[4] = flows_.size(), flows_.push_back({c.name + ": procurement fees", A, p});
+    }
+    channel_flows_.push_back(f);
+  }
+  std::size_t barter = kFixedAccounts;
+  for (std::size_t q = 0; q < platforms.size(); ++q)
+    if (platforms[q].sector == "barter") barter = kFixedAccounts + q;
+  economy_first_ = flows_.size();
+  flows_.insert(flows_.end(), {
+                                  {"firms: opening cash", O, F},
+                                  {"firms: sales beyond the modelled markets", O, F},
+                                  {"firms: wages of residents", F, H},
+                                  {"firms: independents' profits", F, H},
+                                  {"firms: purchases outside and chains' profits", F, O},
+                                  {"firms: overdraft interest", F, O},
+                                  {"firms: overdrafts written off by banks", O, F},
+                                  {"barter: commissions", F, barter},
+                                  {"barter: membership fees", F, barter},
+                                  {"barter: membership fees paid by the authority", A, barter},
+                              });
+  platform_first_ = flows_.size();
+  for (std::size_t q = 0; q < platforms.size(); ++q) {
+    const std::size_t p = kFixedAccounts + q;
+    const std::string n = platforms[q].sector + ": " + platforms[q].name;
+    flows_.insert(flows_.end(), {
+                                    {n + ": grants", A, p},
+                                    {n + ": authority's equity", A, p},
+                                    {n + ": in-kind support", A, p},
+                                    {n + ": staff wages", p, H},
+                                    {n + ": running costs", p, O},
+                                    {n + ": margin leaving the territory", p, O},
+                                    {n + ": refunds to user members", p, H},
+                                    {n + ": investment in quality", p, H},
+                                });
+  }
+}
+
+LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyWeek& e,
+                       std::int64_t outside_policy_cents, const std::vector<std::int64_t>& opening,
+                       std::int64_t firms_cash, const std::vector<std::int64_t>& treasuries) const {
+  ensure(opening.size() == accounts_.size(), "ledger: opening balances of another set of accounts");
   LedgerWeek w;
-  w.cents.assign(FlowCount, 0);
+  w.cents.assign(flows_.size(), 0);
   w.cents[FaresCooperative] = c.driver_income_cents[0];
   w.cents[FaresIncumbent] = c.driver_income_cents[1];
   w.cents[CommissionsCooperative] = c.fees_cents[0];
@@ -58,20 +143,46 @@ LedgerWeek book_week(const CarpoolWeek& c, std::int64_t campaign_cents,
   w.cents[IncentivesIncumbent] = c.incentive_cents[1];
   w.cents[TaxCooperative] = c.tax_cents[0];
   w.cents[TaxIncumbent] = c.tax_cents[1];
-  w.cents[Campaigns] = campaign_cents;
-  w.balance = opening;
-  std::int64_t net = 0;
-  const auto& flows = money_flows();
-  for (std::size_t f = 0; f < flows.size(); ++f) {
-    w.balance[static_cast<std::size_t>(flows[f].from)] -= w.cents[f];
-    w.balance[static_cast<std::size_t>(flows[f].to)] += w.cents[f];
+  w.cents[Campaigns] = outside_policy_cents;
+  for (std::size_t ch = 0; ch < channels_ && ch < m.purchases.size(); ++ch) {
+    const auto& f = channel_flows_[ch];
+    if (f[0] != kNone) w.cents[f[0]] = m.seller_cents[ch];
+    if (f[1] != kNone) w.cents[f[1]] = m.fee_cents[ch], w.cents[f[2]] = m.tax_cents[ch];
+    if (f[3] != kNone && ch < e.flows.procurement_seller.size()) w.cents[f[3]] = e.flows.procurement_seller[ch];
+    if (f[4] != kNone && ch < e.flows.procurement_fees.size()) w.cents[f[4]] = e.flows.procurement_fees[ch];
+    ensure((f[0] != kNone || m.seller_cents[ch] == 0) && (f[1] != kNone || m.fee_cents[ch] == 0),
+           "ledger: money through a channel that has no flow for it");
   }
-  for (std::size_t a = 0; a < kAccounts; ++a) net += w.balance[a] - opening[a];
-  ensure(net == 0, "ledger: the week's flows do not net to zero");
-  const std::size_t households = static_cast<std::size_t>(Account::Households);
-  ensure(w.balance[households] - opening[households] == c.households_net_cents,
+  const auto& x = e.flows;
+  const std::int64_t economy[EconomyFlowCount] = {
+      x.opening_cash,  x.base_sales,        x.wages,       x.owners,
+      x.outside_costs, x.interest,          x.written_off, x.barter_commissions,
+      x.barter_fees,   x.barter_fee_support};
+  for (std::size_t k = 0; k < EconomyFlowCount; ++k) w.cents[economy_first_ + k] = economy[k];
+  for (std::size_t q = 0; q < platforms_ && q < x.grants.size(); ++q) {
+    const std::int64_t amounts[PlatformFlows] = {x.grants[q],  x.equity[q],  x.in_kind[q], x.staff[q],
+                                                 x.running[q], x.leaving[q], x.refunds[q], x.investment[q]};
+    for (std::size_t k = 0; k < PlatformFlows; ++k) w.cents[platform_first_ + q * PlatformFlows + k] = amounts[k];
+  }
+  w.balance = opening;
+  for (std::size_t f = 0; f < flows_.size(); ++f) {
+    w.balance[flows_[f].from] -= w.cents[f];
+    w.balance[flows_[f].to] += w.cents[f];
+  }
+  // Checks against what the agents hold on their own.
+  std::int64_t household_income = x.wages + x.owners;  // received by households as a whole, not resident by resident
+  for (std::size_t q = 0; q < platforms_ && q < x.staff.size(); ++q)
+    household_income += x.staff[q] + x.refunds[q] + x.investment[q];
+  for (std::size_t ch = 0; ch < channels_ && ch < x.procurement_seller.size(); ++ch)
+    if (channel_flows_[ch][3] != kNone && flows_[channel_flows_[ch][3]].to == H)
+      household_income += x.procurement_seller[ch];
+  ensure(w.balance[H] - opening[H] == c.households_net_cents + m.households_net_cents + household_income,
          "ledger: households' net from the flows differs from the sum over residents");
-  ensure(w.balance[static_cast<std::size_t>(Account::Authority)] >= 0, "ledger: the authority spent beyond its budget");
+  ensure(w.balance[F] == firms_cash, "ledger: the firms' account differs from the sum of the firms' cash");
+  for (std::size_t q = 0; q < platforms_ && q < treasuries.size(); ++q)
+    ensure(w.balance[kFixedAccounts + q] == treasuries[q],
+           "ledger: a platform's account differs from its treasury: " + accounts_[kFixedAccounts + q]);
+  ensure(w.balance[A] >= 0, "ledger: the authority spent beyond its budget");
   return w;
 }
 

@@ -1,36 +1,59 @@
 #pragma once
 // Stock-flow consistent money: every euro moves from one account to another through a named
-// flow, in integer cents. Each week the ledger books the flows, updates every account's balance,
-// and checks the books against what the model counted resident by resident.
+// flow, in integer cents, or in or out of the territory through the outside account. Each week the
+// books record the flows, update every account's balance, and check the balances against what the
+// agents hold on their own: the firms' cash, each platform's treasury, the residents' net.
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "coopterra/model/carpool.hpp"
+#include "coopterra/model/economy.hpp"
+#include "coopterra/model/markets.hpp"
+#include "coopterra/model/platforms.hpp"
 
 namespace coopterra {
 
-enum class Account : std::uint8_t { Households, CooperativePlatform, IncumbentPlatform, Authority, Outside };
-inline constexpr std::size_t kAccounts = 5;
+// The first accounts; one account per platform of the markets follows (Books::platform_account).
+enum class Account : std::uint8_t { Households, CooperativePlatform, IncumbentPlatform, Authority, Outside, Firms };
+inline constexpr std::size_t kFixedAccounts = 6;
 const char* to_string(Account account) noexcept;
 
 struct FlowDef {
-  const char* name;
-  Account from, to;
+  std::string name;
+  std::size_t from, to;  // account indices
 };
-// The named flows, in the order of LedgerWeek::cents.
-const std::vector<FlowDef>& money_flows();
 
 struct LedgerWeek {
-  std::vector<std::int64_t> cents;                // one amount per flow of money_flows()
-  std::array<std::int64_t, kAccounts> balance{};  // closing balances
+  std::vector<std::int64_t> cents;    // one amount per flow of Books::flows()
+  std::vector<std::int64_t> balance;  // closing balances, one per account
 };
 
-// Books a week. `opening` are the balances before it; `campaign_cents` the authority's campaign
-// spending. Throws InvariantError when the households' net from the flows differs from the sum,
-// resident by resident, that the model counted, or when the flows do not net to zero.
-LedgerWeek book_week(const CarpoolWeek& carpool, std::int64_t campaign_cents,
-                     const std::array<std::int64_t, kAccounts>& opening);
+class Books {
+ public:
+  Books(const std::vector<PlatformInfo>& platforms, const std::vector<Channel>& channels);
+
+  const std::vector<std::string>& accounts() const noexcept { return accounts_; }
+  const std::vector<FlowDef>& flows() const noexcept { return flows_; }
+  std::size_t platform_account(std::size_t platform) const noexcept { return kFixedAccounts + platform; }
+
+  // Books a week. `opening` are the balances before it; `outside_policy_cents` what the authority
+  // paid outside the territory (campaigns, the network's shared services). Throws InvariantError
+  // when the firms' cash, a platform's treasury or the residents' net differ from the books, or
+  // when the authority spent beyond its budget.
+  LedgerWeek book(const CarpoolWeek& carpool, const MarketWeek& market, const EconomyWeek& economy,
+                  std::int64_t outside_policy_cents, const std::vector<std::int64_t>& opening, std::int64_t firms_cash,
+                  const std::vector<std::int64_t>& treasuries) const;
+
+ private:
+  std::vector<std::string> accounts_;
+  std::vector<FlowDef> flows_;
+  std::size_t channels_ = 0, platforms_ = 0;
+  // Flow indices: per channel (purchases, fees, tax, procurement, procurement fees; npos: none),
+  // then the economy's and each platform's.
+  std::vector<std::array<std::size_t, 5>> channel_flows_;
+  std::size_t economy_first_ = 0, platform_first_ = 0;
+};
 
 }  // namespace coopterra

@@ -303,6 +303,7 @@ std::vector<Parameter> build_registry() {
   r.push_back(REAL("emissions.electric_car_kg_per_km", emissions.electric_car_kg_per_km, 0.103, 0.0, 2.0,
                    "kgCO2e/vehicle-km", "electric car, construction included",
                    "ADEME Base Carbone via Impact CO2 (facts.md)"));
+  add_market_parameters(r);
   return r;
 }
 
@@ -392,7 +393,7 @@ void BasicParameter<Target>::set_default(Target& s) const {
     case ParamType::Real: as_real(s) = default_number; break;
     case ParamType::Boolean: as_boolean(s) = default_number != 0.0; break;
     case ParamType::String: as_string(s) = default_text; break;
-    case ParamType::StringList: as_strings(s).clear(); break;
+    case ParamType::StringList: as_strings(s) = default_strings; break;
     case ParamType::RealList: as_reals(s) = default_reals; break;
   }
 }
@@ -407,12 +408,14 @@ Spec default_spec() {
 }
 
 const std::vector<std::string>& policy_kinds() {
-  static const std::vector<std::string> kinds = {"carpool_incentive", "awareness_campaign", "platform_tax"};
+  static const std::vector<std::string> kinds = {
+      "carpool_incentive", "awareness_campaign",  "platform_tax", "grant",         "scic_equity",
+      "procurement",       "cooperative_network", "in_kind",      "barter_support"};
   return kinds;
 }
 
 const std::vector<std::string>& shock_kinds() {
-  static const std::vector<std::string> kinds = {"lockdown"};
+  static const std::vector<std::string> kinds = {"lockdown", "cash_crunch"};
   return kinds;
 }
 
@@ -436,7 +439,9 @@ const std::vector<PolicyParameter>& policy_parameters() {
         POLICY(StringList, "epcis", epcis, 0, "", 0, 0, "", "intercommunalities (EPCI codes) where it acts",
                "choice of the authority", K{}, false),
         POLICY(String, "platform", platform, 0, "", 0, 0, "", "the platform concerned", "choice of the authority",
-               (K{"carpool_incentive", "awareness_campaign", "platform_tax"}), true),
+               (K{"carpool_incentive", "awareness_campaign", "platform_tax", "grant", "scic_equity", "procurement",
+                  "in_kind"}),
+               true),
         POLICY(Real, "amount_eur", amount_eur, 0, "", 0, 100, "EUR per passenger trip",
                "paid by the authority to the driver for each passenger trip",
                "local carpool subsidies, e.g. 2 EUR per passenger paid to the driver (facts.md)",
@@ -445,7 +450,7 @@ const std::vector<PolicyParameter>& policy_parameters() {
                "share of the residents unaware of the platform that the campaign makes aware each week",
                "assumption: to be calibrated on campaign evaluations", K{"awareness_campaign"}, true),
         POLICY(Real, "cost_eur", cost_eur, 0, "", 0, 1e9, "EUR", "total cost, spread evenly over its weeks",
-               "the authority's budget line", K{"awareness_campaign"}, true),
+               "the authority's budget line", (K{"awareness_campaign", "grant", "cooperative_network"}), true),
         POLICY(Real, "rate", rate, 0, "", 0, 1, "share of commissions",
                "tax on the platform's commission revenue earned in the territory", "choice of the authority",
                K{"platform_tax"}, true),
@@ -455,11 +460,56 @@ const std::vector<PolicyParameter>& policy_parameters() {
                K{"lockdown"}, true),
         POLICY(Boolean, "carpooling_allowed", carpooling_allowed, 1.0, "", 0, 1, "",
                "whether health rules let people share a car", "choice of the scenario", K{"lockdown"}, false),
+        POLICY(String, "sector", sector, 0, "carpool", 0, 0, "", "the market the policy acts on",
+               "choice of the authority",
+               (K{"awareness_campaign", "platform_tax", "grant", "scic_equity", "procurement", "in_kind"}), false),
+        POLICY(Real, "equity_eur", equity_eur, 0, "", 0, 1e9, "EUR",
+               "capital the authority subscribes in each cooperative of the sector, at start_week",
+               "SCIC law: local authorities together hold at most 50 % of the capital (facts.md)", K{"scic_equity"},
+               true),
+        POLICY(Real, "weekly_eur", weekly_eur, 0, "", 0, 1e8, "EUR/week",
+               "spent each week the policy acts (procurement: purchases through the channel; in_kind: value of "
+               "premises and staff lent)",
+               "choice of the authority; e.g. 50 MEUR of France Relance for small communes' canteens (facts.md)",
+               (K{"procurement", "in_kind"}), true),
+        POLICY(Real, "pooled_share", pooled_share, 0, "", 0, 0.9, "share of fixed costs",
+               "share of every cooperative's running costs the network pools away (shared services)",
+               "assumption: pooled accounting, software and communication (est.)", K{"cooperative_network"}, true),
+        POLICY(Real, "cross_reach", cross_reach, 0, "", 0, 1, "share per week",
+               "weekly share of the residents aware of one cooperative who learn of the others (common banner)",
+               "assumption: cross-promotion under a common banner (est.)", K{"cooperative_network"}, false),
+        POLICY(Real, "fee_share", fee_share, 0, "", 0, 1, "share of the fee",
+               "share of a firm's barter membership fee the authority pays", "choice of the authority",
+               K{"barter_support"}, true),
+        POLICY(Real, "join_multiplier", join_multiplier, 1.0, "", 1, 100, "times",
+               "joining the barter network is this many times likelier with the support",
+               "assumption: to be calibrated on uptake of supported memberships (est.)", K{"barter_support"}, false),
+        POLICY(Boolean, "restaurants_closed", restaurants_closed, 1.0, "", 0, 1, "",
+               "whether restaurants are closed to customers (delivery stays possible)",
+               "French lockdowns of 2020 (choice of the scenario)", K{"lockdown"}, false),
+        POLICY(Real, "delivery_demand_factor", delivery_demand_factor, 1.5, "", 0, 10, "times",
+               "meal delivery needs multiplied", "assumption: delivery demand surged in lockdowns (mission.md, est.)",
+               K{"lockdown"}, false),
+        POLICY(Real, "offline_penalty", offline_penalty, 0.5, "", 0, 20, "utility",
+               "utility lost by shopping in person, so that short circuits and delivery gain",
+               "assumption: short-circuit demand rose in lockdowns (mission.md, est.)", K{"lockdown"}, false),
+        POLICY(Boolean, "travel_allowed", travel_allowed, 0.0, "", 0, 1, "", "whether residents may travel for leisure",
+               "French lockdowns of 2020 (choice of the scenario)", K{"lockdown"}, false),
+        POLICY(Real, "extra_cost_share", extra_cost_share, 0, "", 0, 2, "share of costs",
+               "firms' costs up by this share (suppliers asking cash up front, prices)",
+               "choice of the scenario (est.)", K{"cash_crunch"}, true),
+        POLICY(Real, "credit_share", credit_share, 0.0, "", 0, 1, "share of the credit line",
+               "share of the usual overdraft banks still grant", "choice of the scenario (est.)", K{"cash_crunch"},
+               false),
         POLICY(Real, "pass_through", pass_through, 1.0, "", 0, 1, "share",
                "share of the tax the platform passes on to users by raising its commission",
                "assumption: full pass-through (est.)", K{"platform_tax"}, false),
     };
     f[6].choices = {"cooperative", "incumbent"};
+    auto& sector = *std::find_if(f.begin(), f.end(), [](const PolicyParameter& p) { return p.key == "sector"; });
+    sector.choices = {"carpool"};
+    for (std::size_t m = 0; m < kMarkets; ++m) sector.choices.emplace_back(market_key(m));
+    sector.choices.emplace_back("barter");
     return f;
   }();
 #undef POLICY

@@ -27,9 +27,10 @@ struct BasicParameter {
   std::string description;
   std::string source;  // publication, or "assumption: ..." with the reasoning
   void* (*field)(Target&);
-  std::vector<double> default_reals = {};  // RealList
-  std::size_t length = 0;                  // RealList: exact number of elements
-  bool is_path = false;                    // String: a file, relative to the scenario's folder
+  std::vector<double> default_reals = {};         // RealList
+  std::size_t length = 0;                         // RealList: exact number of elements
+  bool is_path = false;                           // String: a file, relative to the scenario's folder
+  std::vector<std::string> default_strings = {};  // StringList
 
   std::int64_t& as_integer(Target& s) const { return *static_cast<std::int64_t*>(field(s)); }
   double& as_real(Target& s) const { return *static_cast<double*>(field(s)); }
@@ -61,6 +62,8 @@ const std::vector<PolicyParameter>& policy_parameters();
 std::vector<const PolicyParameter*> policy_parameters_of(const std::string& kind);
 
 const std::vector<Parameter>& parameters();
+// Appends the parameters of the markets, barter, firms' economy and cooperatives (market_parameters.cpp).
+void add_market_parameters(std::vector<Parameter>& registry);
 const Parameter* find_parameter(std::string_view key);
 // True when some parameter lives under the table `path` (e.g. "carpool.cooperative").
 bool is_parameter_table(std::string_view path);

@@ -169,6 +169,11 @@ class Validator {
         for (const auto& item : *a) {
           const auto v = item.value_exact<std::string>();
           if (!v) return error(&item, path, "expected a list of strings, found an element that is not a string");
+          if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), *v) == p.choices.end()) {
+            std::string list;
+            for (const auto& c : p.choices) list += (list.empty() ? "'" : ", '") + c + "'";
+            return error(&item, path, "'" + *v + "' is not one of " + list);
+          }
           values.push_back(*v);
         }
         p.as_strings(spec) = std::move(values);
@@ -400,6 +405,8 @@ class Validator {
     }
     // The policy timeline: weeks within the horizon, fixed commitments within the budget.
     double committed = 0;
+    std::map<std::string, double> equity;
+    std::map<std::string, const toml::table*> equity_node;
     bool pays_per_use = false;
     const toml::table* first_incentive = nullptr;
     const std::size_t events = s.policies.size() + s.shocks.size();
@@ -422,19 +429,62 @@ class Validator {
         error(written.get("end_week"), base + ".end_week",
               "ends (week " + std::to_string(end) + ") before it starts (week " + std::to_string(p.start_week) + ")");
       // In cents, rounded as the engine spends them.
-      if (p.kind == "awareness_campaign") committed += static_cast<double>(std::llround(p.cost_eur * 100.0)) / 100.0;
-      if (p.kind == "carpool_incentive" && !pays_per_use) pays_per_use = true, first_incentive = &written;
+      committed += static_cast<double>(committed_cents(p, s)) / 100.0;
+      if ((p.kind == "carpool_incentive" || p.kind == "barter_support") && !pays_per_use)
+        pays_per_use = true, first_incentive = &written;
+      // The market a policy acts on: one that has the platform it names.
+      const bool market_policy =
+          p.kind == "grant" || p.kind == "scic_equity" || p.kind == "procurement" || p.kind == "in_kind";
+      if (market_policy || ((p.kind == "awareness_campaign" || p.kind == "platform_tax") && p.sector != "carpool")) {
+        const MarketPlatformSpec* platform = market_platform(s, p.sector, p.platform);
+        if (market_policy && p.sector == "carpool")
+          error(written.get("sector") ? written.get("sector") : &written, base + ".sector",
+                "a " + p.kind +
+                    " acts on the platforms of a market: set sector to one of food, delivery, "
+                    "electronics, second_hand, services, tourism or barter");
+        else if (!platform || platform->count == 0)
+          error(written.get("platform"), base + ".platform",
+                "the " + p.sector + " market has no " + p.platform + " platform (its count is 0)");
+      }
+      if ((p.kind == "scic_equity" || p.kind == "in_kind" || p.kind == "grant") && p.platform != "cooperative")
+        error(written.get("platform"), base + ".platform",
+              "a " + p.kind + " supports a cooperative: set platform = \"cooperative\"");
+      if (p.kind == "scic_equity") equity[p.sector] += p.equity_eur, equity_node[p.sector] = &written;
+    }
+    // SCIC law: local authorities together hold at most half of a SCIC's capital.
+    for (const auto& [sector, total] : equity) {
+      const MarketPlatformSpec* coop = market_platform(s, sector, "cooperative");
+      if (coop && total > coop->initial_capital_eur) {
+        std::ostringstream msg;
+        msg << "the authority's equity (" << total << " EUR) would exceed the members' capital ("
+            << coop->initial_capital_eur
+            << " EUR): local authorities may hold at most 50 % of a SCIC's capital (SCIC law since 2014)";
+        error(equity_node[sector]->get("equity_eur"), "policies.equity_eur", msg.str());
+      }
+    }
+    if (s.cooperatives.reserve_share + s.cooperatives.investment_share > 1.0 + 1e-12)
+      error(node_of("cooperatives.investment_share"), "cooperatives.investment_share",
+            "reserves and investment cannot exceed the whole surplus: reserve_share + investment_share must be at "
+            "most 1");
+    double weights = 0;
+    for (double w : s.cooperatives.vote_weights) weights += w;
+    if (std::abs(weights - 1.0) > 1e-9) {
+      std::ostringstream msg;
+      msg << "the weights of the colleges must sum to 1, got " << weights;
+      error(node_of("cooperatives.vote_weights"), "cooperatives.vote_weights", msg.str());
     }
     if (std::llround(committed * 100.0) > std::llround(s.authority.budget_eur * 100.0)) {
       std::ostringstream msg;
-      msg << "the policies commit " << committed << " EUR (awareness campaigns) but the budget is "
+      msg << "the policies commit " << committed
+          << " EUR (campaigns, grants, equity, procurement, in-kind support, network) but the budget is "
           << s.authority.budget_eur << " EUR";
       error(node_of("authority.budget_eur") ? node_of("authority.budget_eur") : nullptr, "authority.budget_eur",
             msg.str());
     }
     if (pays_per_use && s.authority.budget_eur <= committed)
       error(node_of("authority.budget_eur") ? node_of("authority.budget_eur") : first_incentive, "authority.budget_eur",
-            "a carpool_incentive is paid from the budget: authority.budget_eur must leave money for it");
+            "a carpool_incentive or barter_support is paid from the budget: authority.budget_eur must leave money "
+            "for it");
   }
 
   void add_override(const Override& o) { overrides_.emplace_back(o.key, o.origin); }
@@ -698,6 +748,34 @@ std::vector<Diagnostic> validate_file(const std::string& path) {
   } catch (const Error& e) {
     return e.diagnostics();
   }
+}
+
+std::size_t market_index(const std::string& sector) noexcept {
+  for (std::size_t m = 0; m < kMarkets; ++m)
+    if (sector == market_key(m)) return m;
+  return kMarkets;
+}
+
+const MarketPlatformSpec* market_platform(const Spec& spec, const std::string& sector, const std::string& platform) {
+  if (sector == "barter") return platform == "cooperative" ? &spec.barter.cooperative : nullptr;
+  const std::size_t m = market_index(sector);
+  if (m == kMarkets) return nullptr;
+  if (platform == "cooperative") return &spec.markets.market[m].cooperative;
+  if (platform == "incumbent") return &spec.markets.market[m].incumbent;
+  return nullptr;
+}
+
+std::int64_t committed_cents(const PolicySpec& p, const Spec& spec) {
+  const std::int64_t end = p.end_week == 0 ? spec.run.weeks : p.end_week;
+  const std::int64_t weeks = std::max<std::int64_t>(0, end - p.start_week + 1);
+  if (p.kind == "awareness_campaign" || p.kind == "grant" || p.kind == "cooperative_network")
+    return std::llround(p.cost_eur * 100.0);
+  if (p.kind == "procurement" || p.kind == "in_kind") return std::llround(p.weekly_eur * 100.0) * weeks;
+  if (p.kind == "scic_equity") {
+    const MarketPlatformSpec* coop = market_platform(spec, p.sector, "cooperative");
+    return std::llround(p.equity_eur * 100.0) * (coop ? coop->count : 0);
+  }
+  return 0;
 }
 
 }  // namespace coopterra

@@ -56,4 +56,14 @@ class Scenario {
 // Problems in a scenario file, without throwing: empty when the file is valid.
 std::vector<Diagnostic> validate_file(const std::string& path);
 
+// The parameters of the platforms a policy names in a market (sector "barter": the barter
+// cooperative), or nullptr for carpool and unknown names.
+const MarketPlatformSpec* market_platform(const Spec& spec, const std::string& sector, const std::string& platform);
+// The market index of a sector key, or kMarkets when it is not a market of residents.
+std::size_t market_index(const std::string& sector) noexcept;
+// What a policy commits from the budget over its weeks, in cents: campaigns, grants and network
+// costs (their total), procurement and in-kind support (weekly amount times weeks), equity (per
+// cooperative of the sector). Pay-per-use policies (incentives, barter support) commit nothing.
+std::int64_t committed_cents(const PolicySpec& policy, const Spec& spec);
+
 }  // namespace coopterra

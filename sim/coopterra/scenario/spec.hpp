@@ -2,6 +2,7 @@
 // The validated, immutable description of a run: every model parameter as a typed field.
 // Defaults, units, ranges and sources live in one place, the registry in parameters.cpp;
 // a Spec is only ever produced from it (default_spec(), or a validated scenario).
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -85,6 +86,118 @@ struct EmissionSpec {
   double electric_car_kg_per_km = 0;
 };
 
+// The markets of the seven other platform archetypes (mission.md), beside carpooling. Six are
+// markets of residents; business-to-business barter is a market of firms (BarterSpec).
+inline constexpr std::size_t kMarkets = 6;
+enum class MarketId : std::uint8_t { Food, Delivery, Electronics, SecondHand, Services, Tourism };
+// Scenario key of each market ("food", "delivery", ...), and of each sector a policy can target.
+const char* market_key(std::size_t market) noexcept;
+// Who receives the seller's part of a purchase: the local firms of a sector (FirmSector 0..4),
+// other households (peer to peer), the outside world, or nobody (nothing is bought).
+enum class Seller : std::uint8_t {
+  Producers,
+  Shops,
+  Restaurants,
+  ServiceFirms,
+  TourismHosts,
+  Households,
+  Outside,
+  None
+};
+
+// Platforms of one kind in a market (cooperative or incumbent): `count` platforms with the same
+// parameters compete, each with its own awareness, users, quality and treasury.
+struct MarketPlatformSpec {
+  std::string name;
+  std::int64_t count = 1;
+  double commission = 0;          // share of the seller's price kept by the platform
+  double customer_fee = 0;        // share of the price added for the buyer, kept by the platform
+  double price_factor = 1;        // price of the basket through the platform, relative to offline
+  double asc = 0;                 // utility of the channel against buying offline
+  double initial_awareness = 0;   // share of residents aware at week 0
+  double bass_p = 0, bass_q = 0;  // per year
+  double kg_per_event = 0;        // goods' emissions per purchase (manufacturing, upstream transport)
+  double customer_trip_km = 0;    // car km of the buyer per purchase (pick-up at a relay point)
+  double round_km = 0;            // vehicle km of one delivery round in a zone (0: no rounds)
+  double orders_per_round = 1;    // capacity of a round
+  double vehicle_kg_per_km = 0;   // emission factor of the delivery vehicle
+  double fixed_cost_eur_per_week = 0;
+  std::int64_t staff = 0;
+  double initial_treasury_eur = 0;
+  double initial_capital_eur = 0;   // members' shares (cooperatives)
+  std::vector<std::string> serves;  // zone kinds served: urban_core, periurban, rural (empty: all)
+  bool fees_leave_territory = false;
+};
+
+struct MarketSpec {
+  double events_per_week = 0;  // probability that a resident has the need in a week
+  double seasonality = 0;      // relative amplitude of the yearly cycle of needs
+  std::int64_t peak_week = 1;  // week of the year when needs peak
+  double basket_eur = 0;       // price of one purchase offline
+  double beta_cost_per_eur = 0;
+  double local_trip_km = 0;  // car km of an offline purchase in the home commune (return)
+  double offline_kg_per_event = 0;
+  bool alternative = false;  // whether doing without (or going elsewhere) is an option
+  double alternative_asc = 0;
+  double alternative_price_factor = 0;
+  double alternative_kg_per_event = 0;
+  MarketPlatformSpec cooperative;
+  MarketPlatformSpec incumbent;
+};
+
+// Choice parameters shared by the markets of residents.
+struct MarketsSpec {
+  double beta_coop_attitude = 0;           // utility per unit of attitude above 0.5, cooperative channels
+  double beta_social = 0;                  // utility per share of ties who last chose the same channel
+  double beta_quality = 0;                 // utility per unit of platform quality
+  double household_local_spend_share = 0;  // share of income households re-spend in the territory (LM3)
+  std::array<MarketSpec, kMarkets> market;
+};
+
+// Firms' economy: revenue, costs, cash, jobs and failure.
+struct EconomySpec {
+  std::vector<double> base_revenue_eur_per_week;  // by firm sector: sales beyond the modelled markets
+  double margin = 0;                              // profit share of revenue in normal times
+  double fixed_cost_share = 0;                    // share of reference revenue that costs whatever the sales
+  std::int64_t calibration_weeks = 0;
+  double initial_cash_weeks = 0;  // cash at start, in weeks of reference revenue
+  double recirculation_independent = 0;
+  double recirculation_chain = 0;
+  double wage_share_of_local = 0;  // share of local spending that is wages of residents
+  double wage_eur_per_week = 0;    // employer cost of a job
+  double credit_limit_weeks = 0;   // bank overdraft, in weeks of reference revenue
+  double interest_rate_per_year = 0;
+  std::int64_t failure_weeks = 0;  // consecutive weeks beyond the credit limit before failure
+};
+
+// Business-to-business barter through a cooperative network (France Barter-like); the incumbent
+// option is bank credit (EconomySpec).
+struct BarterSpec {
+  MarketPlatformSpec cooperative;  // commission on invoices; initial_awareness: firms members at start
+  double annual_fee_eur = 0;
+  double barter_share = 0;           // share of a member's local supplies paid in barter units
+  double stressed_barter_share = 0;  // the same when the member's cash is negative
+  double unit_credit_weeks = 0;      // how far a member's unit balance may go negative, in weeks of revenue
+  double stress_join_factor = 0;     // joining is this many times likelier for a firm short of cash
+};
+
+// Cooperatives' governance (SCIC): colleges, general assemblies, profit allocation, exit.
+inline constexpr std::size_t kColleges = 5;  // workers, users, producers, local authorities, supporters
+struct CooperativesSpec {
+  double reserve_share = 0;           // of a year's surplus kept as non-distributable reserves
+  double investment_share = 0;        // of a year's surplus invested in quality
+  double user_member_share = 0;       // regular users who become members
+  std::vector<double> participation;  // share of each college attending the general assembly
+  std::vector<double> vote_weights;   // weight of each college's vote
+  std::int64_t board_seats = 0;
+  std::int64_t supporters = 0;  // supporter members at start
+  double staff_wage_eur_per_week = 0;
+  std::int64_t exit_weeks = 0;  // weeks with a negative treasury before a platform closes
+  double network_effect = 0;    // quality per log-unit of users
+  double users_reference = 0;   // users at which the network effect is log(2)
+  double eur_per_quality = 0;   // investment that adds one unit of quality
+};
+
 // The local authority running the policies.
 struct AuthoritySpec {
   std::string name;
@@ -108,7 +221,21 @@ struct PolicySpec {
   bool carpooling_allowed = true;  // lockdown: whether health rules let people share a car
   std::vector<std::string> zones;  // targets by home commune code (with epcis: union; none: all)
   std::vector<std::string> epcis;
-  int line = 0, column = 0;  // where the policy is written, for errors found later
+  // Policies and shocks of the other markets.
+  std::string sector = "carpool";     // the market a policy acts on (see market_key), or carpool
+  double weekly_eur = 0;              // procurement, in_kind: spent each active week
+  double pooled_share = 0;            // cooperative_network: share of cooperatives' fixed costs pooled
+  double cross_reach = 0;             // cooperative_network: weekly awareness of the other cooperatives
+  double equity_eur = 0;              // scic_equity: capital subscribed by the authority at start_week
+  double fee_share = 0;               // barter_support: share of the membership fee the authority pays
+  double join_multiplier = 1;         // barter_support: joining is this many times likelier
+  bool restaurants_closed = false;    // lockdown
+  double delivery_demand_factor = 1;  // lockdown: delivery needs multiplied
+  double offline_penalty = 0;         // lockdown: utility lost by shopping in person
+  bool travel_allowed = true;         // lockdown: tourism stays possible
+  double extra_cost_share = 0;        // cash_crunch: firms' costs up by this share
+  double credit_share = 1;            // cash_crunch: share of the usual credit line still open
+  int line = 0, column = 0;           // where the policy is written, for errors found later
   std::string file;
 };
 
@@ -121,6 +248,10 @@ struct Spec {
   PopulationSpec population;
   FirmSpec firms;
   CarpoolSpec carpool;
+  MarketsSpec markets;
+  EconomySpec economy;
+  BarterSpec barter;
+  CooperativesSpec cooperatives;
   EmissionSpec emissions;
   AuthoritySpec authority;
   std::vector<PolicySpec> policies;

@@ -1,0 +1,383 @@
+#include "coopterra/model/economy.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "coopterra/core/allocate.hpp"
+#include "coopterra/core/bytes.hpp"
+#include "coopterra/core/error.hpp"
+
+namespace coopterra {
+
+namespace {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+std::int64_t cents(double eur) {
+  return std::llround(eur * 100.0);
+}
+
+std::int64_t share(std::int64_t amount, double rate) {
+  return std::llround(static_cast<double>(amount) * rate);
+}
+
+}  // namespace
+
+Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spec,
+                 const std::vector<PlatformInfo>& platforms, const std::vector<Channel>& channels, const Random& random)
+    : territory_(territory), firms_(firms), spec_(spec), platforms_(platforms), channels_(channels), random_(random) {
+  const std::size_t zones = territory_.zones.size(), n = firms_.size();
+  firms_in_.assign(kSectors * zones, {});
+  for (std::size_t f = 0; f < n; ++f)
+    firms_in_[static_cast<std::size_t>(firms_.sector[f]) * zones + firms_.zone[f]].push_back(
+        static_cast<std::uint32_t>(f));
+  cash_.assign(n, 0), reference_.assign(n, 0), units_.assign(n, 0);
+  weeks_over_.assign(n, 0), member_since_.assign(n, -1), alive_.assign(n, 1), jobs_.assign(n, 0);
+  const std::size_t p = platforms_.size();
+  barter_ = kNone;
+  for (std::size_t q = 0; q < p; ++q)
+    if (platforms_[q].sector == "barter") barter_ = q;
+  if (barter_ != kNone)
+    for (std::size_t f = 0; f < n; ++f)
+      if (random_.uniform(Purpose::BarterJoin, f, 0) < platforms_[barter_].spec->initial_awareness)
+        member_since_[f] = 0;
+  treasury_.resize(p), year_start_.resize(p), authority_equity_.assign(p, 0), capital_.resize(p);
+  weeks_negative_.assign(p, 0), open_.assign(p, 1), users_ema_.assign(p, 0.0), invested_.assign(p, 0.0);
+  quality_.assign(p, 0.0);
+  for (std::size_t q = 0; q < p; ++q) {
+    treasury_[q] = year_start_[q] = cents(platforms_[q].spec->initial_treasury_eur);
+    capital_[q] = cents(platforms_[q].spec->initial_capital_eur);
+  }
+  update_providers();
+}
+
+void Economy::update_providers() {
+  const std::size_t zones = territory_.zones.size();
+  provider_.assign(kSectors, std::vector<std::uint32_t>(zones, kNoZone));
+  for (std::size_t s = 0; s < kSectors; ++s) {
+    std::vector<std::uint32_t> with;
+    for (std::size_t z = 0; z < zones; ++z)
+      for (std::uint32_t f : firms_in_[s * zones + z])
+        if (alive_[f]) {
+          with.push_back(static_cast<std::uint32_t>(z));
+          break;
+        }
+    if (with.empty()) continue;
+    for (std::size_t z = 0; z < zones; ++z) {
+      std::uint32_t best = with.front();
+      for (std::uint32_t w : with)  // the home zone first, then the nearest by road time
+        if (w == z || (best != z && territory_.road_minutes(static_cast<Eigen::Index>(z), w) <
+                                        territory_.road_minutes(static_cast<Eigen::Index>(z), best)))
+          best = w;
+      provider_[s][z] = best;
+    }
+  }
+}
+
+std::int64_t Economy::firms_cash() const noexcept {
+  std::int64_t total = 0;
+  for (auto c : cash_) total += c;
+  return total;
+}
+
+EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers,
+                          const EconomyLevers& policy) {
+  const auto& e = spec_.economy;
+  const std::size_t zones = territory_.zones.size(), n = firms_.size(), p = platforms_.size();
+  EconomyWeek out;
+  EconomyFlows& fl = out.flows;
+  fl.procurement_seller.assign(channels_.size(), 0), fl.procurement_fees.assign(channels_.size(), 0);
+  fl.grants.assign(p, 0), fl.equity.assign(p, 0), fl.in_kind.assign(p, 0);
+  fl.staff.assign(p, 0), fl.running.assign(p, 0), fl.leaving.assign(p, 0), fl.refunds.assign(p, 0);
+  fl.investment.assign(p, 0);
+
+  // Income of each firm from residents and procurement: split evenly among the open firms of a
+  // sector in the zone that serves the buyers (the first firms get the remaining cents).
+  std::vector<std::int64_t> income(n, 0);
+  auto give = [&](std::size_t sector, std::size_t zone, std::int64_t amount) {
+    if (amount == 0) return;
+    std::vector<std::uint32_t> open_firms;
+    for (std::uint32_t f : firms_in_[sector * zones + zone])
+      if (alive_[f]) open_firms.push_back(f);
+    ensure(!open_firms.empty(), "economy: income for a zone with no open firm of the sector");
+    const auto count = static_cast<std::int64_t>(open_firms.size());
+    for (std::int64_t k = 0; k < count; ++k)
+      income[open_firms[static_cast<std::size_t>(k)]] += amount / count + (k < amount % count ? 1 : 0);
+  };
+  for (std::size_t s = 0; s < kSectors; ++s)
+    for (std::size_t z = 0; z < zones; ++z) give(s, z, market.firm_income_cents[s * zones + z]);
+  std::vector<std::int64_t> procurement_fees(p, 0);
+  for (const auto& [c, amount] : policy.procurement) {
+    const Channel& ch = channels_[c];
+    if (ch.platform != kNone && !open_[ch.platform]) continue;  // nothing bought through a closed platform
+    if (ch.seller == Seller::None) continue;
+    const std::int64_t fee =
+        ch.platform == kNone ? 0 : share(amount, ch.platform == kNone ? 0.0 : platforms_[ch.platform].spec->commission);
+    const std::int64_t to_seller = amount - fee;
+    if (static_cast<std::uint8_t>(ch.seller) < kSectors) {
+      const auto s = static_cast<std::size_t>(ch.seller);
+      std::vector<double> weights(zones, 0.0);
+      bool any = false;
+      for (std::size_t z = 0; z < zones; ++z) {
+        for (std::uint32_t f : firms_in_[s * zones + z]) weights[z] += alive_[f];
+        any = any || weights[z] > 0;
+      }
+      if (!any) continue;  // no firm left to sell to the canteens
+      const auto parts = allocate_proportionally(to_seller, weights);
+      for (std::size_t z = 0; z < zones; ++z) give(s, z, parts[z]);
+    }
+    fl.procurement_seller[c] += to_seller;
+    fl.procurement_fees[c] += fee;
+    if (ch.platform != kNone) procurement_fees[ch.platform] += fee;
+  }
+
+  // Firms' week.
+  const bool barter_open = barter_ != kNone && open_[barter_];
+  const BarterSpec& b = spec_.barter;
+  std::int64_t cash_pool = 0, unit_pool = 0;
+  std::vector<double> cash_weights(n, 0.0), unit_weights(n, 0.0);
+  const auto calibration = static_cast<std::uint32_t>(e.calibration_weeks);
+  for (std::size_t f = 0; f < n; ++f) {
+    if (!alive_[f]) continue;
+    const auto s = static_cast<std::size_t>(firms_.sector[f]);
+    const std::uint32_t z = firms_.zone[f];
+    std::int64_t base = cents(e.base_revenue_eur_per_week[s]);
+    if (s == static_cast<std::size_t>(Sector::Restaurant) && !levers.restaurants_closed.empty() &&
+        levers.restaurants_closed[z])
+      base = 0;
+    if (s == static_cast<std::size_t>(Sector::Tourism) && !levers.travel_banned.empty() && levers.travel_banned[z])
+      base = 0;
+    const std::int64_t revenue = base + income[f];
+    if (week <= calibration) {
+      reference_[f] = (reference_[f] * (week - 1) + revenue) / week;
+      const double recirc = firms_.chain[f] ? e.recirculation_chain : e.recirculation_independent;
+      jobs_[f] = std::max<std::int32_t>(
+          1, static_cast<std::int32_t>(std::llround(e.wage_share_of_local * recirc * (1.0 - e.margin) *
+                                                    static_cast<double>(reference_[f]) / 100.0 / e.wage_eur_per_week)));
+      if (week == 1) {
+        cash_[f] = std::llround(e.initial_cash_weeks * static_cast<double>(revenue));
+        fl.opening_cash += cash_[f];
+      }
+    }
+    const double ref = static_cast<double>(reference_[f]);
+    const std::int64_t costs =
+        std::llround((e.fixed_cost_share * ref + (1.0 - e.margin - e.fixed_cost_share) * static_cast<double>(revenue)) *
+                     (1.0 + levers.extra_cost(z)));
+    const std::int64_t owner = share(revenue, e.margin);
+    const double recirc = firms_.chain[f] ? e.recirculation_chain : e.recirculation_independent;
+    const std::int64_t local = share(costs, recirc);
+    const std::int64_t wages = share(local, e.wage_share_of_local);
+    const std::int64_t supplies = local - wages;
+    cash_[f] += revenue - costs - owner;
+    fl.base_sales += base;
+    fl.wages += wages;
+    fl.outside_costs += costs - local;
+    (firms_.chain[f] ? fl.outside_costs : fl.owners) += owner;
+    out.revenue_cents[s] += revenue;
+    out.market_revenue_cents[s] += income[f];
+    if (revenue > 0)
+      out.local_spending_cents += std::llround(static_cast<double>(local + (firms_.chain[f] ? 0 : owner)) *
+                                               static_cast<double>(income[f]) / static_cast<double>(revenue));
+    std::int64_t bartered = 0;
+    if (barter_open && member_since_[f] >= 0) {
+      bartered = share(supplies, cash_[f] < 0 ? b.stressed_barter_share : b.barter_share);
+      const std::int64_t floor = -std::llround(b.unit_credit_weeks * ref);
+      bartered = std::clamp<std::int64_t>(bartered, 0, std::max<std::int64_t>(0, units_[f] - floor));
+      units_[f] -= bartered;
+      const std::int64_t commission = share(bartered, platforms_[barter_].spec->commission);
+      cash_[f] -= commission;
+      fl.barter_commissions += commission;
+      unit_pool += bartered;
+      unit_weights[f] = ref;
+    }
+    cash_pool += supplies - bartered;  // paid back into cash_ below: supplies were counted in costs
+    cash_[f] += bartered;              // ...except what the firm paid in units
+    cash_weights[f] = std::max(ref, 1.0);
+    out.barter_volume_cents += bartered;
+    if (cash_[f] < 0) {
+      const std::int64_t interest = std::llround(static_cast<double>(-cash_[f]) * e.interest_rate_per_year / 52.0);
+      cash_[f] -= interest;
+      fl.interest += interest;
+    }
+  }
+  // Local supplies: bought from the territory's open firms, in proportion to their size; in units
+  // among barter members.
+  {
+    const auto parts = allocate_proportionally(cash_pool, cash_weights);
+    for (std::size_t f = 0; f < n; ++f) cash_[f] += parts[f];
+    if (unit_pool > 0) {
+      const auto units = allocate_proportionally(unit_pool, unit_weights);
+      for (std::size_t f = 0; f < n; ++f) units_[f] += units[f];
+    }
+  }
+  // Failures: weeks beyond the credit line; banks write off the failed firm's overdraft.
+  bool failures = false;
+  for (std::size_t f = 0; f < n; ++f) {
+    if (!alive_[f]) continue;
+    const auto limit =
+        std::llround(e.credit_limit_weeks * static_cast<double>(reference_[f]) * levers.credit(firms_.zone[f]));
+    weeks_over_[f] = cash_[f] < -limit ? weeks_over_[f] + 1 : 0;
+    if (week > calibration && weeks_over_[f] >= e.failure_weeks) {
+      alive_[f] = 0, failures = true;
+      ++out.failed[static_cast<std::size_t>(firms_.sector[f])];
+      if (cash_[f] < 0) fl.written_off += -cash_[f], cash_[f] = 0;
+      member_since_[f] = -1;
+    }
+  }
+  if (failures) update_providers();
+  // Barter memberships: joining (Bass), and the yearly fee, partly paid by the authority.
+  std::int64_t members = 0, open_firms = 0;
+  for (std::size_t f = 0; f < n; ++f)
+    if (alive_[f]) ++open_firms, members += member_since_[f] >= 0;
+  std::int64_t support_left = policy.support_budget_cents;
+  if (barter_open) {
+    const auto& ps = *platforms_[barter_].spec;
+    const double base = (ps.bass_p + ps.bass_q * static_cast<double>(members) /
+                                         static_cast<double>(std::max<std::int64_t>(1, open_firms))) /
+                        52.0 * policy.barter_join_multiplier;
+    const std::int64_t fee = cents(b.annual_fee_eur);
+    for (std::size_t f = 0; f < n; ++f) {
+      if (!alive_[f]) continue;
+      if (member_since_[f] < 0) {
+        const double rate = base * (cash_[f] < 0 ? b.stress_join_factor : 1.0);
+        if (random_.uniform(Purpose::BarterJoin, f, week) < 1.0 - std::exp(-rate))
+          member_since_[f] = static_cast<std::int32_t>(week);
+        else
+          continue;
+      }
+      if ((static_cast<std::int64_t>(week) - member_since_[f]) % 52 != 0) continue;
+      const std::int64_t support = std::min(share(fee, policy.barter_fee_share), support_left);
+      support_left -= support;
+      cash_[f] -= fee - support;
+      fl.barter_fees += fee - support;
+      fl.barter_fee_support += support;
+    }
+  }
+  for (std::size_t f = 0; f < n; ++f) {
+    const auto s = static_cast<std::size_t>(firms_.sector[f]);
+    out.cash_cents[s] += cash_[f];
+    if (!alive_[f]) continue;
+    ++out.alive[s];
+    out.jobs[s] += jobs_[f];
+    out.barter_members += member_since_[f] >= 0;
+    if (cash_[f] < 0) out.overdraft_cents -= cash_[f];
+  }
+
+  // Platforms' week.
+  const auto& co = spec_.cooperatives;
+  std::vector<std::int64_t> fees(p, 0), taxes(p, 0), users(p, 0);
+  for (std::size_t c = 0; c < channels_.size(); ++c)
+    if (channels_[c].platform != kNone) {
+      fees[channels_[c].platform] += market.fee_cents[c];
+      taxes[channels_[c].platform] += market.tax_cents[c];
+    }
+  for (std::size_t q = 0; q < p && q < market.users.size(); ++q) users[q] = market.users[q];
+  if (barter_ != kNone) {
+    fees[barter_] += fl.barter_commissions + fl.barter_fees + fl.barter_fee_support;
+    users[barter_] = out.barter_members;
+  }
+  out.treasury_cents.assign(p, 0), out.open.assign(p, 0), out.members.assign(p * kColleges, 0);
+  out.participants.assign(p * kColleges, 0), out.seats.assign(p * kColleges, 0);
+  out.authority_equity_cents.assign(p, 0), out.capital_cents.assign(p, 0), out.quality.assign(p, 0.0);
+  for (std::size_t q = 0; q < p; ++q) {
+    const auto& ps = *platforms_[q].spec;
+    const bool coop = platforms_[q].cooperative;
+    if (open_[q]) {
+      fl.grants[q] = q < policy.grant_cents.size() ? policy.grant_cents[q] : 0;
+      fl.equity[q] = q < policy.equity_cents.size() ? policy.equity_cents[q] : 0;
+      fl.in_kind[q] = q < policy.in_kind_cents.size() ? policy.in_kind_cents[q] : 0;
+      fl.staff[q] = ps.staff * cents(co.staff_wage_eur_per_week);
+      fl.running[q] = std::llround(static_cast<double>(cents(ps.fixed_cost_eur_per_week)) *
+                                   (coop ? 1.0 - levers.pooled_share : 1.0));
+    }
+    treasury_[q] += fees[q] + procurement_fees[q] + fl.grants[q] + fl.equity[q] + fl.in_kind[q] - taxes[q] -
+                    fl.staff[q] - fl.running[q];
+    authority_equity_[q] += fl.equity[q];
+    if (ps.fees_leave_territory && treasury_[q] > 0) fl.leaving[q] = treasury_[q], treasury_[q] = 0;
+    users_ema_[q] = 0.8 * users_ema_[q] + 0.2 * static_cast<double>(users[q]);
+    if (coop && !ps.fees_leave_territory && week % 52 == 0) {
+      const std::int64_t surplus = treasury_[q] - year_start_[q];
+      if (surplus > 0 && open_[q]) {
+        fl.investment[q] = share(surplus, co.investment_share);
+        fl.refunds[q] = share(surplus, 1.0 - co.reserve_share - co.investment_share);
+        treasury_[q] -= fl.investment[q] + fl.refunds[q];
+        invested_[q] += static_cast<double>(fl.investment[q]) / 100.0;
+      }
+      year_start_[q] = treasury_[q];
+    }
+    quality_[q] =
+        co.network_effect * std::log1p(users_ema_[q] / co.users_reference) + invested_[q] / co.eur_per_quality;
+    if (open_[q]) {
+      weeks_negative_[q] = treasury_[q] < 0 ? weeks_negative_[q] + 1 : 0;
+      if (weeks_negative_[q] >= co.exit_weeks) open_[q] = 0;
+    }
+    out.treasury_cents[q] = treasury_[q];
+    out.open[q] = open_[q];
+    out.quality[q] = quality_[q];
+    out.authority_equity_cents[q] = authority_equity_[q];
+    out.capital_cents[q] = capital_[q];
+    if (!coop || !open_[q]) continue;
+    // Members by college: workers, users, producers (sellers through it), local authorities, supporters.
+    std::int64_t producers = 0;
+    if (q == barter_) {
+      producers = out.barter_members;
+    } else {
+      Seller seller = Seller::None;
+      for (const auto& ch : channels_)
+        if (ch.platform == q) seller = ch.seller;
+      if (seller == Seller::Households) {
+        for (std::size_t c = 0; c < channels_.size(); ++c)
+          if (channels_[c].platform == q) producers += market.purchases[c];
+      } else if (static_cast<std::uint8_t>(seller) < kSectors && !market.orders.empty()) {
+        const auto s = static_cast<std::size_t>(seller);
+        std::vector<std::uint8_t> counted(zones, 0);
+        for (std::size_t z = 0; z < zones; ++z) {
+          if (market.orders[q * zones + z] == 0 || provider_[s][z] == kNoZone || counted[provider_[s][z]]) continue;
+          counted[provider_[s][z]] = 1;
+          for (std::uint32_t f : firms_in_[s * zones + provider_[s][z]]) producers += alive_[f];
+        }
+      }
+    }
+    const std::array<std::int64_t, kColleges> m{ps.staff, std::llround(co.user_member_share * users_ema_[q]), producers,
+                                                authority_equity_[q] > 0 ? 1 : 0, co.supporters};
+    double weights = 0;
+    for (std::size_t c = 0; c < kColleges; ++c)
+      if (m[c] > 0) weights += co.vote_weights[c];
+    for (std::size_t c = 0; c < kColleges; ++c) {
+      out.members[q * kColleges + c] = m[c];
+      out.participants[q * kColleges + c] = std::llround(static_cast<double>(m[c]) * co.participation[c]);
+      if (m[c] > 0 && weights > 0)
+        out.seats[q * kColleges + c] = std::llround(static_cast<double>(co.board_seats) * co.vote_weights[c] / weights);
+    }
+  }
+  return out;
+}
+
+std::string Economy::save() const {
+  Writer w;
+  w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(weeks_over_), w.vector(member_since_);
+  w.vector(alive_), w.vector(jobs_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
+  w.vector(capital_), w.vector(weeks_negative_), w.vector(open_), w.vector(users_ema_), w.vector(invested_);
+  w.vector(quality_);
+  return w.take();
+}
+
+void Economy::load(const std::string& bytes) {
+  Reader r(bytes);
+  auto firms = [&](auto& v) {
+    using T = typename std::remove_reference_t<decltype(v)>::value_type;
+    auto x = r.vector<T>();
+    if (x.size() != v.size()) throw InputDataError("checkpoint is truncated or corrupt");
+    v = std::move(x);
+  };
+  firms(cash_), firms(reference_), firms(units_), firms(weeks_over_), firms(member_since_), firms(alive_);
+  firms(jobs_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
+  firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_);
+  update_providers();
+}
+
+std::size_t Economy::bytes() const noexcept {
+  return cash_.capacity() * 8 * 3 + weeks_over_.capacity() * 4 * 3 + alive_.capacity();
+}
+
+}  // namespace coopterra

@@ -1,0 +1,119 @@
+#pragma once
+// Firms and platforms as economic agents, and the money they move.
+//
+// Firms earn from residents (the markets), from public procurement and from sales beyond the
+// modelled markets; they pay costs that are partly fixed, spend a share locally (wages of
+// residents, supplies from local firms) that depends on whether they are independents or chains,
+// hold cash, draw on bank overdrafts (the incumbent option, paid to banks outside), may join the
+// cooperative barter network to pay part of their local supplies in barter units, and fail after
+// weeks beyond their credit limit.
+//
+// Platforms earn fees (and grants, equity, in-kind support, barter memberships), pay staff and
+// running costs, pay taxes; an incumbent's margin leaves the territory, a cooperative's stays:
+// its yearly surplus goes to reserves (at least 57.5 %), investment in quality and refunds to user
+// members. A cooperative has members in five colleges and a board; a platform closes after weeks
+// with a negative treasury. Every amount is in cents; see docs/model.md.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "coopterra/core/random.hpp"
+#include "coopterra/model/markets.hpp"
+#include "coopterra/model/platforms.hpp"
+#include "coopterra/population/firms.hpp"
+#include "coopterra/scenario/spec.hpp"
+#include "coopterra/territory/territory.hpp"
+
+namespace coopterra {
+
+// What the authority's policies bring to the economy in one week.
+struct EconomyLevers {
+  // Procurement: cents bought this week through channel c (index of MarketModel::channels()).
+  std::vector<std::pair<std::size_t, std::int64_t>> procurement;
+  std::vector<std::int64_t> grant_cents, equity_cents, in_kind_cents;  // by platform
+  double barter_fee_share = 0;  // share of barter membership fees paid by the authority
+  double barter_join_multiplier = 1;
+  std::int64_t support_budget_cents = 0;  // what the authority can still pay in barter fee support
+};
+
+// Money of one week between the economy's agents, by kind, in cents.
+struct EconomyFlows {
+  std::int64_t opening_cash = 0;                         // outside -> firms, week 1: the cash firms start with
+  std::int64_t base_sales = 0;                           // outside -> firms
+  std::int64_t wages = 0;                                // firms -> households
+  std::int64_t owners = 0;                               // independents' profits -> households
+  std::int64_t outside_costs = 0;                        // firms -> outside (supplies from outside, chains' profits)
+  std::int64_t interest = 0;                             // firms -> outside (overdrafts)
+  std::int64_t written_off = 0;                          // outside -> firms: debts of failed firms cancelled by banks
+  std::int64_t barter_commissions = 0, barter_fees = 0;  // firms -> barter cooperative
+  std::int64_t barter_fee_support = 0;                   // authority -> barter cooperative
+  std::vector<std::int64_t> procurement_seller;          // by channel: authority -> seller
+  std::vector<std::int64_t> procurement_fees;            // by channel: authority -> platform
+  // By platform.
+  std::vector<std::int64_t> grants, equity, in_kind;  // authority -> platform
+  std::vector<std::int64_t> staff, running, leaving, refunds, investment;
+};
+
+struct EconomyWeek {
+  EconomyFlows flows;
+  // Firms, by firm sector.
+  std::array<std::int64_t, kSectors> alive{}, jobs{}, revenue_cents{}, cash_cents{}, failed{};
+  std::array<std::int64_t, kSectors> market_revenue_cents{};  // from residents and procurement
+  std::int64_t barter_members = 0;
+  std::int64_t barter_volume_cents = 0;   // invoices paid in barter units
+  std::int64_t overdraft_cents = 0;       // firms' negative cash
+  std::int64_t local_spending_cents = 0;  // firms' spending in the territory (for LM3)
+  // Platforms.
+  std::vector<std::int64_t> treasury_cents, open, members, participants, seats;  // members: platform x college
+  std::vector<std::int64_t> authority_equity_cents, capital_cents;
+  std::vector<double> quality;
+};
+
+class Economy {
+ public:
+  Economy(const Territory& territory, const Firms& firms, const Spec& spec, const std::vector<PlatformInfo>& platforms,
+          const std::vector<Channel>& channels, const Random& random);
+
+  // Which zone's firms of each sector serve each zone: the nearest by road with firms still open.
+  const std::vector<std::vector<std::uint32_t>>& providers() const noexcept { return provider_; }
+  const std::vector<std::uint8_t>& open() const noexcept { return open_; }
+  const std::vector<double>& quality() const noexcept { return quality_; }
+
+  // One week, after the markets. Updates firms and platforms, returns the flows and the state.
+  EconomyWeek step(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers,
+                   const EconomyLevers& policy);
+
+  // Balances the ledger checks against: firms' cash and platforms' treasuries, in cents.
+  std::int64_t firms_cash() const noexcept;
+  const std::vector<std::int64_t>& treasuries() const noexcept { return treasury_; }
+
+  // The state carried from week to week, as bytes and back (checkpoints).
+  std::string save() const;
+  void load(const std::string& bytes);
+  std::size_t bytes() const noexcept;
+
+ private:
+  void update_providers();
+  const Territory& territory_;
+  const Firms& firms_;
+  const Spec& spec_;
+  const std::vector<PlatformInfo>& platforms_;
+  const std::vector<Channel>& channels_;
+  Random random_;
+  std::vector<std::vector<std::uint32_t>> firms_in_;  // by sector x zone: firm indices
+  std::vector<std::vector<std::uint32_t>> provider_;  // by sector: zone -> serving zone
+  std::size_t barter_ = 0;                            // index of the barter cooperative, or npos
+  // Firms.
+  std::vector<std::int64_t> cash_, reference_, units_;
+  std::vector<std::int32_t> weeks_over_, member_since_;  // member_since_: -1 not a member
+  std::vector<std::uint8_t> alive_;
+  std::vector<std::int32_t> jobs_;
+  // Platforms.
+  std::vector<std::int64_t> treasury_, year_start_, authority_equity_, capital_;
+  std::vector<std::int32_t> weeks_negative_;
+  std::vector<std::uint8_t> open_;
+  std::vector<double> users_ema_, invested_, quality_;
+};
+
+}  // namespace coopterra
