@@ -118,7 +118,9 @@ void add_platform(std::vector<Parameter>& r, const std::string& t, const Platfor
                    d.fixed_cost.source));
   r.push_back(integer(t + ".staff", &platform_field<M, Which, &P::staff>, d.staff, 0, 10000, "job",
                       "staff in the territory, paid cooperatives.staff_wage_eur_per_week",
-                      "assumption: a small local team (Commown ~20 staff nationally, facts.md)"));
+                      coop ? "assumption: a local team for territorial cooperatives, none for national ones "
+                             "(Commown ~20 staff nationally, facts.md)"
+                           : "an incumbent's staff is outside the territory"));
   r.push_back(real(t + ".initial_treasury_eur", &platform_field<M, Which, &P::initial_treasury_eur>, d.treasury.value,
                    0, 1e9, "EUR", "cash at week 0", d.treasury.source));
   r.push_back(real(t + ".initial_capital_eur", &platform_field<M, Which, &P::initial_capital_eur>, d.capital.value, 0,
@@ -185,7 +187,8 @@ const D kVan{0.27, "diesel van ~0.25-0.30 kgCO2e/km in total (facts.md, est.)"};
 const D kParcelRound{30, "assumption: a 30 km parcel round per commune (est.)"};
 const D kAwareCoop{0.03, "assumption: a young cooperative known to few residents; range 0-0.2"};
 const D kAwareIncumbent{0.8, "assumption: a national brand most adults have heard of; range 0.5-0.95"};
-const D kCoopCost{600, "assumption: a small SCIC's running costs besides staff (est.)"};
+const D kNationalCost{
+    50, "assumption: the territory's share of a national cooperative's costs; its staff work elsewhere (est.)"};
 const D kIncumbentCost{0, "an incumbent's costs are outside the territory: its margin leaves"};
 const D kCoopTreasury{20000, "assumption: a few months of running costs (est.)"};
 const D kCoopCapital{10000, "assumption: 100 members with a 100 EUR share, as Mobicoop's (facts.md)"};
@@ -218,8 +221,8 @@ std::vector<MarketDefaults> market_defaults() {
        {40, "assumption: a 40 km collection and delivery round per commune (est.)"},
        {25, "assumption: a small van's round; half-empty rounds can make short circuits worse (ADEME, facts.md)"},
        kVan,
-       kCoopCost,
-       2,
+       {300, "assumption: a local SCIC's running costs besides staff (est.)"},
+       1,
        kCoopTreasury,
        kCoopCapital,
        {},
@@ -264,8 +267,8 @@ std::vector<MarketDefaults> market_defaults() {
            {6, "assumption: a 6 km return run per order (est.)"},
            {1, "one order per run"},
            {0.011, "e-bike 0.011 kgCO2e/km (ADEME via Impact CO2; facts.md)"},
-           {300, "assumption: a courier cooperative's running costs besides couriers (est.)"},
-           3,
+           {100, "assumption: a courier cooperative's running costs besides couriers (est.)"},
+           1,
            kCoopTreasury,
            kCoopCapital,
            {"urban_core", "periurban"},
@@ -310,8 +313,8 @@ std::vector<MarketDefaults> market_defaults() {
            kParcelRound,
            {50, "assumption: a parcel van's round (est.)"},
            kVan,
-           {400, "assumption: a small SCIC's running costs besides staff (est.)"},
-           2,
+           kNationalCost,
+           0,
            kCoopTreasury,
            kCoopCapital,
            {},
@@ -356,8 +359,8 @@ std::vector<MarketDefaults> market_defaults() {
            kParcelRound,
            {50, "assumption: a parcel van's round (est.)"},
            kVan,
-           {400, "assumption: a small SCIC's running costs besides staff (est.)"},
-           2,
+           kNationalCost,
+           0,
            kCoopTreasury,
            kCoopCapital,
            {},
@@ -402,8 +405,8 @@ std::vector<MarketDefaults> market_defaults() {
            kNoRounds,
            kOneRound,
            kNone,
-           {200, "assumption: a small cooperative's running costs besides staff (est.)"},
-           1,
+           kNationalCost,
+           0,
            kCoopTreasury,
            kCoopCapital,
            {},
@@ -448,8 +451,8 @@ std::vector<MarketDefaults> market_defaults() {
            kNoRounds,
            kOneRound,
            kNone,
-           {150, "assumption: 17 members, 57,150 EUR capital (2019; facts.md): a very small structure"},
-           1,
+           {30, "assumption: 17 members, 57,150 EUR capital (2019; facts.md): a very small structure"},
+           0,
            kCoopTreasury,
            kCoopCapital,
            {},
@@ -580,7 +583,7 @@ void add_market_parameters(std::vector<Parameter>& r) {
                         [](Spec& s) -> void* { return &s.economy.calibration_weeks; }});
   r.push_back(Parameter{"economy.initial_cash_weeks",
                         ParamType::Real,
-                        6,
+                        4,
                         {},
                         0,
                         104,
@@ -684,8 +687,9 @@ void add_market_parameters(std::vector<Parameter>& r) {
   r.push_back(real("barter.cooperative.bass_q", &barter_platform_field<&P::bass_q>, 0.38, 0, 2, "per year",
                    "firms joining by imitation of members", kBass));
   r.push_back(real("barter.cooperative.fixed_cost_eur_per_week", &barter_platform_field<&P::fixed_cost_eur_per_week>,
-                   300, 0, 1e7, "EUR/week", "running costs besides staff", "assumption (est.)"));
-  r.push_back(integer("barter.cooperative.staff", &barter_platform_field<&P::staff>, 1, 0, 1000, "job",
+                   50, 0, 1e7, "EUR/week", "running costs besides staff",
+                   "assumption: the territory's share of a national network's costs (est.)"));
+  r.push_back(integer("barter.cooperative.staff", &barter_platform_field<&P::staff>, 0, 0, 1000, "job",
                       "staff in the territory", "assumption (est.)"));
   r.push_back(real("barter.cooperative.initial_treasury_eur", &barter_platform_field<&P::initial_treasury_eur>, 20000,
                    0, 1e9, "EUR", "cash at week 0", "assumption (est.)"));

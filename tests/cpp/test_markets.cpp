@@ -1,0 +1,196 @@
+// The six markets of residents, firms, barter and platforms: the books balance against the agents'
+// own holdings every week, results do not depend on the thread count, and the shocks and
+// policies act where and as they should.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "coopterra/core/error.hpp"
+#include "coopterra/simulation.hpp"
+
+using namespace coopterra;
+
+namespace {
+const std::string kBase = "schema_version = 1\n[run]\nweeks = 40\n[territory]\nresidents = 12000\nzones = 20\n";
+
+Scenario scenario(const std::string& extra) {
+  return Scenario::from_string(kBase + extra, "markets.toml");
+}
+
+std::size_t channel(const Simulation& s, const std::string& name) {
+  const auto& c = s.markets().channels();
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (c[i].name.rfind(name, 0) == 0) return i;
+  FAIL("no channel " << name);
+  return 0;
+}
+
+std::size_t platform(const Simulation& s, const std::string& sector, bool cooperative) {
+  const auto& p = s.platforms();
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (p[i].sector == sector && p[i].cooperative == cooperative) return i;
+  FAIL("no platform in " << sector);
+  return 0;
+}
+
+std::int64_t failures(const Simulation& s) {
+  std::int64_t n = 0;
+  for (const auto& w : s.series().economy)
+    for (auto f : w.failed) n += f;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("every shipped scenario keeps its books: firms' cash and treasuries match the accounts", "[markets]") {
+  for (const auto& entry : std::filesystem::directory_iterator(COOPTERRA_SOURCE_DIR "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    INFO(entry.path().filename().string());
+    Simulation sim(Scenario::from_file(entry.path().string()), 7, 2);
+    std::int64_t opening = 0;
+    for (auto b : sim.balances()) opening += b;
+    REQUIRE_NOTHROW(sim.run(static_cast<int>(sim.scenario().spec().run.weeks)));  // book() checks every week
+    std::int64_t closing = 0;
+    for (auto b : sim.balances()) closing += b;
+    CHECK(closing == opening);  // money moves between accounts (the outside world's included)
+    CHECK(sim.balances()[static_cast<std::size_t>(Account::Firms)] == sim.economy().firms_cash());
+    for (std::size_t q = 0; q < sim.platforms().size(); ++q)
+      CHECK(sim.balances()[sim.books().platform_account(q)] == sim.economy().treasuries()[q]);
+    CHECK(sim.balances()[static_cast<std::size_t>(Account::Authority)] >= 0);
+  }
+}
+
+TEST_CASE("markets, firms and platforms are bit-identical for 1, 2 and 4 threads", "[markets]") {
+  const Scenario s = Scenario::from_file(COOPTERRA_SOURCE_DIR "/scenarios/lockdown.toml");
+  std::vector<std::unique_ptr<Simulation>> sims;
+  for (int threads : {1, 2, 4}) {
+    sims.push_back(std::make_unique<Simulation>(s, 11, threads));
+    sims.back()->run(30);
+  }
+  for (std::size_t k = 1; k < sims.size(); ++k) {
+    for (std::size_t w = 0; w < 30; ++w) {
+      const auto& a = sims[0]->series().markets[w];
+      const auto& b = sims[k]->series().markets[w];
+      REQUIRE(a.purchases == b.purchases);
+      REQUIRE(a.co2e_grams == b.co2e_grams);
+      REQUIRE(a.users == b.users);
+      REQUIRE(sims[0]->series().ledger[w].cents == sims[k]->series().ledger[w].cents);
+      REQUIRE(sims[0]->series().economy[w].quality == sims[k]->series().economy[w].quality);
+    }
+    CHECK(sims[0]->markets().state() == sims[k]->markets().state());
+  }
+}
+
+TEST_CASE("a lockdown closes restaurants, raises delivery, stops travel, and firms short of cash fail",
+          "[markets][shocks]") {
+  const std::string fragile = "[economy]\ninitial_cash_weeks = 1.0\n";
+  const std::string shocks =
+      "[[shocks]]\nkind = \"lockdown\"\nstart_week = 5\nend_week = 12\ncommuting_share = 0.5\n"
+      "[[shocks]]\nkind = \"cash_crunch\"\nstart_week = 5\nend_week = 20\nextra_cost_share = 0.3\n";
+  Simulation base(scenario(fragile), 3, 2), crisis(scenario(fragile + shocks), 3, 2);
+  base.run(40), crisis.run(40);
+  const std::size_t eat_out = channel(crisis, "delivery/offline");
+  const std::size_t stays = channel(crisis, "tourism/offline");
+  std::int64_t delivered_base = 0, delivered_crisis = 0;
+  for (std::size_t w = 4; w < 12; ++w) {
+    CHECK(crisis.series().markets[w].purchases[eat_out] == 0);
+    CHECK(crisis.series().markets[w].purchases[stays] == 0);
+    for (std::size_t c = 0; c < crisis.markets().channels().size(); ++c) {
+      const auto& ch = crisis.markets().channels()[c];
+      if (ch.market != static_cast<std::size_t>(MarketId::Delivery) || ch.platform > 100) continue;
+      delivered_base += base.series().markets[w].purchases[c];
+      delivered_crisis += crisis.series().markets[w].purchases[c];
+    }
+  }
+  CHECK(delivered_crisis > delivered_base);
+  CHECK(base.series().markets[3].purchases[eat_out] > 0);
+  CHECK(crisis.series().markets[3].purchases == base.series().markets[3].purchases);  // same draws before
+  CHECK(failures(base) == 0);
+  CHECK(failures(crisis) > 0);
+  // Barter preserves the cash of its stressed members: with every firm a member, fewer fail.
+  Simulation bartering(scenario(fragile +
+                                "[barter]\nstressed_barter_share = 0.8\nunit_credit_weeks = 8\n"
+                                "[barter.cooperative]\ninitial_awareness = 1.0\n" +
+                                shocks),
+                       3, 2);
+  bartering.run(40);
+  CHECK(failures(bartering) < failures(crisis));
+  std::int64_t volume = 0;
+  for (const auto& w : bartering.series().economy) volume += w.barter_volume_cents;
+  CHECK(volume > 0);
+}
+
+TEST_CASE("a cooperative without revenue closes after its weeks in deficit, and is no longer chosen", "[markets]") {
+  Simulation sim(scenario("[markets.food.cooperative]\ncommission = 0.0\ninitial_treasury_eur = 1000\n"
+                          "initial_awareness = 0.5\nstaff = 1\n[cooperatives]\nexit_weeks = 4\n"),
+                 5, 2);
+  sim.run(20);
+  const std::size_t q = platform(sim, "food", true);
+  const std::size_t c = channel(sim, "food/cooperative");
+  CHECK(sim.series().markets[0].purchases[c] > 0);
+  std::size_t closed_at = 0;
+  for (std::size_t w = 0; w < 20 && !closed_at; ++w)
+    if (!sim.series().economy[w].open[q]) closed_at = w;
+  REQUIRE(closed_at > 0);
+  // 1,000 EUR against 1,000 EUR of costs a week: negative from week 2, closed after 4 such weeks.
+  CHECK(closed_at == 4);
+  for (std::size_t w = closed_at + 1; w < 20; ++w) CHECK(sim.series().markets[w].purchases[c] == 0);
+  CHECK(sim.series().economy.back().treasury_cents[q] < 0);  // its debts stay on its books
+}
+
+TEST_CASE("procurement through the food cooperative pays producers and keeps the cooperative open",
+          "[markets][policies]") {
+  Simulation base(scenario(""), 3, 2);
+  Simulation canteens(scenario("[authority]\nbudget_eur = 100000\n[[policies]]\nkind = \"procurement\"\n"
+                               "sector = \"food\"\nplatform = \"cooperative\"\nweekly_eur = 2000\n"),
+                      3, 2);
+  base.run(40), canteens.run(40);
+  const std::size_t q = platform(base, "food", true);
+  const std::size_t c = channel(base, "food/cooperative");
+  CHECK(!base.series().economy.back().open[q]);
+  CHECK(canteens.series().economy.back().open[q]);
+  std::int64_t to_producers = 0, fees = 0;
+  for (const auto& w : canteens.series().economy)
+    to_producers += w.flows.procurement_seller[c], fees += w.flows.procurement_fees[c];
+  CHECK(to_producers + fees == 40 * 200000);
+  CHECK(fees == 40 * 22000);  // the cooperative's 11 % commission
+  const auto producers = static_cast<std::size_t>(Sector::Producer);
+  CHECK(canteens.series().economy.back().market_revenue_cents[producers] >
+        base.series().economy.back().market_revenue_cents[producers] + 150000);
+}
+
+TEST_CASE("the authority's equity is capped at half a SCIC's capital, and gives it seats", "[markets][policies]") {
+  const std::string equity = "[[policies]]\nkind = \"scic_equity\"\nsector = \"food\"\nplatform = \"cooperative\"\n";
+  try {
+    (void)scenario("[authority]\nbudget_eur = 100000\n" + equity + "equity_eur = 12000\n");
+    FAIL("equity beyond the members' capital was accepted");
+  } catch (const ConfigurationError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].where.key == "policies.equity_eur");
+    CHECK(e.diagnostics()[0].where.line == 13);
+    CHECK_THAT(e.diagnostics()[0].message, Catch::Contains("at most 50 % of a SCIC's capital"));
+  }
+  Simulation sim(scenario("[authority]\nbudget_eur = 100000\n" + equity + "equity_eur = 10000\n"), 3, 2);
+  sim.run(3);
+  const std::size_t q = platform(sim, "food", true);
+  const auto& w = sim.series().economy.back();
+  CHECK(w.authority_equity_cents[q] == 1000000);
+  CHECK(w.members[q * kColleges + 3] == 1);
+  CHECK(w.seats[q * kColleges + 3] > 0);
+  CHECK(sim.balances()[static_cast<std::size_t>(Account::Authority)] == 9000000);
+}
+
+TEST_CASE("delivery rounds leave even half empty: a sparse short circuit can emit more per basket", "[markets]") {
+  // Every resident aware, few buying: each commune's orders fill a fraction of a van.
+  Simulation sim(scenario("[markets.food.cooperative]\ninitial_awareness = 1.0\nasc = -4.0\n"
+                          "orders_per_round = 1000\n"),
+                 3, 2);
+  sim.run(2);
+  const auto& w = sim.series().markets[1];
+  const std::size_t q = platform(sim, "food", true);
+  const std::size_t coop = channel(sim, "food/cooperative"), offline = channel(sim, "food/offline");
+  REQUIRE(w.purchases[coop] > 0);
+  CHECK(w.rounds[q] > 0);
+  CHECK(w.rounds[q] <= 20);  // at most one round per commune
+  const double coop_kg = static_cast<double>(w.co2e_grams[coop]) / static_cast<double>(w.purchases[coop]);
+  const double offline_kg = static_cast<double>(w.co2e_grams[offline]) / static_cast<double>(w.purchases[offline]);
+  CHECK(coop_kg > offline_kg);
+}
