@@ -121,6 +121,8 @@ def test_progress_bar_and_profile(small, capsys):
         "awareness",
         "choice",
         "matching",
+        "markets",
+        "economy",
         "accounting",
     ]
     assert (profile.set_index("phase").loc["choice", "calls"]) == 3
