@@ -41,4 +41,22 @@ HEADLINES: list[Indicator] = [
         lambda ds: float(ds["fees_kept_in_territory"].sum()),
     ),
     ("public money spent", "EUR", lambda ds: float(ds["public_spending"].sum())),
+    (
+        "CO2e of commuting and the six markets",
+        "t",
+        lambda ds: float(ds["co2e_total"].sum()) / 1000,
+    ),
+    ("jobs in local firms (last week)", "job", lambda ds: float(ds["jobs"][-1].sum())),
+    ("firms open (last week)", "firm", lambda ds: float(ds["firms_open"][-1].sum())),
+    (
+        "cooperative platforms open (last week)",
+        "platform",
+        lambda ds: float((ds["platform_open"][-1] * ds["market_platform_cooperative"]).sum()),
+    ),
+    (
+        "fees of the markets' incumbent platforms",
+        "EUR",
+        lambda ds: float(ds["channel_fees"].where(ds["channel_kind"] == "incumbent", 0.0).sum()),
+    ),
+    ("local multiplier LM3 (mean)", "1", lambda ds: float(ds["local_multiplier"].mean())),
 ]
