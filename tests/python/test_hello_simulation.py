@@ -30,25 +30,24 @@ def test_hello_simulation(tmp_path):
 
     # 3. Results are an xarray.Dataset: indicators by week, and by mode, platform or zone.
     ds = sim.results()
-    assert (
-        dict(ds.sizes)
-        == {
-            "week": 26,
-            "mode": 3,
-            "platform": 2,
-            "zone": 30,
-            "flow": 199,
-            "account": 19,  # households, 2 carpool platforms, authority, outside, firms, 13 market platforms
-            "policy": 0,  # the baseline has no policy
-            "market": 6,
-            "channel": 23,  # offline, a cooperative, an incumbent, and the alternative where there is one
-            "market_platform": 13,
-            "college": 5,
-            "commune_kind": 3,
-            "income_group": 5,
-            "firm_sector": 5,
-        }
-    )
+    assert dict(ds.sizes) == {
+        "week": 26,
+        "mode": 3,
+        "platform": 2,
+        "zone": 30,
+        "flow": 199,
+        # households, 2 carpool platforms, authority, outside, firms, 13 market platforms
+        "account": 19,
+        "policy": 0,  # the baseline has no policy
+        "market": 6,
+        # offline, a cooperative, an incumbent, and the alternative where there is one
+        "channel": 23,
+        "market_platform": 13,
+        "college": 5,
+        "commune_kind": 3,
+        "income_group": 5,
+        "firm_sector": 5,
+    }
     assert ds["co2e"].attrs["units"] == "kg"
     weekly_commuters = ds["commuters"].sum("mode")
     assert (weekly_commuters == weekly_commuters[0]).all()  # car commuters are a fixed group

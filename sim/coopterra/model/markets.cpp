@@ -45,6 +45,16 @@ Seller alternative_seller(std::size_t m) {
                                   Seller::None, Seller::None, Seller::Outside};
   return s[m];
 }
+// kSpread[b] has byte o set to bit o of b: counts per bit add up byte by byte.
+constexpr std::array<std::uint64_t, 256> spread_table() {
+  std::array<std::uint64_t, 256> t{};
+  for (std::size_t b = 0; b < 256; ++b)
+    for (std::size_t o = 0; o < 8; ++o)
+      if ((b >> o) & 1u) t[b] |= std::uint64_t{1} << (8 * o);
+  return t;
+}
+constexpr auto kSpread = spread_table();
+
 bool is_firm(Seller s) {
   return static_cast<std::uint8_t>(s) < kSectors;
 }
@@ -79,6 +89,13 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
     ensure(channels_.size() - first_channel_[m] <= kMaxChannels, "markets: too many channels in a market");
   }
   first_channel_[kMarkets] = channels_.size();
+  for (std::size_t m = 0; m < kMarkets; ++m)
+    for (std::size_t o = 1; o < options(m); ++o) {
+      const std::size_t q = platform_of_[m][o];
+      if (q == kNoPlatform) continue;
+      platform_mask_[m] = static_cast<std::uint8_t>(platform_mask_[m] | (1u << o));
+      if (platforms_[q].cooperative) coop_mask_[m] = static_cast<std::uint8_t>(coop_mask_[m] | (1u << o));
+    }
   serves_.assign(platforms_.size(), std::vector<std::uint8_t>(3, 1));
   for (std::size_t q = 0; q < platforms_.size(); ++q) {
     const auto& serves = platforms_[q].spec->serves;
@@ -149,21 +166,23 @@ MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, con
       const State& old = state_[i];
       const std::uint32_t home = residents_.home[i];
       const auto kind = static_cast<std::size_t>(territory_.zones.kind[home]);
-      // What the ties know and did, per market and option.
-      std::array<std::array<std::uint8_t, kMaxChannels>, kMarkets> aware_ties{}, last_ties{};
+      // What the ties know and did, per market: counts per option packed one byte each in a
+      // 64-bit word (at most 64 ties), so that each tie costs one addition per market.
+      std::array<std::uint64_t, kMarkets> aware_ties{}, last_ties{};
       for (std::uint32_t t = 0; t < k; ++t) {
         const State& tie = state_[residents_.ties[i * k + t]];
         for (std::size_t m = 0; m < kMarkets; ++m) {
-          for (std::size_t o = 1; o < kMaxChannels; ++o)
-            aware_ties[m][o] = static_cast<std::uint8_t>(aware_ties[m][o] + ((tie[m] >> o) & 1u));
-          if (tie[kMarkets + m] != kNoChannel) ++last_ties[m][tie[kMarkets + m]];
+          aware_ties[m] += kSpread[tie[m]];
+          const std::uint8_t last = tie[kMarkets + m];
+          last_ties[m] += last == kNoChannel ? 0u : std::uint64_t{1} << (8u * last);
         }
       }
+      auto count_of = [](std::uint64_t packed, std::size_t o) { return (packed >> (8u * o)) & 0xffu; };
       bool aware_of_coop = false;
-      for (std::size_t m = 0; m < kMarkets; ++m)
-        for (std::size_t o = 1; o < options(m); ++o)
-          if (platform_of_[m][o] != kNoPlatform && platforms_[platform_of_[m][o]].cooperative && ((old[m] >> o) & 1u))
-            aware_of_coop = true;
+      for (std::size_t m = 0; m < kMarkets; ++m) aware_of_coop = aware_of_coop || (old[m] & coop_mask_[m]);
+      // Whether each market's need arises this week: four uniforms per draw.
+      const auto need_a = random_.bits(Purpose::MarketNeed, i, week, 0);
+      const auto need_b = random_.bits(Purpose::MarketNeed, i, week, 1);
       State next = old;
       const bool online = residents_.has(i, Residents::Online), car = residents_.has(i, Residents::HasCar);
       const double attitude = static_cast<double>(residents_.coop_attitude[i]) - 0.5;
@@ -171,16 +190,20 @@ MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, con
       for (std::size_t m = 0; m < kMarkets; ++m) {
         const auto& s = ms.market[m];
         const std::size_t first = first_channel_[m], count = options(m);
-        // Awareness.
-        const auto a = random_.open_uniform4(Purpose::MarketAwareness, i, week, static_cast<std::uint16_t>(2 * m));
-        const auto b = random_.open_uniform4(Purpose::MarketAwareness, i, week, static_cast<std::uint16_t>(2 * m + 1));
-        for (std::size_t o = 1; o < count; ++o) {
-          const std::size_t q = platform_of_[m][o];
-          if (q == kNoPlatform || ((next[m] >> o) & 1u)) continue;
-          double stay = (1.0 - hazard[q][aware_ties[m][o]]) * (1.0 - levers.reach(q, home));
-          if (platforms_[q].cooperative && aware_of_coop) stay *= 1.0 - levers.cross_reach;
-          const double u = o <= 4 ? a[o - 1] : b[o - 5];
-          if (u < 1.0 - stay) next[m] |= static_cast<std::uint8_t>(1u << o);
+        // Awareness of the platforms not known yet (no draw when all are known).
+        if ((next[m] & platform_mask_[m]) != platform_mask_[m]) {
+          const auto a = random_.open_uniform4(Purpose::MarketAwareness, i, week, static_cast<std::uint16_t>(2 * m));
+          std::array<double, 4> b{};
+          if (count > 5)
+            b = random_.open_uniform4(Purpose::MarketAwareness, i, week, static_cast<std::uint16_t>(2 * m + 1));
+          for (std::size_t o = 1; o < count; ++o) {
+            const std::size_t q = platform_of_[m][o];
+            if (q == kNoPlatform || ((next[m] >> o) & 1u)) continue;
+            double stay = (1.0 - hazard[q][count_of(aware_ties[m], o)]) * (1.0 - levers.reach(q, home));
+            if (platforms_[q].cooperative && aware_of_coop) stay *= 1.0 - levers.cross_reach;
+            const double u = o <= 4 ? a[o - 1] : b[o - 5];
+            if (u < 1.0 - stay) next[m] |= static_cast<std::uint8_t>(1u << o);
+          }
         }
         // The need.
         double chance = need[m];
@@ -189,11 +212,13 @@ MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, con
         if (m == static_cast<std::size_t>(MarketId::Tourism) && !levers.travel_banned.empty() &&
             levers.travel_banned[home])
           chance = 0.0;
-        if (random_.uniform(Purpose::MarketNeed, i, week, static_cast<std::uint16_t>(m)) >= chance) continue;
+        if (Random::to_open_unit(m < 4 ? need_a[m] : need_b[m - 4]) >= chance) continue;
         ++acc.buyers_by_kind[m * 3 + kind];
         // The choice.
         const auto g1 = random_.open_uniform4(Purpose::MarketChoice, i, week, static_cast<std::uint16_t>(2 * m));
-        const auto g2 = random_.open_uniform4(Purpose::MarketChoice, i, week, static_cast<std::uint16_t>(2 * m + 1));
+        std::array<double, 4> g2{};
+        if (count > 4)
+          g2 = random_.open_uniform4(Purpose::MarketChoice, i, week, static_cast<std::uint16_t>(2 * m + 1));
         const double basket_cents = s.basket_eur * 100.0;
         double best = -1e300;
         std::size_t chosen = kMaxChannels;
@@ -207,7 +232,8 @@ MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, con
             if (from == kNoZone) continue;  // no firm left to sell
           }
           double utility = 0, km = 0, minutes = 0;
-          const double social = k ? ms.beta_social * last_ties[m][o] / static_cast<double>(k) : 0.0;
+          const double social =
+              k ? ms.beta_social * static_cast<double>(count_of(last_ties[m], o)) / static_cast<double>(k) : 0.0;
           if (c.kind == Channel::Offline) {
             if (m == static_cast<std::size_t>(MarketId::Delivery) && !levers.restaurants_closed.empty() &&
                 levers.restaurants_closed[home])

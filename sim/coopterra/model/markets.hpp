@@ -116,7 +116,8 @@ class MarketModel {
   std::array<std::size_t, kMarkets + 1> first_channel_{};
   // Per market and option: the platform index (or npos), bit in the awareness byte.
   std::array<std::array<std::size_t, kMaxChannels>, kMarkets> platform_of_{};
-  std::vector<std::vector<std::uint8_t>> serves_;  // by platform, by zone kind
+  std::array<std::uint8_t, kMarkets> platform_mask_{}, coop_mask_{};  // awareness bits of platforms, of cooperatives
+  std::vector<std::vector<std::uint8_t>> serves_;                     // by platform, by zone kind
   std::vector<State> state_, next_;
 };
 
