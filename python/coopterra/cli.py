@@ -7,6 +7,8 @@ Exit codes: 0 success; 2 invalid scenario or arguments; 1 any other coopterra er
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import sys
@@ -168,9 +170,39 @@ def parameters_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def parameters_csv() -> str:
+    """data/parameters.csv: the registry as a table for other tools (R, spreadsheets, SALib)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["key", "type", "default", "min", "max", "unit", "description", "source"])
+    for p in parameters():
+        numeric = p["type"] in ("integer", "number")
+        default = p["default"]
+        if isinstance(default, list):
+            default = json.dumps(default)
+        elif isinstance(default, bool):
+            default = "true" if default else "false"
+        writer.writerow(
+            [
+                p["key"],
+                p["type"],
+                default,
+                p["min"] if numeric else "",
+                p["max"] if numeric else "",
+                p["unit"],
+                p["description"],
+                p["source"],
+            ]
+        )
+    return out.getvalue()
+
+
 def _parameters(args: argparse.Namespace) -> int:
     if args.markdown:
         print(parameters_markdown(), end="")
+        return 0
+    if args.csv:
+        print(parameters_csv(), end="")
         return 0
     for p in parameters():
         unit = f" [{p['unit']}]" if p["unit"] else ""
@@ -230,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(handler=_validate)
     par = sub.add_parser("parameters", help="list every scenario parameter with unit and source")
     par.add_argument("--markdown", action="store_true", help="as the table of docs/parameters.md")
+    par.add_argument("--csv", action="store_true", help="as data/parameters.csv (machine-readable)")
     par.set_defaults(handler=_parameters)
     return parser
 

@@ -194,3 +194,84 @@ TEST_CASE("delivery rounds leave even half empty: a sparse short circuit can emi
   const double offline_kg = static_cast<double>(w.co2e_grams[offline]) / static_cast<double>(w.purchases[offline]);
   CHECK(coop_kg > offline_kg);
 }
+
+TEST_CASE("each lever on the markets moves what it should, and only that", "[markets][policies]") {
+  const std::string budget = "[authority]\nbudget_eur = 200000\n";
+  Simulation base(scenario(""), 3, 2);
+  base.run(40);
+  const std::size_t food = platform(base, "food", true);
+  const auto& bw = base.series().economy;
+
+  SECTION("in-kind support adds its value to the cooperative's treasury, week by week") {
+    Simulation sim(scenario(budget + "[[policies]]\nkind = \"in_kind\"\nsector = \"food\"\n"
+                                     "platform = \"cooperative\"\nweekly_eur = 150\n"),
+                   3, 2);
+    sim.run(10);
+    for (std::size_t w = 0; w < 10; ++w)
+      CHECK(sim.series().economy[w].treasury_cents[food] - bw[w].treasury_cents[food] ==
+            static_cast<std::int64_t>(w + 1) * 15000);
+  }
+  SECTION("a grant keeps the cooperative open where it would close") {
+    Simulation sim(scenario(budget + "[[policies]]\nkind = \"grant\"\nsector = \"food\"\nplatform = \"cooperative\"\n"
+                                     "cost_eur = 60000\n"),
+                   3, 2);
+    sim.run(40);
+    CHECK(!bw.back().open[food]);
+    CHECK(sim.series().economy.back().open[food]);
+  }
+  SECTION("the network pools running costs and spreads awareness of every cooperative") {
+    Simulation sim(scenario(budget + "[[policies]]\nkind = \"cooperative_network\"\ncost_eur = 20000\n"
+                                     "pooled_share = 0.5\ncross_reach = 0.05\n"),
+                   3, 2);
+    sim.run(10);
+    // Half of the food cooperative's 300 EUR running costs, every week (staff is not pooled).
+    const auto gained = sim.series().economy[0].treasury_cents[food] - bw[0].treasury_cents[food];
+    CHECK(gained >= 15000);
+    for (std::size_t q = 0; q < sim.platforms().size(); ++q) {
+      if (sim.platforms()[q].sector == "barter") continue;
+      if (sim.platforms()[q].cooperative)
+        CHECK(sim.series().markets[9].aware[q] > base.series().markets[9].aware[q]);
+      else
+        CHECK(sim.series().markets[9].aware[q] == base.series().markets[9].aware[q]);
+    }
+  }
+  SECTION("a campaign in one market makes its cooperative known, and no other") {
+    Simulation sim(scenario(budget + "[[policies]]\nkind = \"awareness_campaign\"\nsector = \"second_hand\"\n"
+                                     "platform = \"cooperative\"\nreach = 0.05\ncost_eur = 5000\nend_week = 10\n"),
+                   3, 2);
+    sim.run(10);
+    const std::size_t target = platform(sim, "second_hand", true);
+    for (std::size_t q = 0; q < sim.platforms().size(); ++q)
+      if (q == target)
+        CHECK(sim.series().markets[9].aware[q] > 2 * base.series().markets[9].aware[q]);
+      else
+        CHECK(sim.series().markets[9].aware[q] == base.series().markets[9].aware[q]);
+  }
+  SECTION("a tax on the meal-delivery incumbent returns money to the authority and raises its price") {
+    Simulation sim(scenario("[[policies]]\nkind = \"platform_tax\"\nsector = \"delivery\"\nplatform = \"incumbent\"\n"
+                            "rate = 0.5\n"),
+                   3, 2);
+    sim.run(20);
+    const std::size_t c = channel(sim, "delivery/global");
+    std::int64_t tax = 0, taxed = 0, untaxed = 0;
+    for (std::size_t w = 0; w < 20; ++w) {
+      tax += sim.series().markets[w].tax_cents[c];
+      taxed += sim.series().markets[w].purchases[c];
+      untaxed += base.series().markets[w].purchases[c];
+    }
+    CHECK(tax > 0);
+    CHECK(taxed < untaxed);
+    CHECK(sim.balances()[static_cast<std::size_t>(Account::Authority)] == tax);
+  }
+  SECTION("barter support brings firms into the network and pays part of their fees") {
+    Simulation sim(scenario(budget + "[[policies]]\nkind = \"barter_support\"\nfee_share = 0.5\n"
+                                     "join_multiplier = 4.0\n"),
+                   3, 2);
+    sim.run(40);
+    std::int64_t support = 0;
+    for (const auto& w : sim.series().economy) support += w.flows.barter_fee_support;
+    CHECK(sim.series().economy.back().barter_members > bw.back().barter_members);
+    CHECK(support > 0);
+    CHECK(sim.balances()[static_cast<std::size_t>(Account::Authority)] == 20000000 - support);
+  }
+}

@@ -77,5 +77,9 @@ def test_parameters_page_is_current():
     result = run_cli("parameters", "--markdown")
     assert result.returncode == 0
     assert (ROOT / "docs" / "parameters.md").read_text() == result.stdout
+    # data/parameters.csv is the same registry, machine-readable.
+    table = run_cli("parameters", "--csv")
+    assert table.returncode == 0
+    assert (ROOT / "data" / "parameters.csv").read_text() == table.stdout
     listing = run_cli("parameters").stdout
     assert "carpool.incumbent.commission = 0.12 [share of fare]" in listing

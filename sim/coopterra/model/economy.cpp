@@ -32,7 +32,7 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
     firms_in_[static_cast<std::size_t>(firms_.sector[f]) * zones + firms_.zone[f]].push_back(
         static_cast<std::uint32_t>(f));
   cash_.assign(n, 0), reference_.assign(n, 0), units_.assign(n, 0);
-  weeks_over_.assign(n, 0), member_since_.assign(n, -1), alive_.assign(n, 1), jobs_.assign(n, 0);
+  weeks_over_.assign(n, 0), member_since_.assign(n, -1), alive_.assign(n, 1), activity_.assign(n, 0.0);
   const std::size_t p = platforms_.size();
   barter_ = kNone;
   for (std::size_t q = 0; q < p; ++q)
@@ -148,12 +148,11 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ma
     if (s == static_cast<std::size_t>(Sector::Tourism) && !levers.travel_banned.empty() && levers.travel_banned[z])
       base = 0;
     const std::int64_t revenue = base + income[f];
+    // Activity: revenue smoothed over about a quarter, which sets the firm's jobs.
+    activity_[f] =
+        week == 1 ? static_cast<double>(revenue) : activity_[f] + (static_cast<double>(revenue) - activity_[f]) / 13.0;
     if (week <= calibration) {
       reference_[f] = (reference_[f] * (week - 1) + revenue) / week;
-      const double recirc = firms_.chain[f] ? e.recirculation_chain : e.recirculation_independent;
-      jobs_[f] = std::max<std::int32_t>(
-          1, static_cast<std::int32_t>(std::llround(e.wage_share_of_local * recirc * (1.0 - e.margin) *
-                                                    static_cast<double>(reference_[f]) / 100.0 / e.wage_eur_per_week)));
       if (week == 1) {
         cash_[f] = std::llround(e.initial_cash_weeks * static_cast<double>(revenue));
         fl.opening_cash += cash_[f];
@@ -258,7 +257,11 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ma
     out.cash_cents[s] += cash_[f];
     if (!alive_[f]) continue;
     ++out.alive[s];
-    out.jobs[s] += jobs_[f];
+    // Jobs: the local wage bill at the firm's smoothed activity, in full-time equivalents.
+    const double recirc = firms_.chain[f] ? e.recirculation_chain : e.recirculation_independent;
+    const double costs =
+        e.fixed_cost_share * static_cast<double>(reference_[f]) + (1.0 - e.margin - e.fixed_cost_share) * activity_[f];
+    out.jobs[s] += e.wage_share_of_local * recirc * costs / 100.0 / e.wage_eur_per_week;
     out.barter_members += member_since_[f] >= 0;
     if (cash_[f] < 0) out.overdraft_cents -= cash_[f];
   }
@@ -356,7 +359,7 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ma
 std::string Economy::save() const {
   Writer w;
   w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(weeks_over_), w.vector(member_since_);
-  w.vector(alive_), w.vector(jobs_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
+  w.vector(alive_), w.vector(activity_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
   w.vector(capital_), w.vector(weeks_negative_), w.vector(open_), w.vector(users_ema_), w.vector(invested_);
   w.vector(quality_);
   return w.take();
@@ -371,7 +374,7 @@ void Economy::load(const std::string& bytes) {
     v = std::move(x);
   };
   firms(cash_), firms(reference_), firms(units_), firms(weeks_over_), firms(member_since_), firms(alive_);
-  firms(jobs_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
+  firms(activity_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
   firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_);
   update_providers();
 }

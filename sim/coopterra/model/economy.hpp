@@ -58,7 +58,8 @@ struct EconomyFlows {
 struct EconomyWeek {
   EconomyFlows flows;
   // Firms, by firm sector.
-  std::array<std::int64_t, kSectors> alive{}, jobs{}, revenue_cents{}, cash_cents{}, failed{};
+  std::array<std::int64_t, kSectors> alive{}, revenue_cents{}, cash_cents{}, failed{};
+  std::array<double, kSectors> jobs{};                        // full-time equivalents
   std::array<std::int64_t, kSectors> market_revenue_cents{};  // from residents and procurement
   std::int64_t barter_members = 0;
   std::int64_t barter_volume_cents = 0;   // invoices paid in barter units
@@ -108,7 +109,7 @@ class Economy {
   std::vector<std::int64_t> cash_, reference_, units_;
   std::vector<std::int32_t> weeks_over_, member_since_;  // member_since_: -1 not a member
   std::vector<std::uint8_t> alive_;
-  std::vector<std::int32_t> jobs_;
+  std::vector<double> activity_;  // revenue smoothed over about 13 weeks
   // Platforms.
   std::vector<std::int64_t> treasury_, year_start_, authority_equity_, capital_;
   std::vector<std::int32_t> weeks_negative_;

@@ -233,8 +233,9 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
                "firms still operating"});
   v.push_back({"firm_failures", WS, flat<std::int64_t>(E, [&](const EconomyWeek& w) { return arr(w.failed); }), "firm",
                "firms failing this week"});
-  v.push_back({"jobs", WS, flat<std::int64_t>(E, [&](const EconomyWeek& w) { return arr(w.jobs); }), "job",
-               "jobs in the firms still operating"});
+  v.push_back({"jobs", WS,
+               flat<double>(E, [](const EconomyWeek& w) { return std::vector<double>(w.jobs.begin(), w.jobs.end()); }),
+               "job", "jobs in the firms still operating, full-time equivalents of their local wage bill"});
   v.push_back({"firm_revenue", WS, flat_euros(E, [&](const EconomyWeek& w) { return arr(w.revenue_cents); }), "EUR",
                "revenue of the firms"});
   v.push_back({"firm_market_revenue", WS,
