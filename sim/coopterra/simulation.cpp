@@ -157,6 +157,57 @@ void Simulation::step() {
     series_.policy_cents.push_back(std::move(by_policy));
   }
   week_ += 1;
+  for (double w : scenario_.spec().outputs.snapshot_weeks)
+    if (static_cast<int>(w) == week_) take_snapshot();
+}
+
+void Simulation::take_snapshot() {
+  Snapshot s{week_, {}, markets_->state()};
+  s.mode.assign(residents_.size(), 255);
+  for (std::size_t i = 0; i < residents_.size(); ++i)
+    if (residents_.car_commuter(i)) s.mode[i] = carpool_->choices()[i];
+  snapshots_.push_back(std::move(s));
+}
+
+void Simulation::describe_snapshots(Dataset& d) const {
+  if (snapshots_.empty()) return;
+  const std::size_t n = residents_.size();
+  std::vector<std::int64_t> weeks, ids(n), zone(n);
+  for (const auto& s : snapshots_) weeks.push_back(s.week);
+  for (std::size_t i = 0; i < n; ++i) ids[i] = static_cast<std::int64_t>(i), zone[i] = residents_.home[i];
+  d.coords.push_back({"snapshot", {"snapshot"}, weeks, "week", "week after which the residents' state was kept"});
+  d.coords.push_back({"resident", {"resident"}, ids, "", "resident index (residents ordered by home zone)"});
+  auto& v = d.variables;
+  v.push_back({"resident_zone", {"resident"}, zone, "", "home zone of the resident (index along zone)"});
+  v.push_back({"resident_income_decile", {"resident"}, residents_.income_decile, "", "income decile, 1 to 10"});
+  v.push_back({"resident_age_group", {"resident"}, residents_.age_group, "", "age group, 0 to 5 (0-14 ... 75+)"});
+  v.push_back({"resident_flags",
+               {"resident"},
+               residents_.flags,
+               "",
+               "bits: 1 car commuter, 2 electric car, 4 commuter, 8 household car, 16 online"});
+  std::vector<std::uint8_t> mode, channel, aware;
+  for (const auto& s : snapshots_) {
+    mode.insert(mode.end(), s.mode.begin(), s.mode.end());
+    for (const auto& st : s.markets)
+      for (std::size_t m = 0; m < kMarkets; ++m) channel.push_back(st[kMarkets + m]), aware.push_back(st[m]);
+  }
+  v.push_back({"snapshot_commute_mode",
+               {"snapshot", "resident"},
+               mode,
+               "",
+               "mode of car commuters (index along mode); 255 for residents who do not commute by car"});
+  v.push_back({"snapshot_channel",
+               {"snapshot", "resident", "market"},
+               channel,
+               "",
+               "option of the resident's last purchase in each market (0 offline, then the platforms, then the "
+               "alternative; see channel); 255 before any purchase"});
+  v.push_back({"snapshot_aware",
+               {"snapshot", "resident", "market"},
+               aware,
+               "",
+               "bits of the market's options the resident is aware of (bit o for option o)"});
 }
 
 int Simulation::run(int weeks, const std::function<bool(int)>& on_week) {
@@ -170,6 +221,7 @@ int Simulation::run(int weeks, const std::function<bool(int)>& on_week) {
 
 Dataset Simulation::results() const {
   Dataset d = describe(series_, territory_, scenario_.spec(), platforms_, markets_->channels(), *books_);
+  describe_snapshots(d);
   std::string overrides;
   for (const auto& o : scenario_.overrides()) overrides += o.key + " = " + o.value + "\n";
   std::string notes;
@@ -323,6 +375,8 @@ std::string Simulation::checkpoint() const {
     w.vector(series_.ledger[i].balance);
     w.vector(series_.policy_cents[i]);
   }
+  w.value<std::uint64_t>(snapshots_.size());
+  for (const auto& s : snapshots_) w.value(s.week), w.vector(s.mode), w.vector(s.markets);
   return w.take();
 }
 
@@ -397,6 +451,14 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, c
     // A fork's own policies spent nothing before it.
     if (!resumed || by_policy.size() != policies) by_policy.assign(policies, 0);
     sim->series_.policy_cents.push_back(std::move(by_policy));
+  }
+  const auto snapshots = r.value<std::uint64_t>();
+  if (snapshots > static_cast<std::uint64_t>(week)) throw InputDataError("checkpoint is truncated or corrupt");
+  for (std::uint64_t k = 0; k < snapshots; ++k) {
+    Snapshot s{r.value<std::int64_t>(), r.vector<std::uint8_t>(), r.vector<MarketModel::State>()};
+    if (s.mode.size() != sim->residents_.size() || s.markets.size() != sim->residents_.size())
+      throw InputDataError("checkpoint is truncated or corrupt");
+    sim->snapshots_.push_back(std::move(s));
   }
   sim->week_ = static_cast<int>(week);
   return sim;

@@ -91,6 +91,15 @@ class Simulation {
   std::unique_ptr<Books> books_;
   std::unique_ptr<PolicyTimeline> timeline_;
   std::vector<std::int64_t> balances_;
+  // Per-resident state after the weeks of outputs.snapshot_weeks (on request only).
+  struct Snapshot {
+    std::int64_t week;
+    std::vector<std::uint8_t> mode;  // commuting mode of car commuters (255: not a car commuter)
+    std::vector<MarketModel::State> markets;
+  };
+  std::vector<Snapshot> snapshots_;
+  void take_snapshot();
+  void describe_snapshots(Dataset& d) const;
   Series series_;
   int week_ = 0;
   int forked_at_ = 0;  // the week a forked run left its parent scenario; 0 otherwise

@@ -275,3 +275,39 @@ TEST_CASE("each lever on the markets moves what it should, and only that", "[mar
     CHECK(sim.balances()[static_cast<std::size_t>(Account::Authority)] == 20000000 - support);
   }
 }
+
+TEST_CASE("per-resident snapshots are written only at the weeks asked, and survive a checkpoint",
+          "[markets][outputs]") {
+  const Scenario s = scenario("[outputs]\nsnapshot_weeks = [2, 5]\n");
+  Simulation whole(s, 3, 2);
+  whole.run(6);
+  const Dataset d = whole.results();
+  REQUIRE(d.dim_size("snapshot") == 2);
+  CHECK(std::get<std::vector<std::int64_t>>(d.coords[d.coords.size() - 2].data) == std::vector<std::int64_t>{2, 5});
+  const auto n = whole.residents().size();
+  for (const auto& v : d.variables)
+    if (v.name == "snapshot_channel") REQUIRE(column_size(v.data) == 2 * n * kMarkets);
+  // Resumed from week 3, the second snapshot and every variable come out the same.
+  Simulation first(s, 3, 2);
+  first.run(3);
+  auto later = Simulation::restore(first.checkpoint(), nullptr, 2);
+  later->run(3);
+  const Dataset e = later->results();
+  REQUIRE(e.variables.size() == d.variables.size());
+  for (std::size_t k = 0; k < d.variables.size(); ++k) {
+    INFO(d.variables[k].name);
+    CHECK(d.variables[k].data == e.variables[k].data);
+  }
+  // Without the key, no per-resident variable at all: aggregates only.
+  Simulation plain(scenario(""), 3, 1);
+  plain.run(1);
+  for (const auto& c : plain.results().coords) CHECK(c.name != "resident");
+  // A week beyond the horizon is refused where it is written.
+  try {
+    (void)scenario("[outputs]\nsnapshot_weeks = [2, 60]\n");
+    FAIL("a snapshot after the end of the run was accepted");
+  } catch (const ConfigurationError& err) {
+    CHECK(err.diagnostics()[0].where.key == "outputs.snapshot_weeks");
+    CHECK_THAT(err.diagnostics()[0].message, Catch::Contains("after the end of the run"));
+  }
+}

@@ -129,3 +129,24 @@ def test_many_files_open_as_one_dataset_and_one_table(small, tmp_path):
     np.testing.assert_allclose(table["CO2e of commuting"], ds["co2e"].sum("week") / 1000)
     tidy = coopterra.to_dataframe(ds, "co2e")
     assert list(tidy.columns[:2]) == ["run", "week"] and len(tidy) == 9
+
+
+def test_snapshots_of_residents_only_when_asked(small, tmp_path):
+    asked = small.with_overrides({"outputs.snapshot_weeks": [2, 4]})
+    sim = coopterra.Simulation(asked, seed=1)
+    sim.run(weeks=4)
+    sim.write(tmp_path / "snap.h5")
+    ds = coopterra.open_results(tmp_path / "snap.h5")
+    assert list(ds["snapshot"].values) == [2, 4]
+    assert ds["snapshot_channel"].dims == ("snapshot", "resident", "market")
+    assert ds["snapshot_channel"].dtype == np.uint8
+    assert ds.sizes["resident"] == 8000
+    # A resident's last channel in a market is one of that market's options, or 255 (none yet).
+    food = ds["channel_market"].values == "food"
+    assert set(np.unique(ds["snapshot_channel"].sel(market="food").values)) <= set(
+        range(int(food.sum()))
+    ) | {255}
+    # Without the key, the file holds aggregates only.
+    plain = coopterra.Simulation(small, seed=1)
+    plain.run(weeks=1)
+    assert "resident" not in plain.results().sizes

@@ -118,6 +118,8 @@ hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& 
     type = H5T_NATIVE_DOUBLE;
   else if (std::holds_alternative<std::vector<std::int64_t>>(v.data))
     type = H5T_NATIVE_INT64;
+  else if (std::holds_alternative<std::vector<std::uint8_t>>(v.data))
+    type = H5T_NATIVE_UINT8;
   else
     type = string_type(), own_type = true;
   const hid_t ds = H5Dcreate2(file, v.name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT);
@@ -130,6 +132,8 @@ hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& 
     status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->data());
   else if (const auto* i = std::get_if<std::vector<std::int64_t>>(&v.data))
     status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, i->data());
+  else if (const auto* b = std::get_if<std::vector<std::uint8_t>>(&v.data))
+    status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, b->data());
   else {
     const auto& strings = std::get<std::vector<std::string>>(v.data);
     std::vector<const char*> pointers;

@@ -10,7 +10,9 @@
 
 namespace coopterra {
 
-using Column = std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>>;
+// Bytes (std::uint8_t) are for large per-resident snapshots: codes and flags, a byte each.
+using Column =
+    std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>, std::vector<std::uint8_t>>;
 
 struct Variable {
   std::string name;

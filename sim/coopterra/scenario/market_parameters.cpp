@@ -754,6 +754,22 @@ void add_market_parameters(std::vector<Parameter>& r) {
                         "assumption (est.)",
                         [](Spec& s) -> void* { return &s.barter.stress_join_factor; }});
 
+  // Outputs.
+  r.push_back(Parameter{"outputs.snapshot_weeks",
+                        ParamType::RealList,
+                        0,
+                        {},
+                        1,
+                        5200,
+                        {},
+                        "week",
+                        "weeks after which every resident's state (commuting mode, channel and awareness in each "
+                        "market) is written to the results; none by default, the weekly aggregates being streamed",
+                        "choice of the user",
+                        [](Spec& s) -> void* { return &s.outputs.snapshot_weeks; },
+                        V2{},
+                        0});
+
   // Cooperatives' governance.
   r.push_back(Parameter{"cooperatives.reserve_share",
                         ParamType::Real,

@@ -28,7 +28,7 @@ struct BasicParameter {
   std::string source;  // publication, or "assumption: ..." with the reasoning
   void* (*field)(Target&);
   std::vector<double> default_reals = {};         // RealList
-  std::size_t length = 0;                         // RealList: exact number of elements
+  std::size_t length = 0;                         // RealList: exact number of elements (0: any)
   bool is_path = false;                           // String: a file, relative to the scenario's folder
   std::vector<std::string> default_strings = {};  // StringList
 

@@ -182,7 +182,7 @@ class Validator {
       case ParamType::RealList: {
         const toml::array* a = node.as_array();
         if (!a) return expected(p, node, path);
-        if (a->size() != p.length)
+        if (p.length != 0 && a->size() != p.length)
           return error(&node, path,
                        "expected " + std::to_string(p.length) + " numbers, got " + std::to_string(a->size()));
         std::vector<double> values;
@@ -466,6 +466,18 @@ class Validator {
       error(node_of("cooperatives.investment_share"), "cooperatives.investment_share",
             "reserves and investment cannot exceed the whole surplus: reserve_share + investment_share must be at "
             "most 1");
+    // Snapshots: whole weeks within the horizon, each once.
+    std::set<double> seen;
+    for (double w : s.outputs.snapshot_weeks) {
+      std::ostringstream msg;
+      if (w != std::floor(w))
+        msg << "a snapshot is taken after a whole week, got " << w;
+      else if (w > static_cast<double>(s.run.weeks))
+        msg << "week " << w << " is after the end of the run (run.weeks = " << s.run.weeks << ")";
+      else if (!seen.insert(w).second)
+        msg << "week " << w << " is listed twice";
+      if (!msg.str().empty()) error(node_of("outputs.snapshot_weeks"), "outputs.snapshot_weeks", msg.str());
+    }
     double weights = 0;
     for (double w : s.cooperatives.vote_weights) weights += w;
     if (std::abs(weights - 1.0) > 1e-9) {

@@ -198,6 +198,11 @@ struct CooperativesSpec {
   double eur_per_quality = 0;   // investment that adds one unit of quality
 };
 
+// What a run writes beyond its weekly aggregates.
+struct OutputsSpec {
+  std::vector<double> snapshot_weeks;  // weeks after which every resident's state is kept
+};
+
 // The local authority running the policies.
 struct AuthoritySpec {
   std::string name;
@@ -252,6 +257,7 @@ struct Spec {
   EconomySpec economy;
   BarterSpec barter;
   CooperativesSpec cooperatives;
+  OutputsSpec outputs;
   EmissionSpec emissions;
   AuthoritySpec authority;
   std::vector<PolicySpec> policies;
