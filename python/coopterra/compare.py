@@ -23,6 +23,7 @@ from coopterra.results import open_results
 from coopterra.scenario import PathLike, Scenario, load_scenario
 
 COST_PER_TONNE = "public money per t CO2e avoided"
+COST_PER_JOB = "public money per job held (last week)"
 
 
 @dataclass
@@ -120,20 +121,32 @@ def compare(
         values = {n: np.array([f(ds) for ds in runs[name]]) for n, _, f in HEADLINES}
         for indicator, unit, _ in HEADLINES:
             rows.append(_row(name, indicator, unit, base_values[indicator], values[indicator]))
-        avoided = base_values["CO2e of commuting"] - values["CO2e of commuting"]
+        # What each euro bought, replicate by replicate (paired): CO2e of commuting and the
+        # markets avoided, jobs in local firms held in the last week.
+        total = "CO2e of commuting and the six markets"
+        avoided = base_values[total] - values[total]
+        jobs = (
+            values["jobs in local firms (last week)"]
+            - base_values["jobs in local firms (last week)"]
+        )
         spent = values["public money spent"] - base_values["public money spent"]
         with np.errstate(divide="ignore", invalid="ignore"):
             per_tonne = np.where(avoided > 0, spent / avoided, np.nan)
-        rows.append(
-            _row(
-                name,
-                COST_PER_TONNE,
-                "EUR/t",
-                np.full(len(seeds), np.nan),
-                per_tonne,
-                difference_only=True,
+            per_job = np.where(jobs > 0, spent / jobs, np.nan)
+        for label, unit, ratio in (
+            (COST_PER_TONNE, "EUR/t", per_tonne),
+            (COST_PER_JOB, "EUR/job", per_job),
+        ):
+            rows.append(
+                _row(
+                    name,
+                    label,
+                    unit,
+                    np.full(len(seeds), np.nan),
+                    ratio,
+                    difference_only=True,
+                )
             )
-        )
     table = pd.DataFrame(rows)
     return Comparison(names[0], names[1:], seeds, table, runs)
 

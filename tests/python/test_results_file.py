@@ -150,3 +150,28 @@ def test_snapshots_of_residents_only_when_asked(small, tmp_path):
     plain = coopterra.Simulation(small, seed=1)
     plain.run(weeks=1)
     assert "resident" not in plain.results().sizes
+
+
+def test_every_indicator_of_the_doc_is_in_the_file_with_its_unit(small, tmp_path):
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "indicators.md").read_text()
+    # The indicators are the names in the first column of the tables.
+    names = set()
+    for line in doc.splitlines():
+        if line.startswith("| `"):
+            first = line.split("|")[1]
+            names.update(part.split("`")[1] for part in first.split(", ") if "`" in part)
+    assert len(names) > 25
+    asked = small.with_overrides({"outputs.snapshot_weeks": [1]})
+    sim = coopterra.Simulation(asked, seed=1)
+    sim.run(weeks=1)
+    sim.write(tmp_path / "run.h5")
+    ds = coopterra.open_results(tmp_path / "run.h5")
+    for name in sorted(names):
+        if name.endswith("_*"):  # a family: snapshot_*
+            assert any(v.startswith(name[:-1]) for v in ds.variables), name
+            continue
+        assert name in ds.variables, f"{name} is in docs/indicators.md but not in the results"
+        if ds[name].dtype.kind == "f":
+            assert ds[name].attrs.get("units"), f"{name} has no unit"
