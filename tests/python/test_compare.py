@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import coopterra
+from coopterra.outcomes import HEADLINES
 
 from conftest import SCENARIOS, run_cli
 
@@ -83,7 +84,8 @@ def test_compare_command_prints_the_table_and_writes_a_self_contained_report(tmp
     assert page.count("<img") == 2 and "data:image/png;base64," in page
     assert "http://" not in page and "https://" not in page  # offline: nothing to fetch
     assert "coopterra_version" in page and "Headline outcomes" in page
-    assert len(table.read_text().splitlines()) == 1 + 9
+    # a header, then each headline outcome and the two costs per outcome (per t CO2e, per job)
+    assert len(table.read_text().splitlines()) == 1 + len(HEADLINES) + 2
 
 
 def test_report_renders_in_a_real_browser(tmp_path):
