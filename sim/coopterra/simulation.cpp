@@ -288,16 +288,16 @@ CarpoolWeek read_week(Reader& r) {
 }
 
 // The vectors of a market week, with the size each must have.
-template <class F>
-void market_vectors(MarketWeek& m, std::size_t channels, std::size_t platforms, std::size_t zones, F&& f) {
+template <class Week, class F>
+void market_vectors(Week& m, std::size_t channels, std::size_t platforms, std::size_t zones, F&& f) {
   f(m.purchases, channels), f(m.paid_cents, channels), f(m.fee_cents, channels), f(m.tax_cents, channels);
   f(m.seller_cents, channels), f(m.co2e_grams, channels), f(m.purchases_by_zone_kind, channels * 3);
   f(m.purchases_by_income, channels * kIncomeGroups), f(m.buyers_by_zone_kind, kMarkets * 3);
   f(m.aware, platforms), f(m.users, platforms), f(m.rounds, platforms), f(m.firm_income_cents, kSectors * zones);
 }
 
-template <class F>
-void economy_vectors(EconomyWeek& e, std::size_t channels, std::size_t platforms, F&& f) {
+template <class Week, class F>
+void economy_vectors(Week& e, std::size_t channels, std::size_t platforms, F&& f) {
   auto& x = e.flows;
   f(x.procurement_seller, channels), f(x.procurement_fees, channels);
   for (auto* v : {&x.grants, &x.equity, &x.in_kind, &x.staff, &x.running, &x.leaving, &x.refunds, &x.investment,
@@ -306,7 +306,7 @@ void economy_vectors(EconomyWeek& e, std::size_t channels, std::size_t platforms
   f(e.members, platforms * kColleges), f(e.participants, platforms * kColleges), f(e.seats, platforms * kColleges);
 }
 
-void write_week(Writer& w, MarketWeek& m, EconomyWeek& e) {
+void write_week(Writer& w, const MarketWeek& m, const EconomyWeek& e) {
   market_vectors(m, 0, 0, 0, [&](const auto& v, std::size_t) { w.vector(v); });
   w.value(m.households_net_cents);
   economy_vectors(e, 0, 0, [&](const auto& v, std::size_t) { w.vector(v); });
@@ -370,7 +370,7 @@ std::string Simulation::checkpoint() const {
   w.value<std::uint64_t>(series_.weeks());
   for (std::size_t i = 0; i < series_.weeks(); ++i) {
     write_week(w, series_.carpool[i]);
-    write_week(w, const_cast<MarketWeek&>(series_.markets[i]), const_cast<EconomyWeek&>(series_.economy[i]));
+    write_week(w, series_.markets[i], series_.economy[i]);
     w.vector(series_.ledger[i].cents);
     w.vector(series_.ledger[i].balance);
     w.vector(series_.policy_cents[i]);

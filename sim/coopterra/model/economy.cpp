@@ -111,8 +111,7 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ma
     const Channel& ch = channels_[c];
     if (ch.platform != kNone && !open_[ch.platform]) continue;  // nothing bought through a closed platform
     if (ch.seller == Seller::None) continue;
-    const std::int64_t fee =
-        ch.platform == kNone ? 0 : share(amount, ch.platform == kNone ? 0.0 : platforms_[ch.platform].spec->commission);
+    const std::int64_t fee = ch.platform == kNone ? 0 : share(amount, platforms_[ch.platform].spec->commission);
     const std::int64_t to_seller = amount - fee;
     if (static_cast<std::uint8_t>(ch.seller) < kSectors) {
       const auto s = static_cast<std::size_t>(ch.seller);
@@ -380,7 +379,9 @@ void Economy::load(const std::string& bytes) {
 }
 
 std::size_t Economy::bytes() const noexcept {
-  return cash_.capacity() * 8 * 3 + weeks_over_.capacity() * 4 * 3 + alive_.capacity();
+  return (cash_.capacity() + reference_.capacity() + units_.capacity()) * sizeof(std::int64_t) +
+         activity_.capacity() * sizeof(double) +
+         (weeks_over_.capacity() + member_since_.capacity()) * sizeof(std::int32_t) + alive_.capacity();
 }
 
 }  // namespace coopterra

@@ -181,22 +181,10 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
                "LM3 of the residents' and the authority's spending in the markets: (R1 + R2 + R3) / R1 (New Economics "
                "Foundation)"});
   // Platforms.
-  v.push_back({"platform_aware", WP,
-               flat<std::int64_t>(M,
-                                  [np](const MarketWeek& w) {
-                                    auto a = w.aware;
-                                    a.resize(np, 0);
-                                    return a;
-                                  }),
-               "person", "residents aware of each platform (barter: 0, see barter_members)"});
-  v.push_back({"platform_users", WP,
-               flat<std::int64_t>(M,
-                                  [np](const MarketWeek& w) {
-                                    auto a = w.users;
-                                    a.resize(np, 0);
-                                    return a;
-                                  }),
-               "person", "residents whose last purchase in the market was through the platform"});
+  v.push_back({"platform_aware", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.aware; }), "person",
+               "residents aware of each platform (barter: 0, see barter_members)"});
+  v.push_back({"platform_users", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.users; }), "person",
+               "residents whose last purchase in the market was through the platform"});
   v.push_back({"platform_rounds", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.rounds; }), "round",
                "delivery rounds of the platform (each leaves even half empty)"});
   v.push_back({"platform_treasury", WP, flat_euros(E, [](const EconomyWeek& w) { return w.treasury_cents; }), "EUR",

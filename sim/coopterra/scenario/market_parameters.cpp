@@ -44,6 +44,12 @@ Parameter boolean(std::string key, void* (*field)(Spec&), bool def, std::string 
   return Parameter{
       std::move(key), ParamType::Boolean, def ? 1.0 : 0.0, {}, 0, 1, {}, "", std::move(desc), std::move(src), field};
 }
+Parameter reals(std::string key, void* (*field)(Spec&), V2 def, std::size_t length, double lo, double hi,
+                std::string unit, std::string desc, std::string src) {
+  return Parameter{
+      std::move(key), ParamType::RealList, 0,     {}, lo, hi, {}, std::move(unit), std::move(desc), std::move(src),
+      field,          std::move(def),      length};
+}
 Parameter text(std::string key, void* (*field)(Spec&), std::string def, std::string desc) {
   return Parameter{std::move(key),  ParamType::String, 0,    std::move(def), 0, 0, {}, "",
                    std::move(desc), "label only",      field};
@@ -483,50 +489,22 @@ std::vector<MarketDefaults> market_defaults() {
 }  // namespace
 
 void add_market_parameters(std::vector<Parameter>& r) {
-  r.push_back(Parameter{"markets.beta_coop_attitude",
-                        ParamType::Real,
-                        1.0,
-                        {},
-                        0,
-                        10,
-                        {},
-                        "utility",
-                        "utility of a cooperative channel per unit of attitude towards cooperatives above 0.5",
-                        "assumption, as carpool.beta_coop_attitude",
-                        [](Spec& s) -> void* { return &s.markets.beta_coop_attitude; }});
-  r.push_back(Parameter{"markets.beta_social",
-                        ParamType::Real,
-                        1.0,
-                        {},
-                        0,
-                        10,
-                        {},
-                        "utility",
-                        "utility per share of a resident's ties who last chose the same channel (social influence)",
-                        "assumption; to be calibrated (est.)",
-                        [](Spec& s) -> void* { return &s.markets.beta_social; }});
-  r.push_back(Parameter{"markets.beta_quality",
-                        ParamType::Real,
-                        1.0,
-                        {},
-                        0,
-                        10,
-                        {},
-                        "utility",
-                        "utility per unit of platform quality (network effects and investment)",
-                        "assumption; to be calibrated (est.)",
-                        [](Spec& s) -> void* { return &s.markets.beta_quality; }});
-  r.push_back(Parameter{"markets.household_local_spend_share",
-                        ParamType::Real,
-                        0.5,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "share of income",
-                        "share of an income that households spend again in the territory (third round of LM3)",
-                        "assumption between the chains' 15.8 % and independents' 52.3 % recirculation (facts.md, est.)",
-                        [](Spec& s) -> void* { return &s.markets.household_local_spend_share; }});
+  r.push_back(real(
+      "markets.beta_coop_attitude", [](Spec& s) -> void* { return &s.markets.beta_coop_attitude; }, 1.0, 0, 10,
+      "utility", "utility of a cooperative channel per unit of attitude towards cooperatives above 0.5",
+      "assumption, as carpool.beta_coop_attitude"));
+  r.push_back(real(
+      "markets.beta_social", [](Spec& s) -> void* { return &s.markets.beta_social; }, 1.0, 0, 10, "utility",
+      "utility per share of a resident's ties who last chose the same channel (social influence)",
+      "assumption; to be calibrated (est.)"));
+  r.push_back(real(
+      "markets.beta_quality", [](Spec& s) -> void* { return &s.markets.beta_quality; }, 1.0, 0, 10, "utility",
+      "utility per unit of platform quality (network effects and investment)", "assumption; to be calibrated (est.)"));
+  r.push_back(real(
+      "markets.household_local_spend_share", [](Spec& s) -> void* { return &s.markets.household_local_spend_share; },
+      0.5, 0, 1, "share of income",
+      "share of an income that households spend again in the territory (third round of LM3)",
+      "assumption between the chains' 15.8 % and independents' 52.3 % recirculation (facts.md, est.)"));
   const auto d = market_defaults();
   add_market<0>(r, d[0]);
   add_market<1>(r, d[1]);
@@ -536,142 +514,54 @@ void add_market_parameters(std::vector<Parameter>& r) {
   add_market<5>(r, d[5]);
 
   // Firms' economy.
-  r.push_back(Parameter{"economy.base_revenue_eur_per_week",
-                        ParamType::RealList,
-                        0,
-                        {},
-                        0,
-                        1e7,
-                        {},
-                        "EUR/week",
-                        "sales of a firm beyond the modelled markets (to visitors, firms, wholesale), by sector: "
-                        "producers, shops, restaurants, service firms, tourism hosts",
-                        "assumption: very small firms turn over ~80-150 kEUR a year (INSEE ESANE orders of magnitude, "
-                        "est.)",
-                        [](Spec& s) -> void* { return &s.economy.base_revenue_eur_per_week; },
-                        V2{1500, 2500, 2000, 1500, 1200},
-                        5});
-  r.push_back(Parameter{"economy.margin",
-                        ParamType::Real,
-                        0.05,
-                        {},
-                        0,
-                        0.5,
-                        {},
-                        "share of revenue",
-                        "profit share of revenue in normal times",
-                        "assumption: thin margins of small firms (est.)",
-                        [](Spec& s) -> void* { return &s.economy.margin; }});
-  r.push_back(Parameter{"economy.fixed_cost_share",
-                        ParamType::Real,
-                        0.35,
-                        {},
-                        0,
-                        0.95,
-                        {},
-                        "share of revenue",
-                        "share of reference revenue a firm pays whatever its sales (rent, staff, loans)",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.economy.fixed_cost_share; }});
-  r.push_back(Parameter{"economy.calibration_weeks",
-                        ParamType::Integer,
-                        4,
-                        {},
-                        1,
-                        52,
-                        {},
-                        "week",
-                        "first weeks whose mean revenue is a firm's reference revenue",
-                        "coopterra (warm-up)",
-                        [](Spec& s) -> void* { return &s.economy.calibration_weeks; }});
-  r.push_back(Parameter{"economy.initial_cash_weeks",
-                        ParamType::Real,
-                        4,
-                        {},
-                        0,
-                        104,
-                        {},
-                        "week of revenue",
-                        "cash of a firm at start",
-                        "assumption: small firms hold 1-2 months of sales in cash (est.)",
-                        [](Spec& s) -> void* { return &s.economy.initial_cash_weeks; }});
-  r.push_back(Parameter{"economy.recirculation_independent",
-                        ParamType::Real,
-                        0.523,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "share of revenue",
-                        "share of an independent firm's revenue spent again in the territory",
-                        "Civic Economics: independents recirculate 52.3 % of revenue locally (facts.md)",
-                        [](Spec& s) -> void* { return &s.economy.recirculation_independent; }});
-  r.push_back(Parameter{"economy.recirculation_chain",
-                        ParamType::Real,
-                        0.158,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "share of revenue",
-                        "share of a chain's revenue spent again in the territory",
-                        "Civic Economics: chains recirculate 15.8 % of revenue locally (facts.md)",
-                        [](Spec& s) -> void* { return &s.economy.recirculation_chain; }});
-  r.push_back(Parameter{"economy.wage_share_of_local",
-                        ParamType::Real,
-                        0.6,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "share",
-                        "share of a firm's local spending that is wages of residents; the rest buys from local firms",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.economy.wage_share_of_local; }});
-  r.push_back(Parameter{"economy.wage_eur_per_week",
-                        ParamType::Real,
-                        700,
-                        {},
-                        100,
-                        10000,
-                        {},
-                        "EUR/week",
-                        "employer cost of a job, for counting jobs",
-                        "assumption: ~1.5 times the minimum wage with employer charges (est.)",
-                        [](Spec& s) -> void* { return &s.economy.wage_eur_per_week; }});
-  r.push_back(Parameter{"economy.credit_limit_weeks",
-                        ParamType::Real,
-                        2,
-                        {},
-                        0,
-                        52,
-                        {},
-                        "week of revenue",
-                        "bank overdraft a firm may draw (the incumbent option to barter)",
-                        "assumption: short-term credit lines of small firms (est.)",
-                        [](Spec& s) -> void* { return &s.economy.credit_limit_weeks; }});
-  r.push_back(Parameter{"economy.interest_rate_per_year",
-                        ParamType::Real,
-                        0.06,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "per year",
-                        "interest on overdrafts, paid to banks outside the territory",
-                        "assumption: overdraft rates of a few percent (est.)",
-                        [](Spec& s) -> void* { return &s.economy.interest_rate_per_year; }});
-  r.push_back(Parameter{"economy.failure_weeks",
-                        ParamType::Integer,
-                        8,
-                        {},
-                        1,
-                        104,
-                        {},
-                        "week",
-                        "consecutive weeks beyond the credit limit before a firm fails",
-                        "assumption: about two months of unpaid bills (est.)",
-                        [](Spec& s) -> void* { return &s.economy.failure_weeks; }});
+  r.push_back(reals(
+      "economy.base_revenue_eur_per_week", [](Spec& s) -> void* { return &s.economy.base_revenue_eur_per_week; },
+      V2{1500, 2500, 2000, 1500, 1200}, 5, 0, 1e7, "EUR/week",
+      "sales of a firm beyond the modelled markets (to visitors, firms, wholesale), by sector: "
+      "producers, shops, restaurants, service firms, tourism hosts",
+      "assumption: very small firms turn over ~80-150 kEUR a year (INSEE ESANE orders of magnitude, "
+      "est.)"));
+  r.push_back(real(
+      "economy.margin", [](Spec& s) -> void* { return &s.economy.margin; }, 0.05, 0, 0.5, "share of revenue",
+      "profit share of revenue in normal times", "assumption: thin margins of small firms (est.)"));
+  r.push_back(real(
+      "economy.fixed_cost_share", [](Spec& s) -> void* { return &s.economy.fixed_cost_share; }, 0.35, 0, 0.95,
+      "share of revenue", "share of reference revenue a firm pays whatever its sales (rent, staff, loans)",
+      "assumption (est.)"));
+  r.push_back(integer(
+      "economy.calibration_weeks", [](Spec& s) -> void* { return &s.economy.calibration_weeks; }, 4, 1, 52, "week",
+      "first weeks whose mean revenue is a firm's reference revenue", "coopterra (warm-up)"));
+  r.push_back(real(
+      "economy.initial_cash_weeks", [](Spec& s) -> void* { return &s.economy.initial_cash_weeks; }, 4, 0, 104,
+      "week of revenue", "cash of a firm at start", "assumption: small firms hold 1-2 months of sales in cash (est.)"));
+  r.push_back(real(
+      "economy.recirculation_independent", [](Spec& s) -> void* { return &s.economy.recirculation_independent; }, 0.523,
+      0, 1, "share of revenue", "share of an independent firm's revenue spent again in the territory",
+      "Civic Economics: independents recirculate 52.3 % of revenue locally (facts.md)"));
+  r.push_back(real(
+      "economy.recirculation_chain", [](Spec& s) -> void* { return &s.economy.recirculation_chain; }, 0.158, 0, 1,
+      "share of revenue", "share of a chain's revenue spent again in the territory",
+      "Civic Economics: chains recirculate 15.8 % of revenue locally (facts.md)"));
+  r.push_back(real(
+      "economy.wage_share_of_local", [](Spec& s) -> void* { return &s.economy.wage_share_of_local; }, 0.6, 0, 1,
+      "share", "share of a firm's local spending that is wages of residents; the rest buys from local firms",
+      "assumption (est.)"));
+  r.push_back(real(
+      "economy.wage_eur_per_week", [](Spec& s) -> void* { return &s.economy.wage_eur_per_week; }, 700, 100, 10000,
+      "EUR/week", "employer cost of a job, for counting jobs",
+      "assumption: ~1.5 times the minimum wage with employer charges (est.)"));
+  r.push_back(real(
+      "economy.credit_limit_weeks", [](Spec& s) -> void* { return &s.economy.credit_limit_weeks; }, 2, 0, 52,
+      "week of revenue", "bank overdraft a firm may draw (the incumbent option to barter)",
+      "assumption: short-term credit lines of small firms (est.)"));
+  r.push_back(real(
+      "economy.interest_rate_per_year", [](Spec& s) -> void* { return &s.economy.interest_rate_per_year; }, 0.06, 0, 1,
+      "per year", "interest on overdrafts, paid to banks outside the territory",
+      "assumption: overdraft rates of a few percent (est.)"));
+  r.push_back(integer(
+      "economy.failure_weeks", [](Spec& s) -> void* { return &s.economy.failure_weeks; }, 8, 1, 104, "week",
+      "consecutive weeks beyond the credit limit before a firm fails",
+      "assumption: about two months of unpaid bills (est.)"));
 
   // Barter between firms.
   using P = MarketPlatformSpec;
@@ -699,217 +589,81 @@ void add_market_parameters(std::vector<Parameter>& r) {
   r.push_back(real("barter.cooperative.initial_capital_eur", &barter_platform_field<&P::initial_capital_eur>, 10000, 0,
                    1e9, "EUR", "capital subscribed by members at week 0",
                    "France Barter's fee includes a 100 EUR share (facts.md); assumption of 100 members"));
-  r.push_back(Parameter{"barter.annual_fee_eur",
-                        ParamType::Real,
-                        235,
-                        {},
-                        0,
-                        100000,
-                        {},
-                        "EUR/year",
-                        "membership fee of a firm, paid on joining and every 52 weeks",
-                        "France Barter: 235 EUR excl. VAT a year including a 100 EUR share (facts.md)",
-                        [](Spec& s) -> void* { return &s.barter.annual_fee_eur; }});
-  r.push_back(Parameter{"barter.barter_share",
-                        ParamType::Real,
-                        0.03,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "share of local supplies",
-                        "share of a member's purchases from local firms paid in barter units",
-                        "derived: ~2 MEUR traded in 3 years by 750 firms (facts.md), about 900 EUR a firm a year",
-                        [](Spec& s) -> void* { return &s.barter.barter_share; }});
-  r.push_back(Parameter{"barter.stressed_barter_share",
-                        ParamType::Real,
-                        0.3,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "share of local supplies",
-                        "the same for a member whose cash is negative: barter preserves its treasury",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.barter.stressed_barter_share; }});
-  r.push_back(Parameter{"barter.unit_credit_weeks",
-                        ParamType::Real,
-                        2,
-                        {},
-                        0,
-                        52,
-                        {},
-                        "week of revenue",
-                        "how far a member's barter balance may go negative",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.barter.unit_credit_weeks; }});
-  r.push_back(Parameter{"barter.stress_join_factor",
-                        ParamType::Real,
-                        3,
-                        {},
-                        1,
-                        100,
-                        {},
-                        "times",
-                        "joining is this many times likelier for a firm with negative cash",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.barter.stress_join_factor; }});
+  r.push_back(real(
+      "barter.annual_fee_eur", [](Spec& s) -> void* { return &s.barter.annual_fee_eur; }, 235, 0, 100000, "EUR/year",
+      "membership fee of a firm, paid on joining and every 52 weeks",
+      "France Barter: 235 EUR excl. VAT a year including a 100 EUR share (facts.md)"));
+  r.push_back(real(
+      "barter.barter_share", [](Spec& s) -> void* { return &s.barter.barter_share; }, 0.03, 0, 1,
+      "share of local supplies", "share of a member's purchases from local firms paid in barter units",
+      "derived: ~2 MEUR traded in 3 years by 750 firms (facts.md), about 900 EUR a firm a year"));
+  r.push_back(real(
+      "barter.stressed_barter_share", [](Spec& s) -> void* { return &s.barter.stressed_barter_share; }, 0.3, 0, 1,
+      "share of local supplies", "the same for a member whose cash is negative: barter preserves its treasury",
+      "assumption (est.)"));
+  r.push_back(real(
+      "barter.unit_credit_weeks", [](Spec& s) -> void* { return &s.barter.unit_credit_weeks; }, 2, 0, 52,
+      "week of revenue", "how far a member's barter balance may go negative", "assumption (est.)"));
+  r.push_back(real(
+      "barter.stress_join_factor", [](Spec& s) -> void* { return &s.barter.stress_join_factor; }, 3, 1, 100, "times",
+      "joining is this many times likelier for a firm with negative cash", "assumption (est.)"));
 
   // Outputs.
-  r.push_back(Parameter{"outputs.snapshot_weeks",
-                        ParamType::RealList,
-                        0,
-                        {},
-                        1,
-                        5200,
-                        {},
-                        "week",
-                        "weeks after which every resident's state (commuting mode, channel and awareness in each "
-                        "market) is written to the results; none by default, the weekly aggregates being streamed",
-                        "choice of the user",
-                        [](Spec& s) -> void* { return &s.outputs.snapshot_weeks; },
-                        V2{},
-                        0});
+  r.push_back(reals(
+      "outputs.snapshot_weeks", [](Spec& s) -> void* { return &s.outputs.snapshot_weeks; }, V2{}, 0, 1, 5200, "week",
+      "weeks after which every resident's state (commuting mode, channel and awareness in each "
+      "market) is written to the results; none by default, the weekly aggregates being streamed",
+      "choice of the user"));
 
   // Cooperatives' governance.
-  r.push_back(Parameter{"cooperatives.reserve_share",
-                        ParamType::Real,
-                        0.575,
-                        {},
-                        0.575,
-                        1,
-                        {},
-                        "share of surplus",
-                        "share of a year's surplus kept as non-distributable reserves",
-                        "SCIC law: at least 57.5 % of profits go to reserves (facts.md)",
-                        [](Spec& s) -> void* { return &s.cooperatives.reserve_share; }});
-  r.push_back(Parameter{"cooperatives.investment_share",
-                        ParamType::Real,
-                        0.3,
-                        {},
-                        0,
-                        0.425,
-                        {},
-                        "share of surplus",
-                        "share of a year's surplus invested in quality; the rest is refunded to user members",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.investment_share; }});
-  r.push_back(Parameter{"cooperatives.user_member_share",
-                        ParamType::Real,
-                        0.01,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "share of users",
-                        "regular users who become members",
-                        "Mobicoop: ~1,170 members for >500 k users (facts.md), more in local cooperatives (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.user_member_share; }});
-  r.push_back(Parameter{"cooperatives.participation",
-                        ParamType::RealList,
-                        0,
-                        {},
-                        0,
-                        1,
-                        {},
-                        "share of members",
-                        "members attending the general assembly, by college: workers, users, producers, local "
-                        "authorities, supporters",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.participation; },
-                        V2{0.8, 0.1, 0.5, 1.0, 0.3},
-                        kColleges});
-  r.push_back(Parameter{"cooperatives.vote_weights",
-                        ParamType::RealList,
-                        0,
-                        {},
-                        0,
-                        0.5,
-                        {},
-                        "share of votes",
-                        "weight of each college in the general assembly and on the board (sum 1)",
-                        "SCIC: weighted colleges allowed, each 10-50 % of votes (facts.md); weights assumed",
-                        [](Spec& s) -> void* { return &s.cooperatives.vote_weights; },
-                        V2{0.3, 0.2, 0.2, 0.2, 0.1},
-                        kColleges});
-  r.push_back(Parameter{"cooperatives.board_seats",
-                        ParamType::Integer,
-                        12,
-                        {},
-                        3,
-                        100,
-                        {},
-                        "seat",
-                        "seats on a cooperative's board, shared by college weight among colleges with members",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.board_seats; }});
-  r.push_back(Parameter{"cooperatives.supporters",
-                        ParamType::Integer,
-                        20,
-                        {},
-                        0,
-                        100000,
-                        {},
-                        "person",
-                        "supporter members of each cooperative at start",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.supporters; }});
-  r.push_back(Parameter{"cooperatives.staff_wage_eur_per_week",
-                        ParamType::Real,
-                        700,
-                        {},
-                        0,
-                        10000,
-                        {},
-                        "EUR/week",
-                        "employer cost of a platform's staff member",
-                        "as economy.wage_eur_per_week (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.staff_wage_eur_per_week; }});
-  r.push_back(Parameter{"cooperatives.exit_weeks",
-                        ParamType::Integer,
-                        13,
-                        {},
-                        1,
-                        520,
-                        {},
-                        "week",
-                        "consecutive weeks with a negative treasury before a platform closes",
-                        "assumption: a quarter of unpaid bills (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.exit_weeks; }});
-  r.push_back(Parameter{"cooperatives.network_effect",
-                        ParamType::Real,
-                        0.3,
-                        {},
-                        0,
-                        10,
-                        {},
-                        "quality per log-user",
-                        "quality a platform gains as its users grow: q = network_effect x ln(1 + users / "
-                        "users_reference)",
-                        "assumption: logarithmic network effects (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.network_effect; }});
-  r.push_back(Parameter{"cooperatives.users_reference",
-                        ParamType::Real,
-                        500,
-                        {},
-                        1,
-                        1e9,
-                        {},
-                        "user/week",
-                        "weekly users at which the network effect reaches network_effect x ln 2",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.users_reference; }});
-  r.push_back(Parameter{"cooperatives.eur_per_quality",
-                        ParamType::Real,
-                        50000,
-                        {},
-                        1,
-                        1e9,
-                        {},
-                        "EUR",
-                        "investment that adds one unit of quality",
-                        "assumption (est.)",
-                        [](Spec& s) -> void* { return &s.cooperatives.eur_per_quality; }});
+  r.push_back(real(
+      "cooperatives.reserve_share", [](Spec& s) -> void* { return &s.cooperatives.reserve_share; }, 0.575, 0.575, 1,
+      "share of surplus", "share of a year's surplus kept as non-distributable reserves",
+      "SCIC law: at least 57.5 % of profits go to reserves (facts.md)"));
+  r.push_back(real(
+      "cooperatives.investment_share", [](Spec& s) -> void* { return &s.cooperatives.investment_share; }, 0.3, 0, 0.425,
+      "share of surplus", "share of a year's surplus invested in quality; the rest is refunded to user members",
+      "assumption (est.)"));
+  r.push_back(real(
+      "cooperatives.user_member_share", [](Spec& s) -> void* { return &s.cooperatives.user_member_share; }, 0.01, 0, 1,
+      "share of users", "regular users who become members",
+      "Mobicoop: ~1,170 members for >500 k users (facts.md), more in local cooperatives (est.)"));
+  r.push_back(reals(
+      "cooperatives.participation", [](Spec& s) -> void* { return &s.cooperatives.participation; },
+      V2{0.8, 0.1, 0.5, 1.0, 0.3}, kColleges, 0, 1, "share of members",
+      "members attending the general assembly, by college: workers, users, producers, local "
+      "authorities, supporters",
+      "assumption (est.)"));
+  r.push_back(reals(
+      "cooperatives.vote_weights", [](Spec& s) -> void* { return &s.cooperatives.vote_weights; },
+      V2{0.3, 0.2, 0.2, 0.2, 0.1}, kColleges, 0, 0.5, "share of votes",
+      "weight of each college in the general assembly and on the board (sum 1)",
+      "SCIC: weighted colleges allowed, each 10-50 % of votes (facts.md); weights assumed"));
+  r.push_back(integer(
+      "cooperatives.board_seats", [](Spec& s) -> void* { return &s.cooperatives.board_seats; }, 12, 3, 100, "seat",
+      "seats on a cooperative's board, shared by college weight among colleges with members", "assumption (est.)"));
+  r.push_back(integer(
+      "cooperatives.supporters", [](Spec& s) -> void* { return &s.cooperatives.supporters; }, 20, 0, 100000, "person",
+      "supporter members of each cooperative at start", "assumption (est.)"));
+  r.push_back(real(
+      "cooperatives.staff_wage_eur_per_week", [](Spec& s) -> void* { return &s.cooperatives.staff_wage_eur_per_week; },
+      700, 0, 10000, "EUR/week", "employer cost of a platform's staff member", "as economy.wage_eur_per_week (est.)"));
+  r.push_back(integer(
+      "cooperatives.exit_weeks", [](Spec& s) -> void* { return &s.cooperatives.exit_weeks; }, 13, 1, 520, "week",
+      "consecutive weeks with a negative treasury before a platform closes",
+      "assumption: a quarter of unpaid bills (est.)"));
+  r.push_back(real(
+      "cooperatives.network_effect", [](Spec& s) -> void* { return &s.cooperatives.network_effect; }, 0.3, 0, 10,
+      "quality per log-user",
+      "quality a platform gains as its users grow: q = network_effect x ln(1 + users / "
+      "users_reference)",
+      "assumption: logarithmic network effects (est.)"));
+  r.push_back(real(
+      "cooperatives.users_reference", [](Spec& s) -> void* { return &s.cooperatives.users_reference; }, 500, 1, 1e9,
+      "user/week", "weekly users at which the network effect reaches network_effect x ln 2", "assumption (est.)"));
+  r.push_back(real(
+      "cooperatives.eur_per_quality", [](Spec& s) -> void* { return &s.cooperatives.eur_per_quality; }, 50000, 1, 1e9,
+      "EUR", "investment that adds one unit of quality", "assumption (est.)"));
 }
 
 }  // namespace coopterra
