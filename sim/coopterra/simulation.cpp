@@ -190,7 +190,8 @@ void Simulation::describe_snapshots(Dataset& d) const {
   for (const auto& s : snapshots_) {
     mode.insert(mode.end(), s.mode.begin(), s.mode.end());
     for (const auto& st : s.markets)
-      for (std::size_t m = 0; m < kMarkets; ++m) channel.push_back(st[kMarkets + m]), aware.push_back(st[m]);
+      for (std::size_t m = 0; m < kMarkets; ++m)
+        channel.push_back(MarketModel::last_option(st, m)), aware.push_back(MarketModel::aware_byte(st, m));
   }
   v.push_back({"snapshot_commute_mode",
                {"snapshot", "resident"},
@@ -261,7 +262,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/2";
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/3";
 
 void write_week(Writer& w, const CarpoolWeek& c) {
   w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);

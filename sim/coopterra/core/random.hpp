@@ -32,6 +32,7 @@ enum class Purpose : std::uint16_t {
   MarketChoice = 12,       // the channel chosen for a purchase
   BarterJoin = 13,         // a firm joining the barter network
   InitialMarketAwareness = 14,
+  MarketStream = 15,  // key of a resident's Stream on the markets: awareness, needs, choices
 };
 
 class Random {
@@ -72,6 +73,8 @@ class Random {
   }
 
   static double to_open_unit(std::uint32_t x) noexcept { return (static_cast<double>(x) + 0.5) * 0x1.0p-32; }
+  // 53 random bits of x as a double in the open interval (0, 1).
+  static double to_open_unit53(std::uint64_t x) noexcept { return (static_cast<double>(x >> 11) + 0.5) * 0x1.0p-53; }
 
   static double to_unit(std::uint32_t hi, std::uint32_t lo) noexcept {
     const std::uint64_t x = (std::uint64_t{hi} << 32) | lo;
@@ -80,6 +83,51 @@ class Random {
 
  private:
   std::uint64_t seed_;
+};
+
+// Many cheap draws for one entity at one step, each at a fixed slot. The entity's key (64 bits,
+// drawn once with Philox) starts a SplitMix64 sequence (Steele, Lea and Flood 2014); slot s of
+// step t is that sequence's output at position t x 256 + s + 1. A draw costs two multiplications
+// instead of a Philox call (ten rounds), and, being a fixed position rather than the next draw of
+// a sequence, it keeps common random numbers: a decision reads the same slot whether or not other
+// decisions drew before it. Slots run from 0 to 255.
+class Stream {
+ public:
+  static std::uint64_t key(const Random& random, Purpose purpose, std::uint64_t entity) noexcept {
+    const auto b = random.bits(purpose, entity, 0);
+    return (std::uint64_t{b[0]} << 32) | b[1];
+  }
+  Stream(std::uint64_t key, std::uint32_t step) noexcept : base_(key + std::uint64_t{step} * 256 * kGamma) {}
+  std::uint64_t bits(std::uint32_t slot) const noexcept {
+    std::uint64_t z = base_ + (std::uint64_t{slot} + 1) * kGamma;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  // A uniform in (0, 1) with 53 random bits.
+  double open_uniform(std::uint32_t slot) const noexcept { return Random::to_open_unit53(bits(slot)); }
+
+ private:
+  static constexpr std::uint64_t kGamma = 0x9e3779b97f4a7c15ull;
+  std::uint64_t base_;
+};
+
+// Uniforms of 32 random bits from a Stream, two per slot: draw d is half d % 2 of slot d / 2.
+// Reading draws in increasing order computes each slot once.
+class StreamPairs {
+ public:
+  explicit StreamPairs(const Stream& stream) noexcept : stream_(stream) {}
+  // A uniform in (0, 1).
+  double open_uniform(std::uint32_t draw) noexcept {
+    const std::uint32_t slot = draw >> 1;
+    if (slot != slot_) slot_ = slot, word_ = stream_.bits(slot);
+    return Random::to_open_unit(static_cast<std::uint32_t>(word_ >> (32 * (draw & 1u))));
+  }
+
+ private:
+  const Stream& stream_;
+  std::uint32_t slot_ = ~0u;
+  std::uint64_t word_ = 0;
 };
 
 }  // namespace coopterra

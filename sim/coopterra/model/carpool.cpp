@@ -50,12 +50,18 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& lev
         aware_next_[i] = bits;
         continue;
       }
-      // One pass over the ties counts aware ties for every platform (ties are random accesses).
+      // One pass over the ties counts aware ties for every platform (ties are random accesses:
+      // those of a resident a few places on are fetched meanwhile).
+      if (i + kPrefetchAhead < end)
+        for (std::uint32_t j = 0; j < k; ++j)
+          __builtin_prefetch(&aware_[residents_.ties[(i + kPrefetchAhead) * k + j]]);
       std::array<std::uint32_t, kPlatforms> aware_ties_of{};
       for (std::uint32_t j = 0; j < k; ++j) {
         const std::uint8_t tie = aware_[residents_.ties[i * k + j]];
         for (std::size_t p = 0; p < kPlatforms; ++p) aware_ties_of[p] += (tie >> p) & 1u;
       }
+      static_assert(kPlatforms <= 2, "one draw of two uniforms per resident and week");
+      const auto u = random_.uniform2(Purpose::Awareness, i, week);
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         const auto bit = static_cast<std::uint8_t>(1u << p);
         if (bits & bit) continue;
@@ -63,7 +69,7 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& lev
         // A campaign adds an independent chance of hearing of the platform.
         const double reach = levers.reach(p, residents_.home[i]);
         const double hazard = 1.0 - (1.0 - weekly_hazard_[p][aware_ties]) * (1.0 - reach);
-        if (random_.uniform(Purpose::Awareness, i, week, static_cast<std::uint16_t>(p)) < hazard) bits |= bit;
+        if (u[p] < hazard) bits |= bit;
       }
       aware_next_[i] = bits;
     }

@@ -1,6 +1,7 @@
 #include "coopterra/model/markets.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numbers>
 
@@ -45,26 +46,34 @@ Seller alternative_seller(std::size_t m) {
                                   Seller::None, Seller::None, Seller::Outside};
   return s[m];
 }
-// kSpread[b] has byte o set to bit o of b: counts per bit add up byte by byte.
-constexpr std::array<std::uint64_t, 256> spread_table() {
-  std::array<std::uint64_t, 256> t{};
-  for (std::size_t b = 0; b < 256; ++b)
-    for (std::size_t o = 0; o < 8; ++o)
-      if ((b >> o) & 1u) t[b] |= std::uint64_t{1} << (8 * o);
-  return t;
-}
-constexpr auto kSpread = spread_table();
-
 bool is_firm(Seller s) {
   return static_cast<std::uint8_t>(s) < kSectors;
 }
 
-// Per-thread sums of one week (integers only: see parallel_accumulate).
-struct Sums {
-  std::vector<std::int64_t> purchases, paid, fee, tax, seller, grams, by_kind, by_income, buyers_by_kind;
-  std::vector<std::int64_t> aware, users, orders, firm_income;
-  std::int64_t households = 0;
+// Counters of one bit position each, bit-sliced: plane j holds bit j of all 64 counts, so that
+// adding a tie's 64 state bits costs 3 x Planes operations whatever the number of bits set.
+template <int Planes>
+struct BitCounts {
+  std::array<std::uint64_t, Planes> plane{};
+  void add(std::uint64_t bits) {
+    for (int j = 0; j < Planes; ++j) {
+      const std::uint64_t carry = plane[j] & bits;
+      plane[j] ^= bits;
+      bits = carry;
+    }
+  }
+  unsigned at(unsigned bit) const {
+    unsigned count = 0;
+    for (int j = 0; j < Planes; ++j) count |= static_cast<unsigned>((plane[j] >> bit) & 1u) << j;
+    return count;
+  }
 };
+
+// A resident's week draws 32-bit uniforms from their Stream, two per slot (StreamPairs), at fixed
+// positions: awareness of option o of market m (o >= 1) at 8m + o - 1, so that the platforms of a
+// market pair up; the need of market m at 64 + m; the choice draw of option o at 128 + 8m + o.
+// Draws are read in increasing order (awareness, needs, choices), so each slot is mixed once.
+constexpr std::uint32_t kAwareDraw = 0, kNeedDraw = 64, kChoiceDraw = 128;
 
 }  // namespace
 
@@ -93,8 +102,10 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
     for (std::size_t o = 1; o < options(m); ++o) {
       const std::size_t q = platform_of_[m][o];
       if (q == kNoPlatform) continue;
-      platform_mask_[m] = static_cast<std::uint8_t>(platform_mask_[m] | (1u << o));
-      if (platforms_[q].cooperative) coop_mask_[m] = static_cast<std::uint8_t>(coop_mask_[m] | (1u << o));
+      const std::uint64_t bit = std::uint64_t{1} << (8 * m + o);
+      platform_bits_ |= bit;
+      if (platforms_[q].cooperative) coop_bits_ |= bit;
+      platform_at_[8 * m + o] = static_cast<std::uint8_t>(q);
     }
   serves_.assign(platforms_.size(), std::vector<std::uint8_t>(3, 1));
   for (std::size_t q = 0; q < platforms_.size(); ++q) {
@@ -107,225 +118,340 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
   const std::size_t n = residents_.size();
   state_.assign(n, State{});
   next_.assign(n, State{});
+  key_.resize(n);
   parallel_chunks(n, 1, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
+      key_[i] = Stream::key(random_, Purpose::MarketStream, i);
       State s{};
-      for (std::size_t m = 0; m < kMarkets; ++m) {
-        s[kMarkets + m] = kNoChannel;
+      for (std::size_t m = 0; m < kMarkets; ++m)
         for (std::size_t o = 1; o < options(m); ++o) {
           const std::size_t q = platform_of_[m][o];
           if (q == kNoPlatform) continue;
           const double u =
               random_.uniform(Purpose::InitialMarketAwareness, i, 0, static_cast<std::uint16_t>(m * 8 + o));
-          if (u < platforms_[q].spec->initial_awareness) s[m] |= static_cast<std::uint8_t>(1u << o);
+          if (u < platforms_[q].spec->initial_awareness) s.aware |= std::uint64_t{1} << (8 * m + o);
         }
-      }
       state_[i] = s;
     }
   });
+  count_totals();
+}
+
+std::uint8_t MarketModel::last_option(const State& s, std::size_t market) {
+  const auto byte = static_cast<std::uint8_t>(s.last >> (8 * market));
+  return byte ? static_cast<std::uint8_t>(std::countr_zero(byte)) : kNoChannel;
+}
+
+void MarketModel::set_state(std::vector<State> state) {
+  state_ = std::move(state);
+  count_totals();
+}
+
+void MarketModel::count_totals() {
+  aware_total_.fill(0), last_total_.fill(0);
+  for (const State& s : state_) {
+    for (std::uint64_t b = s.aware; b; b &= b - 1) ++aware_total_[static_cast<std::size_t>(std::countr_zero(b))];
+    for (std::uint64_t b = s.last; b; b &= b - 1) ++last_total_[static_cast<std::size_t>(std::countr_zero(b))];
+  }
+}
+
+struct MarketModel::Sums {
+  std::vector<std::int64_t> purchases;           // zone x channel x car
+  std::vector<std::int64_t> by_income;           // channel x income group
+  std::vector<std::int64_t> buyers;              // market x zone kind
+  std::array<std::int64_t, 64> aware{}, last{};  // changes in the residents with each state bit
+};
+
+void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
+                          const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider) {
+  const std::size_t zones = territory_.zones.size(), channels = channels_.size(), platforms = platforms_.size();
+  const std::uint32_t k = residents_.ties_per_resident;
+  const auto& ms = spec_.markets;
+  // Awareness: the chance of hearing of each platform, by number of aware ties (Bass), campaign
+  // in the zone and the common banner for residents who know a cooperative.
+  bool campaigns = false;
+  for (std::size_t q = 0; q < platforms; ++q) campaigns = campaigns || !levers.campaign_reach[q].empty();
+  hazard_zone_stride_ = campaigns ? platforms * 2 * (k + 1) : 0;
+  hazard_.resize(campaigns ? zones * hazard_zone_stride_ : platforms * 2 * (k + 1));
+  for (std::size_t z = 0; z < (campaigns ? zones : 1); ++z)
+    for (std::size_t q = 0; q < platforms; ++q) {
+      const auto& ps = *platforms_[q].spec;
+      const double campaign = 1.0 - levers.reach(q, static_cast<std::uint32_t>(z));
+      for (std::size_t knows_coop = 0; knows_coop < 2; ++knows_coop)
+        for (std::uint32_t a = 0; a <= k; ++a) {
+          double stay = std::exp(-(ps.bass_p + ps.bass_q * static_cast<double>(a) / std::max(1u, k)) / 52.0);
+          stay *= campaign;
+          if (knows_coop && platforms_[q].cooperative) stay *= 1.0 - levers.cross_reach;
+          hazard_[z * hazard_zone_stride_ + (q * 2 + knows_coop) * (k + 1) + a] = 1.0 - stay;
+        }
+    }
+  social_.resize(k + 1);
+  for (std::uint32_t a = 0; a <= k; ++a)
+    social_[a] = k ? std::exp(-ms.beta_social * static_cast<double>(a) / static_cast<double>(k)) : 1.0;
+
+  // Needs, by zone (shocks act by zone).
+  const double week_of_year = static_cast<double>((week - 1) % 52 + 1);
+  need_.resize(zones * kMarkets);
+  for (std::size_t m = 0; m < kMarkets; ++m) {
+    const auto& s = ms.market[m];
+    const double season = 1.0 + s.seasonality * std::cos(2.0 * std::numbers::pi *
+                                                         (week_of_year - static_cast<double>(s.peak_week)) / 52.0);
+    const double chance = std::clamp(s.events_per_week * season, 0.0, 1.0);
+    for (std::size_t z = 0; z < zones; ++z) {
+      double c = chance;
+      if (m == static_cast<std::size_t>(MarketId::Delivery) && !levers.delivery_factor.empty())
+        c = std::min(1.0, c * levers.delivery_factor[z]);
+      if (m == static_cast<std::size_t>(MarketId::Tourism) && !levers.travel_banned.empty() && levers.travel_banned[z])
+        c = 0.0;
+      need_[z * kMarkets + m] = c;
+    }
+  }
+
+  // Utilities without the resident's own terms (social influence, attitude), by zone and car.
+  const double vot = spec_.carpool.value_of_time_eur_per_hour / 60.0;  // EUR per minute
+  const double car_cost = spec_.carpool.car_cost_eur_per_km;
+  const double speed = spec_.territory.road_speed_kmh;
+  weight_.assign(zones * kMarkets * kMaxChannels * 2, 0.0);
+  avail_.assign(zones * kMarkets, 0);
+  from_.assign(zones * channels, kNoZone);
+  km_.assign(zones * channels, 0.0);
+  for (std::size_t z = 0; z < zones; ++z) {
+    const auto home = static_cast<std::uint32_t>(z);
+    const auto kind = static_cast<std::size_t>(territory_.zones.kind[z]);
+    for (std::size_t m = 0; m < kMarkets; ++m) {
+      const auto& s = ms.market[m];
+      std::array<std::array<double, 2>, kMaxChannels> utility{};
+      std::array<double, 2> best{-1e300, -1e300};
+      std::uint8_t mask = 0;
+      for (std::size_t o = 0; o < options(m); ++o) {
+        const std::size_t ch = first_channel_[m] + o;
+        const Channel& c = channels_[ch];
+        std::uint32_t from = kNoZone;
+        if (is_firm(c.seller)) {
+          from = provider[static_cast<std::size_t>(c.seller)][z];
+          if (from == kNoZone) continue;  // no firm left to sell
+        }
+        double base = 0, km = 0, minutes = 0, per_km = car_cost;
+        if (c.kind == Channel::Offline) {
+          if (m == static_cast<std::size_t>(MarketId::Delivery) && !levers.restaurants_closed.empty() &&
+              levers.restaurants_closed[z])
+            continue;
+          if (from == home) {
+            km = s.local_trip_km, minutes = s.local_trip_km / speed * 60.0;
+          } else {
+            km = 2.0 * static_cast<double>(territory_.road_km(home, from));
+            minutes = 2.0 * static_cast<double>(territory_.road_minutes(home, from));
+          }
+          base = -s.beta_cost_per_eur * (s.basket_eur + minutes * vot);
+          if (!levers.offline_penalty.empty()) base -= levers.offline_penalty[z];
+        } else if (c.kind == Channel::Alternative) {
+          base = s.alternative_asc - s.beta_cost_per_eur * s.basket_eur * s.alternative_price_factor;
+          per_km = 0;
+        } else {
+          const std::size_t q = c.platform;
+          if (!open[q] || !serves_[q][kind]) continue;
+          const auto& ps = *platforms_[q].spec;
+          km = ps.customer_trip_km, minutes = km / speed * 60.0;
+          const double price =
+              s.basket_eur * ps.price_factor * (1.0 + ps.customer_fee * levers.commission_factor(q, home));
+          base = ps.asc - s.beta_cost_per_eur * (price + minutes * vot) + ms.beta_quality * quality[q];
+        }
+        mask = static_cast<std::uint8_t>(mask | (1u << o));
+        from_[z * channels + ch] = from;
+        km_[z * channels + ch] = km;
+        utility[o] = {base, base - s.beta_cost_per_eur * km * per_km};
+        for (std::size_t car = 0; car < 2; ++car) best[car] = std::max(best[car], utility[o][car]);
+      }
+      avail_[z * kMarkets + m] = mask;
+      double* w = &weight_[(z * kMarkets + m) * kMaxChannels * 2];
+      for (std::size_t o = 0; o < options(m); ++o)
+        if ((mask >> o) & 1u)
+          for (std::size_t car = 0; car < 2; ++car) w[o * 2 + car] = std::exp(best[car] - utility[o][car]);
+    }
+  }
+}
+
+template <int Planes>
+void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t week, Sums& acc) {
+  const std::uint32_t k = residents_.ties_per_resident;
+  const std::size_t channels = channels_.size();
+  const double beta_attitude = spec_.markets.beta_coop_attitude;
+  for (std::size_t i = begin; i < end; ++i) {
+    const State old = state_[i];
+    const std::uint32_t home = residents_.home[i];
+    const Stream stream(key_[i], week);
+    StreamPairs draws(stream);
+    // What the ties know and did last week, counted per state bit when first asked (most
+    // awareness draws are decided without them, and residents without a need skip the choice).
+    const std::uint32_t* tie = &residents_.ties[i * k];
+    if (i + kPrefetchAhead < end)
+      for (std::uint32_t t = 0; t < k; ++t) __builtin_prefetch(&state_[tie[kPrefetchAhead * k + t]]);
+    BitCounts<Planes> aware_ties, last_ties;
+    bool counted = false;
+    auto count_ties = [&] {
+      for (std::uint32_t t = 0; t < k; ++t) {
+        const State& s = state_[tie[t]];
+        aware_ties.add(s.aware);
+        last_ties.add(s.last);
+      }
+      counted = true;
+    };
+    State next = old;
+    // Awareness of the platforms not known yet. The chance grows with the aware ties: a draw above
+    // the chance with every tie aware is decided without counting them.
+    const std::size_t knows_coop = (old.aware & coop_bits_) != 0;
+    const double* hazard = &hazard_[home * hazard_zone_stride_];
+    for (std::uint64_t bits = platform_bits_ & ~old.aware; bits; bits &= bits - 1) {
+      const auto b = static_cast<unsigned>(std::countr_zero(bits));
+      const double* h = hazard + (platform_at_[b] * 2 + knows_coop) * (k + 1);
+      const double u = draws.open_uniform(kAwareDraw + b - 1);
+      if (u >= h[k]) continue;
+      if (!counted) count_ties();
+      if (u < h[aware_ties.at(b)]) {
+        next.aware |= std::uint64_t{1} << b;
+        ++acc.aware[b];
+      }
+    }
+    // The needs of the week, by market.
+    unsigned needs = 0;
+    const double* need = &need_[std::size_t{home} * kMarkets];
+    for (std::size_t m = 0; m < kMarkets; ++m)
+      if (draws.open_uniform(kNeedDraw + static_cast<std::uint32_t>(m)) < need[m]) needs |= 1u << m;
+    if (!needs) {
+      next_[i] = next;
+      continue;
+    }
+    if (!counted) count_ties();
+    // The choices: the option of least E x exp(-utility), E exponential (see docs/model.md).
+    const auto kind = static_cast<std::size_t>(territory_.zones.kind[home]);
+    const bool online = residents_.has(i, Residents::Online);
+    const std::size_t car = residents_.has(i, Residents::HasCar) ? 1 : 0;
+    const double attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
+    const std::size_t income = std::min<std::size_t>(kIncomeGroups - 1, (residents_.income_decile[i] - 1u) / 2u);
+    for (unsigned left = needs; left; left &= left - 1) {
+      const auto m = static_cast<unsigned>(std::countr_zero(left));
+      ++acc.buyers[m * 3 + kind];
+      const auto platforms = static_cast<std::uint8_t>(platform_bits_ >> (8 * m));
+      const auto known = online ? aware_byte(next, m) : std::uint8_t{0};
+      const unsigned mask = avail_[std::size_t{home} * kMarkets + m] & (~platforms | known) & 0xffu;
+      const double* w = &weight_[(std::size_t{home} * kMarkets + m) * kMaxChannels * 2 + car];
+      double best = 0;
+      int chosen = -1;
+      for (unsigned os = mask; os; os &= os - 1) {
+        const auto o = static_cast<unsigned>(std::countr_zero(os));
+        const unsigned b = 8 * m + o;
+        double score = -std::log(draws.open_uniform(kChoiceDraw + b)) * w[o * 2] * social_[last_ties.at(b)];
+        if ((coop_bits_ >> b) & 1u) score *= attitude;
+        if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
+      }
+      if (chosen < 0) continue;  // nothing available: the need goes unmet
+      next.last = (next.last & ~(std::uint64_t{0xff} << (8 * m))) | (std::uint64_t{1} << (8 * m + chosen));
+      const std::size_t ch = first_channel_[m] + static_cast<std::size_t>(chosen);
+      ++acc.purchases[(std::size_t{home} * channels + ch) * 2 + car];
+      ++acc.by_income[ch * kIncomeGroups + income];
+    }
+    for (std::uint64_t changed = old.last ^ next.last; changed; changed &= changed - 1) {
+      const auto b = static_cast<unsigned>(std::countr_zero(changed));
+      acc.last[b] += ((next.last >> b) & 1u) ? 1 : -1;
+    }
+    next_[i] = next;
+  }
 }
 
 MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
                              const std::vector<double>& quality,
                              const std::vector<std::vector<std::uint32_t>>& provider, int threads) {
+  prepare(week, levers, open, quality, provider);
   const std::size_t n = residents_.size(), zones = territory_.zones.size(), channels = channels_.size();
-  const std::size_t platforms = platforms_.size();
-  const std::uint32_t k = residents_.ties_per_resident;
-  const auto& ms = spec_.markets;
-  // Weekly awareness hazard by number of aware ties, per platform.
-  std::vector<std::vector<double>> hazard(platforms, std::vector<double>(k + 1, 0.0));
-  for (std::size_t q = 0; q < platforms; ++q)
-    for (std::uint32_t a = 0; a <= k; ++a)
-      hazard[q][a] = 1.0 - std::exp(-(platforms_[q].spec->bass_p +
-                                      platforms_[q].spec->bass_q * static_cast<double>(a) / std::max(1u, k)) /
-                                    52.0);
-  // Chance of a need this week, by market.
-  std::array<double, kMarkets> need{};
-  const double week_of_year = static_cast<double>((week - 1) % 52 + 1);
-  for (std::size_t m = 0; m < kMarkets; ++m) {
-    const auto& s = ms.market[m];
-    const double season = 1.0 + s.seasonality * std::cos(2.0 * std::numbers::pi *
-                                                         (week_of_year - static_cast<double>(s.peak_week)) / 52.0);
-    need[m] = std::clamp(s.events_per_week * season, 0.0, 1.0);
-  }
-  const double vot = spec_.carpool.value_of_time_eur_per_hour / 60.0;  // EUR per minute
-  const double car_cost = spec_.carpool.car_cost_eur_per_km;
-  const double car_kg = spec_.emissions.thermal_car_kg_per_km * (1.0 - spec_.population.electric_car_share) +
-                        spec_.emissions.electric_car_kg_per_km * spec_.population.electric_car_share;
-  const double speed = spec_.territory.road_speed_kmh;
-
   Sums zero;
-  zero.purchases.assign(channels, 0), zero.paid = zero.fee = zero.tax = zero.seller = zero.grams = zero.purchases;
-  zero.by_kind.assign(channels * 3, 0), zero.by_income.assign(channels * kIncomeGroups, 0);
-  zero.buyers_by_kind.assign(kMarkets * 3, 0);
-  zero.aware.assign(platforms, 0), zero.users.assign(platforms, 0), zero.orders.assign(platforms * zones, 0);
-  zero.firm_income.assign(kSectors * zones, 0);
-
+  zero.purchases.assign(zones * channels * 2, 0);
+  zero.by_income.assign(channels * kIncomeGroups, 0);
+  zero.buyers.assign(kMarkets * 3, 0);
+  // Enough bit planes to count every tie.
+  const std::uint32_t k = residents_.ties_per_resident;
   const auto sums = parallel_accumulate(n, threads, zero, [&](std::size_t begin, std::size_t end, Sums& acc) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const State& old = state_[i];
-      const std::uint32_t home = residents_.home[i];
-      const auto kind = static_cast<std::size_t>(territory_.zones.kind[home]);
-      // What the ties know and did, per market: counts per option packed one byte each in a
-      // 64-bit word (at most 64 ties), so that each tie costs one addition per market.
-      std::array<std::uint64_t, kMarkets> aware_ties{}, last_ties{};
-      for (std::uint32_t t = 0; t < k; ++t) {
-        const State& tie = state_[residents_.ties[i * k + t]];
-        for (std::size_t m = 0; m < kMarkets; ++m) {
-          aware_ties[m] += kSpread[tie[m]];
-          const std::uint8_t last = tie[kMarkets + m];
-          last_ties[m] += last == kNoChannel ? 0u : std::uint64_t{1} << (8u * last);
-        }
-      }
-      auto count_of = [](std::uint64_t packed, std::size_t o) { return (packed >> (8u * o)) & 0xffu; };
-      bool aware_of_coop = false;
-      for (std::size_t m = 0; m < kMarkets; ++m) aware_of_coop = aware_of_coop || (old[m] & coop_mask_[m]);
-      // Whether each market's need arises this week: four uniforms per draw.
-      const auto need_a = random_.bits(Purpose::MarketNeed, i, week, 0);
-      const auto need_b = random_.bits(Purpose::MarketNeed, i, week, 1);
-      State next = old;
-      const bool online = residents_.has(i, Residents::Online), car = residents_.has(i, Residents::HasCar);
-      const double attitude = static_cast<double>(residents_.coop_attitude[i]) - 0.5;
-      const std::size_t income = std::min<std::size_t>(kIncomeGroups - 1, (residents_.income_decile[i] - 1u) / 2u);
-      for (std::size_t m = 0; m < kMarkets; ++m) {
-        const auto& s = ms.market[m];
-        const std::size_t first = first_channel_[m], count = options(m);
-        // Awareness of the platforms not known yet (no draw when all are known).
-        if ((next[m] & platform_mask_[m]) != platform_mask_[m]) {
-          const auto a = random_.open_uniform4(Purpose::MarketAwareness, i, week, static_cast<std::uint16_t>(2 * m));
-          std::array<double, 4> b{};
-          if (count > 5)
-            b = random_.open_uniform4(Purpose::MarketAwareness, i, week, static_cast<std::uint16_t>(2 * m + 1));
-          for (std::size_t o = 1; o < count; ++o) {
-            const std::size_t q = platform_of_[m][o];
-            if (q == kNoPlatform || ((next[m] >> o) & 1u)) continue;
-            double stay = (1.0 - hazard[q][count_of(aware_ties[m], o)]) * (1.0 - levers.reach(q, home));
-            if (platforms_[q].cooperative && aware_of_coop) stay *= 1.0 - levers.cross_reach;
-            const double u = o <= 4 ? a[o - 1] : b[o - 5];
-            if (u < 1.0 - stay) next[m] |= static_cast<std::uint8_t>(1u << o);
-          }
-        }
-        // The need.
-        double chance = need[m];
-        if (m == static_cast<std::size_t>(MarketId::Delivery) && !levers.delivery_factor.empty())
-          chance = std::min(1.0, chance * levers.delivery_factor[home]);
-        if (m == static_cast<std::size_t>(MarketId::Tourism) && !levers.travel_banned.empty() &&
-            levers.travel_banned[home])
-          chance = 0.0;
-        if (Random::to_open_unit(m < 4 ? need_a[m] : need_b[m - 4]) >= chance) continue;
-        ++acc.buyers_by_kind[m * 3 + kind];
-        // The choice.
-        const auto g1 = random_.open_uniform4(Purpose::MarketChoice, i, week, static_cast<std::uint16_t>(2 * m));
-        std::array<double, 4> g2{};
-        if (count > 4)
-          g2 = random_.open_uniform4(Purpose::MarketChoice, i, week, static_cast<std::uint16_t>(2 * m + 1));
-        const double basket_cents = s.basket_eur * 100.0;
-        double best = -1e300;
-        std::size_t chosen = kMaxChannels;
-        std::uint32_t chosen_provider = kNoZone;
-        double chosen_km = 0;
-        for (std::size_t o = 0; o < count; ++o) {
-          const Channel& c = channels_[first + o];
-          std::uint32_t from = kNoZone;
-          if (is_firm(c.seller)) {
-            from = provider[static_cast<std::size_t>(c.seller)][home];
-            if (from == kNoZone) continue;  // no firm left to sell
-          }
-          double utility = 0, km = 0, minutes = 0;
-          const double social =
-              k ? ms.beta_social * static_cast<double>(count_of(last_ties[m], o)) / static_cast<double>(k) : 0.0;
-          if (c.kind == Channel::Offline) {
-            if (m == static_cast<std::size_t>(MarketId::Delivery) && !levers.restaurants_closed.empty() &&
-                levers.restaurants_closed[home])
-              continue;
-            if (from == home) {
-              km = s.local_trip_km, minutes = s.local_trip_km / speed * 60.0;
-            } else {
-              km = 2.0 * static_cast<double>(territory_.road_km(home, from));
-              minutes = 2.0 * static_cast<double>(territory_.road_minutes(home, from));
-            }
-            utility = -s.beta_cost_per_eur * (s.basket_eur + (car ? km * car_cost : 0.0) + minutes * vot) + social;
-            if (!levers.offline_penalty.empty()) utility -= levers.offline_penalty[home];
-          } else if (c.kind == Channel::Alternative) {
-            utility = s.alternative_asc - s.beta_cost_per_eur * s.basket_eur * s.alternative_price_factor + social;
-          } else {
-            const std::size_t q = c.platform;
-            if (!online || !((next[m] >> o) & 1u) || !open[q] || !serves_[q][kind]) continue;
-            const auto& ps = *platforms_[q].spec;
-            km = ps.customer_trip_km, minutes = km / speed * 60.0;
-            const double price =
-                s.basket_eur * ps.price_factor * (1.0 + ps.customer_fee * levers.commission_factor(q, home));
-            utility = ps.asc - s.beta_cost_per_eur * (price + (car ? km * car_cost : 0.0) + minutes * vot) +
-                      ms.beta_quality * quality[q] + social;
-            if (c.kind == Channel::Cooperative) utility += ms.beta_coop_attitude * attitude;
-          }
-          const double u = o < 4 ? g1[o] : g2[o - 4];
-          utility -= std::log(-std::log(u));
-          if (utility > best) best = utility, chosen = o, chosen_provider = from, chosen_km = km;
-        }
-        if (chosen == kMaxChannels) continue;  // nothing available: the need goes unmet
-        next[kMarkets + m] = static_cast<std::uint8_t>(chosen);
-        const std::size_t ch = first + chosen;
-        const Channel& c = channels_[ch];
-        std::int64_t paid = 0, fee = 0, tax = 0, seller = 0;
-        double kg = 0;
-        if (c.kind == Channel::Offline) {
-          paid = seller = std::llround(basket_cents);
-          kg = s.offline_kg_per_event;
-        } else if (c.kind == Channel::Alternative) {
-          paid = seller = c.seller == Seller::None ? 0 : std::llround(basket_cents * s.alternative_price_factor);
-          kg = s.alternative_kg_per_event;
-        } else {
-          const std::size_t q = c.platform;
-          const auto& ps = *platforms_[q].spec;
-          const double factor = levers.commission_factor(q, home);
-          const std::int64_t base = std::llround(basket_cents * ps.price_factor);
-          const std::int64_t buyer_fee = std::llround(static_cast<double>(base) * ps.customer_fee * factor);
-          const std::int64_t seller_fee = std::llround(static_cast<double>(base) * ps.commission * factor);
-          paid = base + buyer_fee;
-          fee = buyer_fee + seller_fee;
-          seller = base - seller_fee;
-          tax = std::llround(static_cast<double>(fee) * levers.tax(q, home));
-          kg = ps.kg_per_event;
-          ++acc.orders[q * zones + home];
-        }
-        if (car) kg += chosen_km * car_kg;
-        ++acc.purchases[ch];
-        acc.paid[ch] += paid, acc.fee[ch] += fee, acc.tax[ch] += tax, acc.seller[ch] += seller;
-        acc.grams[ch] += std::llround(kg * 1000.0);
-        ++acc.by_kind[ch * 3 + kind];
-        ++acc.by_income[ch * kIncomeGroups + income];
-        acc.households -= paid;
-        if (c.seller == Seller::Households) acc.households += seller;
-        if (is_firm(c.seller)) acc.firm_income[static_cast<std::size_t>(c.seller) * zones + chosen_provider] += seller;
-      }
-      for (std::size_t m = 0; m < kMarkets; ++m)
-        for (std::size_t o = 1; o < options(m); ++o) {
-          const std::size_t q = platform_of_[m][o];
-          if (q == kNoPlatform) continue;
-          acc.aware[q] += (next[m] >> o) & 1u;
-          acc.users[q] += next[kMarkets + m] == o;
-        }
-      next_[i] = next;
-    }
+    if (k < 8)
+      residents<3>(begin, end, week, acc);
+    else if (k < 16)
+      residents<4>(begin, end, week, acc);
+    else if (k < 32)
+      residents<5>(begin, end, week, acc);
+    else if (k < 64)
+      residents<6>(begin, end, week, acc);
+    else
+      residents<7>(begin, end, week, acc);
   });
   state_.swap(next_);
+  for (const Sums& s : sums)
+    for (std::size_t b = 0; b < 64; ++b) aware_total_[b] += s.aware[b], last_total_[b] += s.last[b];
+  return account(sums, levers);
+}
 
+MarketWeek MarketModel::account(const std::vector<Sums>& sums, const MarketLevers& levers) const {
+  const std::size_t zones = territory_.zones.size(), channels = channels_.size(), platforms = platforms_.size();
+  const auto& ms = spec_.markets;
+  const double car_kg = spec_.emissions.thermal_car_kg_per_km * (1.0 - spec_.population.electric_car_share) +
+                        spec_.emissions.electric_car_kg_per_km * spec_.population.electric_car_share;
   MarketWeek w;
-  w.purchases = zero.purchases, w.paid_cents = zero.paid, w.fee_cents = zero.fee, w.tax_cents = zero.tax;
-  w.seller_cents = zero.seller, w.co2e_grams = zero.grams, w.purchases_by_zone_kind = zero.by_kind;
-  w.purchases_by_income = zero.by_income, w.buyers_by_zone_kind = zero.buyers_by_kind, w.aware = zero.aware;
-  w.users = zero.users, w.firm_income_cents = zero.firm_income;
-  std::vector<std::int64_t> orders = zero.orders;
-  auto add = [](std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
-    for (std::size_t j = 0; j < to.size(); ++j) to[j] += from[j];
-  };
+  w.purchases.assign(channels, 0), w.paid_cents = w.fee_cents = w.tax_cents = w.purchases;
+  w.seller_cents = w.co2e_grams = w.purchases;
+  w.purchases_by_zone_kind.assign(channels * 3, 0), w.purchases_by_income.assign(channels * kIncomeGroups, 0);
+  w.buyers_by_zone_kind.assign(kMarkets * 3, 0);
+  w.aware.assign(platforms, 0), w.users.assign(platforms, 0), w.orders.assign(platforms * zones, 0);
+  w.firm_income_cents.assign(kSectors * zones, 0);
   for (const Sums& s : sums) {
-    add(w.purchases, s.purchases), add(w.paid_cents, s.paid), add(w.fee_cents, s.fee), add(w.tax_cents, s.tax);
-    add(w.seller_cents, s.seller), add(w.co2e_grams, s.grams), add(w.purchases_by_zone_kind, s.by_kind);
-    add(w.purchases_by_income, s.by_income), add(w.buyers_by_zone_kind, s.buyers_by_kind), add(w.aware, s.aware);
-    add(w.users, s.users), add(w.firm_income_cents, s.firm_income), add(orders, s.orders);
-    w.households_net_cents += s.households;
+    for (std::size_t j = 0; j < w.purchases_by_income.size(); ++j) w.purchases_by_income[j] += s.by_income[j];
+    for (std::size_t j = 0; j < w.buyers_by_zone_kind.size(); ++j) w.buyers_by_zone_kind[j] += s.buyers[j];
+  }
+  for (std::size_t b = 0; b < 64; ++b)
+    if ((platform_bits_ >> b) & 1u)
+      w.aware[platform_at_[b]] = aware_total_[b], w.users[platform_at_[b]] = last_total_[b];
+  // Each purchase of a channel in a zone pays the same: count them, then price them.
+  for (std::size_t z = 0; z < zones; ++z) {
+    const auto home = static_cast<std::uint32_t>(z);
+    const auto kind = static_cast<std::size_t>(territory_.zones.kind[z]);
+    for (std::size_t ch = 0; ch < channels; ++ch) {
+      std::array<std::int64_t, 2> count{};
+      for (const Sums& s : sums)
+        for (std::size_t car = 0; car < 2; ++car) count[car] += s.purchases[(z * channels + ch) * 2 + car];
+      const std::int64_t bought = count[0] + count[1];
+      if (bought == 0) continue;
+      const Channel& c = channels_[ch];
+      const auto& s = ms.market[c.market];
+      const double basket_cents = s.basket_eur * 100.0;
+      std::int64_t paid = 0, fee = 0, tax = 0, seller = 0;
+      double kg = 0;
+      if (c.kind == Channel::Offline) {
+        paid = seller = std::llround(basket_cents);
+        kg = s.offline_kg_per_event;
+      } else if (c.kind == Channel::Alternative) {
+        paid = seller = c.seller == Seller::None ? 0 : std::llround(basket_cents * s.alternative_price_factor);
+        kg = s.alternative_kg_per_event;
+      } else {
+        const std::size_t q = c.platform;
+        const auto& ps = *platforms_[q].spec;
+        const double factor = levers.commission_factor(q, home);
+        const std::int64_t base = std::llround(basket_cents * ps.price_factor);
+        const std::int64_t buyer_fee = std::llround(static_cast<double>(base) * ps.customer_fee * factor);
+        const std::int64_t seller_fee = std::llround(static_cast<double>(base) * ps.commission * factor);
+        paid = base + buyer_fee;
+        fee = buyer_fee + seller_fee;
+        seller = base - seller_fee;
+        tax = std::llround(static_cast<double>(fee) * levers.tax(q, home));
+        kg = ps.kg_per_event;
+        w.orders[q * zones + z] += bought;
+      }
+      const double km = c.kind == Channel::Alternative ? 0.0 : km_[z * channels + ch];
+      w.purchases[ch] += bought;
+      w.paid_cents[ch] += bought * paid, w.fee_cents[ch] += bought * fee, w.tax_cents[ch] += bought * tax;
+      w.seller_cents[ch] += bought * seller;
+      w.co2e_grams[ch] += count[0] * std::llround(kg * 1000.0) + count[1] * std::llround((kg + km * car_kg) * 1000.0);
+      w.purchases_by_zone_kind[ch * 3 + kind] += bought;
+      w.households_net_cents -= bought * paid;
+      if (c.seller == Seller::Households) w.households_net_cents += bought * seller;
+      if (is_firm(c.seller))
+        w.firm_income_cents[static_cast<std::size_t>(c.seller) * zones + from_[z * channels + ch]] += bought * seller;
+    }
   }
   // Delivery rounds: a round leaves for the orders of a commune, even half empty.
   w.rounds.assign(platforms, 0);
@@ -337,13 +463,12 @@ MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, con
     const auto per_round = static_cast<std::int64_t>(std::max(1.0, std::floor(ps.orders_per_round)));
     const std::int64_t grams = std::llround(ps.round_km * ps.vehicle_kg_per_km * 1000.0);
     for (std::size_t z = 0; z < zones; ++z) {
-      const std::int64_t o = orders[ch.platform * zones + z];
+      const std::int64_t o = w.orders[ch.platform * zones + z];
       const std::int64_t rounds = (o + per_round - 1) / per_round;
       w.rounds[ch.platform] += rounds;
       w.co2e_grams[c] += rounds * grams;
     }
   }
-  w.orders = std::move(orders);
   return w;
 }
 

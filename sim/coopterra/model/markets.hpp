@@ -100,13 +100,38 @@ class MarketModel {
                   const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider,
                   int threads);
 
-  // Per-resident state carried from week to week: awareness bits and last channel, by market.
-  using State = std::array<std::uint8_t, 2 * kMarkets>;
+  // Per-resident state carried from week to week, as bits at position 8 x market + option: the
+  // platforms the resident knows, and the option of their last purchase in each market (at most
+  // one bit per market). Sixteen aligned bytes: a tie's state is one load of one cache line.
+  struct State {
+    std::uint64_t aware = 0;
+    std::uint64_t last = 0;
+    bool operator==(const State&) const = default;
+  };
+  static std::uint8_t aware_byte(const State& s, std::size_t market) {
+    return static_cast<std::uint8_t>(s.aware >> (8 * market));
+  }
+  // Option of the last purchase in the market, or kNoChannel.
+  static std::uint8_t last_option(const State& s, std::size_t market);
+
   const std::vector<State>& state() const noexcept { return state_; }
-  void set_state(std::vector<State> state) { state_ = std::move(state); }
-  std::size_t bytes() const noexcept { return (state_.capacity() + next_.capacity()) * sizeof(State); }
+  void set_state(std::vector<State> state);
+  std::size_t bytes() const noexcept {
+    return (state_.capacity() + next_.capacity()) * sizeof(State) + key_.capacity() * sizeof(std::uint64_t);
+  }
 
  private:
+  struct Sums;
+  // The week's tables by zone (prices, travel, availability, needs, awareness hazards).
+  void prepare(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
+               const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider);
+  // The residents of [begin, end): awareness, needs, choices; Planes bits count the ties.
+  template <int Planes>
+  void residents(std::size_t begin, std::size_t end, std::uint32_t week, Sums& acc);
+  // Purchases by zone, channel and car into the week's money, emissions and rounds.
+  MarketWeek account(const std::vector<Sums>& sums, const MarketLevers& levers) const;
+  void count_totals();
+
   const Territory& territory_;
   const Residents& residents_;
   const Spec& spec_;
@@ -114,11 +139,26 @@ class MarketModel {
   Random random_;
   std::vector<Channel> channels_;
   std::array<std::size_t, kMarkets + 1> first_channel_{};
-  // Per market and option: the platform index (or npos), bit in the awareness byte.
+  // Per market and option: the platform index (or npos).
   std::array<std::array<std::size_t, kMaxChannels>, kMarkets> platform_of_{};
-  std::array<std::uint8_t, kMarkets> platform_mask_{}, coop_mask_{};  // awareness bits of platforms, of cooperatives
-  std::vector<std::vector<std::uint8_t>> serves_;                     // by platform, by zone kind
+  std::array<std::uint8_t, 64> platform_at_{};       // platform of each state bit
+  std::uint64_t platform_bits_ = 0, coop_bits_ = 0;  // state bits of the platforms, of the cooperatives
+  std::vector<std::vector<std::uint8_t>> serves_;    // by platform, by zone kind
   std::vector<State> state_, next_;
+  std::vector<std::uint64_t> key_;                             // each resident's Stream key
+  std::array<std::int64_t, 64> aware_total_{}, last_total_{};  // residents with each state bit set
+
+  // Tables of the week, by zone (residents are ordered by zone: each chunk reads a few rows).
+  std::vector<double> weight_;       // zone x market x option x car: exp(best utility - utility)
+  std::vector<std::uint32_t> from_;  // zone x channel: the zone whose firms sell (kNoZone: none)
+  std::vector<double> km_;           // zone x channel: car kilometres of a purchase
+  std::vector<std::uint8_t> avail_;  // zone x market: options available to residents of the zone
+  std::vector<double> need_;         // zone x market: chance of a need this week
+  // Chance of hearing of a platform this week: (zone x) platform x knows a cooperative x aware
+  // ties (Bass, campaigns, the common banner); by zone only when a campaign runs.
+  std::vector<double> hazard_;
+  std::size_t hazard_zone_stride_ = 0;
+  std::vector<double> social_;  // ties with the same last option: exp(-beta_social x share)
 };
 
 }  // namespace coopterra
