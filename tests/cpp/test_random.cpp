@@ -2,6 +2,7 @@
 // packs (seed, purpose, entity, step, draw) into its key and counter.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <set>
 
 #include "coopterra/core/random.hpp"
@@ -49,4 +50,48 @@ TEST_CASE("uniforms lie between 0 included and 1 excluded with the moments of th
   CHECK(Random::to_unit(0, 0) == 0.0);
   CHECK(Random::to_open_unit(0) > 0.0);
   CHECK(Random::to_open_unit(0xffffffffu) < 1.0);
+}
+
+TEST_CASE("a Stream is SplitMix64 at fixed positions from its key", "[random]") {
+  using coopterra::Stream;
+  // SplitMix64's published first outputs from state 0 (Steele, Lea and Flood 2014; Vigna's splitmix64.c).
+  const Stream zero(0, 0);
+  CHECK(zero.bits(0) == 0xe220a8397b1dcdafull);
+  CHECK(zero.bits(1) == 0x6e789e6aa1b965f4ull);
+  CHECK(zero.bits(2) == 0x06c45d188009454full);
+  // Slot s of step t is position t x 256 + s + 1 of the sequence started at the key.
+  CHECK(Stream(1234567, 5).bits(7) == 0xdb7ed86c04618edeull);
+  CHECK(Stream(0, 1).bits(0) == Stream(0, 0).bits(256));
+  // Keys come from Philox: different for each purpose and entity, the same for the same seed.
+  const Random r(42);
+  CHECK(Stream::key(r, Purpose::ResidentStream, 7) == Stream::key(Random(42), Purpose::ResidentStream, 7));
+  CHECK(Stream::key(r, Purpose::ResidentStream, 7) != Stream::key(r, Purpose::ResidentStream, 8));
+}
+
+TEST_CASE("32-bit draws two per slot: uniform, and thresholds with the probability they stand for", "[random]") {
+  using coopterra::Stream;
+  using coopterra::StreamPairs;
+  const Random r(3);
+  const int n = 100000;
+  const std::uint64_t t = StreamPairs::threshold32(0.01);
+  double sum = 0, sum2 = 0, lag = 0;
+  int below = 0;
+  for (int i = 0; i < n; ++i) {
+    const Stream s(Stream::key(r, Purpose::ResidentStream, static_cast<std::uint64_t>(i)), 1);
+    StreamPairs draws(s);
+    const double u0 = draws.open_uniform(10), u1 = draws.open_uniform(11);  // the two halves of slot 5
+    REQUIRE(u0 > 0.0);
+    REQUIRE(u1 < 1.0);
+    CHECK(draws.bits(10) == static_cast<std::uint32_t>(s.bits(5)));
+    CHECK(draws.bits(11) == static_cast<std::uint32_t>(s.bits(5) >> 32));
+    sum += u0 + u1, sum2 += u0 * u0 + u1 * u1, lag += (u0 - 0.5) * (u1 - 0.5);
+    below += draws.below(12, t);
+  }
+  const double mean = sum / (2 * n), var = sum2 / (2 * n) - mean * mean;
+  CHECK(mean == Approx(0.5).margin(0.003));
+  CHECK(var == Approx(1.0 / 12).margin(0.002));
+  CHECK(lag / n == Approx(0.0).margin(0.002));  // the halves are uncorrelated
+  CHECK(below == Approx(0.01 * n).margin(4 * std::sqrt(0.01 * 0.99 * n)));
+  CHECK(StreamPairs::threshold32(0.0) == 0);
+  CHECK(StreamPairs::threshold32(1.0) == (std::uint64_t{1} << 32));  // always below
 }

@@ -12,7 +12,9 @@
 // of decision, and never renumber them: that would shift every stream and every baseline.
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 namespace coopterra {
@@ -23,16 +25,16 @@ enum class Purpose : std::uint16_t {
   Workplace = 3,           // workplace zone of a commuter
   SocialTies = 4,          // who a resident listens to
   InitialAwareness = 5,    // awareness of each platform at week 0
-  Awareness = 6,           // weekly awareness diffusion
-  ModeChoice = 7,          // weekly commuting mode choice
+  Awareness = 6,           // weekly awareness diffusion (retired: now a Stream slot; never reuse)
+  ModeChoice = 7,          // weekly commuting mode choice (retired: now a Stream slot)
   CarpoolRoles = 8,        // who drives in a matched carpool
   FirmAttributes = 9,      // chain or independent
-  MarketNeed = 10,         // whether a resident has a market's need this week
-  MarketAwareness = 11,    // weekly awareness diffusion of the markets' platforms
-  MarketChoice = 12,       // the channel chosen for a purchase
+  MarketNeed = 10,         // a market need (retired: now a Stream slot)
+  MarketAwareness = 11,    // awareness of market platforms (retired: now a Stream slot)
+  MarketChoice = 12,       // a market choice (retired: now a Stream slot)
   BarterJoin = 13,         // a firm joining the barter network
   InitialMarketAwareness = 14,
-  MarketStream = 15,  // key of a resident's Stream on the markets: awareness, needs, choices
+  ResidentStream = 15,  // key of a resident's Stream: their weekly draws in every model (slots below)
 };
 
 class Random {
@@ -90,7 +92,9 @@ class Random {
 // step t is that sequence's output at position t x 256 + s + 1. A draw costs two multiplications
 // instead of a Philox call (ten rounds), and, being a fixed position rather than the next draw of
 // a sequence, it keeps common random numbers: a decision reads the same slot whether or not other
-// decisions drew before it. Slots run from 0 to 255.
+// decisions drew before it. Slots run from 0 to 255; a resident's Stream is shared by the models:
+//   slots 0-95    the markets (awareness, needs, choices: model/markets.cpp)
+//   slots 96-99   carpooling (awareness, mode choice: model/carpool.cpp)
 class Stream {
  public:
   static std::uint64_t key(const Random& random, Purpose purpose, std::uint64_t entity) noexcept {
@@ -117,11 +121,19 @@ class Stream {
 class StreamPairs {
  public:
   explicit StreamPairs(const Stream& stream) noexcept : stream_(stream) {}
-  // A uniform in (0, 1).
-  double open_uniform(std::uint32_t draw) noexcept {
+  std::uint32_t bits(std::uint32_t draw) noexcept {
     const std::uint32_t slot = draw >> 1;
     if (slot != slot_) slot_ = slot, word_ = stream_.bits(slot);
-    return Random::to_open_unit(static_cast<std::uint32_t>(word_ >> (32 * (draw & 1u))));
+    return static_cast<std::uint32_t>(word_ >> (32 * (draw & 1u)));
+  }
+  // A uniform in (0, 1).
+  double open_uniform(std::uint32_t draw) noexcept { return Random::to_open_unit(bits(draw)); }
+  // True with probability threshold / 2^32 (see threshold32): an event decided without floating point.
+  bool below(std::uint32_t draw, std::uint64_t threshold) noexcept { return bits(draw) < threshold; }
+
+  // The threshold of an event of probability p in [0, 1] for below(): within 2^-33 of p.
+  static std::uint64_t threshold32(double p) noexcept {
+    return static_cast<std::uint64_t>(std::llround(std::clamp(p, 0.0, 1.0) * 0x1.0p32));
   }
 
  private:

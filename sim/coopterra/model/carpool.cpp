@@ -8,6 +8,12 @@
 
 namespace coopterra {
 
+namespace {
+// Draws from each resident's Stream (see core/random.hpp): awareness of platform p at 192 + p, the
+// mode choice at 194 (driving alone) and 195 + p.
+constexpr std::uint32_t kAwareDraw = 192, kChoiceDraw = 194;
+}  // namespace
+
 CarpoolModel::CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec,
                            const Random& random)
     : territory_(territory),
@@ -50,26 +56,29 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& lev
         aware_next_[i] = bits;
         continue;
       }
-      // One pass over the ties counts aware ties for every platform (ties are random accesses:
-      // those of a resident a few places on are fetched meanwhile).
-      if (i + kPrefetchAhead < end)
-        for (std::uint32_t j = 0; j < k; ++j)
-          __builtin_prefetch(&aware_[residents_.ties[(i + kPrefetchAhead) * k + j]]);
+      // The chance grows with the aware ties: a draw above the chance with every tie aware is
+      // decided without counting them.
+      const std::uint32_t* tie = &residents_.ties[i * k];
+      const Stream stream(residents_.stream_key[i], week);
+      StreamPairs draws(stream);
       std::array<std::uint32_t, kPlatforms> aware_ties_of{};
-      for (std::uint32_t j = 0; j < k; ++j) {
-        const std::uint8_t tie = aware_[residents_.ties[i * k + j]];
-        for (std::size_t p = 0; p < kPlatforms; ++p) aware_ties_of[p] += (tie >> p) & 1u;
-      }
-      static_assert(kPlatforms <= 2, "one draw of two uniforms per resident and week");
-      const auto u = random_.uniform2(Purpose::Awareness, i, week);
+      bool counted = false;
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         const auto bit = static_cast<std::uint8_t>(1u << p);
         if (bits & bit) continue;
-        const std::uint32_t aware_ties = aware_ties_of[p];
         // A campaign adds an independent chance of hearing of the platform.
         const double reach = levers.reach(p, residents_.home[i]);
-        const double hazard = 1.0 - (1.0 - weekly_hazard_[p][aware_ties]) * (1.0 - reach);
-        if (u[p] < hazard) bits |= bit;
+        auto hazard = [&](std::uint32_t aware_ties) {
+          return 1.0 - (1.0 - weekly_hazard_[p][aware_ties]) * (1.0 - reach);
+        };
+        const double u = draws.open_uniform(kAwareDraw + static_cast<std::uint32_t>(p));
+        if (u >= hazard(k)) continue;
+        if (!counted) {
+          for (std::uint32_t j = 0; j < k; ++j)
+            for (std::size_t r = 0; r < kPlatforms; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
+          counted = true;
+        }
+        if (u < hazard(aware_ties_of[p])) bits |= bit;
       }
       aware_next_[i] = bits;
     }
@@ -92,7 +101,11 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       // Random utility with Gumbel-distributed tastes, one draw per mode (the logit model):
       // choosing the mode of highest V + G. A policy that changes one mode's utility changes
       // only the choices of those it concerns: common random numbers at the level of each mode.
-      const auto u = random_.open_uniform4(Purpose::ModeChoice, i, week);
+      const Stream stream(residents_.stream_key[i], week);
+      StreamPairs draws(stream);
+      std::array<double, kPlatforms + 1> u{};
+      for (std::size_t m = 0; m <= kPlatforms; ++m)
+        u[m] = draws.open_uniform(kChoiceDraw + static_cast<std::uint32_t>(m));
       std::uint8_t mode = 0;
       double best = -std::log(-std::log(u[0]));  // driving alone: V = 0
       for (std::size_t p = 0; p < kPlatforms; ++p) {

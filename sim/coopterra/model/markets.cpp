@@ -118,10 +118,8 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
   const std::size_t n = residents_.size();
   state_.assign(n, State{});
   next_.assign(n, State{});
-  key_.resize(n);
   parallel_chunks(n, 1, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
-      key_[i] = Stream::key(random_, Purpose::MarketStream, i);
       State s{};
       for (std::size_t m = 0; m < kMarkets; ++m)
         for (std::size_t o = 1; o < options(m); ++o) {
@@ -173,6 +171,7 @@ void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const 
   for (std::size_t q = 0; q < platforms; ++q) campaigns = campaigns || !levers.campaign_reach[q].empty();
   hazard_zone_stride_ = campaigns ? platforms * 2 * (k + 1) : 0;
   hazard_.resize(campaigns ? zones * hazard_zone_stride_ : platforms * 2 * (k + 1));
+  hazard_max_.assign(campaigns ? zones * 2 * 64 : 2 * 64, 0);
   for (std::size_t z = 0; z < (campaigns ? zones : 1); ++z)
     for (std::size_t q = 0; q < platforms; ++q) {
       const auto& ps = *platforms_[q].spec;
@@ -182,9 +181,16 @@ void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const 
           double stay = std::exp(-(ps.bass_p + ps.bass_q * static_cast<double>(a) / std::max(1u, k)) / 52.0);
           stay *= campaign;
           if (knows_coop && platforms_[q].cooperative) stay *= 1.0 - levers.cross_reach;
-          hazard_[z * hazard_zone_stride_ + (q * 2 + knows_coop) * (k + 1) + a] = 1.0 - stay;
+          hazard_[z * hazard_zone_stride_ + (q * 2 + knows_coop) * (k + 1) + a] = StreamPairs::threshold32(1.0 - stay);
         }
     }
+  for (std::size_t z = 0; z < (campaigns ? zones : 1); ++z)
+    for (std::size_t knows_coop = 0; knows_coop < 2; ++knows_coop)
+      for (std::uint64_t bits = platform_bits_; bits; bits &= bits - 1) {
+        const auto b = static_cast<std::size_t>(std::countr_zero(bits));
+        hazard_max_[(z * 2 + knows_coop) * 64 + b] =
+            hazard_[z * hazard_zone_stride_ + (platform_at_[b] * 2 + knows_coop) * (k + 1) + k];
+      }
   social_.resize(k + 1);
   for (std::uint32_t a = 0; a <= k; ++a)
     social_[a] = k ? std::exp(-ms.beta_social * static_cast<double>(a) / static_cast<double>(k)) : 1.0;
@@ -203,7 +209,7 @@ void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const 
         c = std::min(1.0, c * levers.delivery_factor[z]);
       if (m == static_cast<std::size_t>(MarketId::Tourism) && !levers.travel_banned.empty() && levers.travel_banned[z])
         c = 0.0;
-      need_[z * kMarkets + m] = c;
+      need_[z * kMarkets + m] = StreamPairs::threshold32(c);
     }
   }
 
@@ -279,7 +285,7 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
   for (std::size_t i = begin; i < end; ++i) {
     const State old = state_[i];
     const std::uint32_t home = residents_.home[i];
-    const Stream stream(key_[i], week);
+    const Stream stream(residents_.stream_key[i], week);
     StreamPairs draws(stream);
     // What the ties know and did last week, counted per state bit when first asked (most
     // awareness draws are decided without them, and residents without a need skip the choice).
@@ -287,26 +293,22 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     if (i + kPrefetchAhead < end)
       for (std::uint32_t t = 0; t < k; ++t) __builtin_prefetch(&state_[tie[kPrefetchAhead * k + t]]);
     BitCounts<Planes> aware_ties, last_ties;
-    bool counted = false;
-    auto count_ties = [&] {
-      for (std::uint32_t t = 0; t < k; ++t) {
-        const State& s = state_[tie[t]];
-        aware_ties.add(s.aware);
-        last_ties.add(s.last);
-      }
-      counted = true;
-    };
     State next = old;
     // Awareness of the platforms not known yet. The chance grows with the aware ties: a draw above
     // the chance with every tie aware is decided without counting them.
     const std::size_t knows_coop = (old.aware & coop_bits_) != 0;
-    const double* hazard = &hazard_[home * hazard_zone_stride_];
+    const std::size_t row = home * (hazard_zone_stride_ ? 1 : 0) * 2 + knows_coop;
+    const std::uint64_t* hazard_max = &hazard_max_[row * 64];
+    bool aware_counted = false;
     for (std::uint64_t bits = platform_bits_ & ~old.aware; bits; bits &= bits - 1) {
       const auto b = static_cast<unsigned>(std::countr_zero(bits));
-      const double* h = hazard + (platform_at_[b] * 2 + knows_coop) * (k + 1);
-      const double u = draws.open_uniform(kAwareDraw + b - 1);
-      if (u >= h[k]) continue;
-      if (!counted) count_ties();
+      const std::uint32_t u = draws.bits(kAwareDraw + b - 1);
+      if (u >= hazard_max[b]) continue;
+      if (!aware_counted) {
+        for (std::uint32_t t = 0; t < k; ++t) aware_ties.add(state_[tie[t]].aware);
+        aware_counted = true;
+      }
+      const std::uint64_t* h = &hazard_[home * hazard_zone_stride_ + (platform_at_[b] * 2 + knows_coop) * (k + 1)];
       if (u < h[aware_ties.at(b)]) {
         next.aware |= std::uint64_t{1} << b;
         ++acc.aware[b];
@@ -314,19 +316,19 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     }
     // The needs of the week, by market.
     unsigned needs = 0;
-    const double* need = &need_[std::size_t{home} * kMarkets];
+    const std::uint64_t* need = &need_[std::size_t{home} * kMarkets];
     for (std::size_t m = 0; m < kMarkets; ++m)
-      if (draws.open_uniform(kNeedDraw + static_cast<std::uint32_t>(m)) < need[m]) needs |= 1u << m;
+      if (draws.below(kNeedDraw + static_cast<std::uint32_t>(m), need[m])) needs |= 1u << m;
     if (!needs) {
       next_[i] = next;
       continue;
     }
-    if (!counted) count_ties();
+    for (std::uint32_t t = 0; t < k; ++t) last_ties.add(state_[tie[t]].last);
     // The choices: the option of least E x exp(-utility), E exponential (see docs/model.md).
     const auto kind = static_cast<std::size_t>(territory_.zones.kind[home]);
     const bool online = residents_.has(i, Residents::Online);
     const std::size_t car = residents_.has(i, Residents::HasCar) ? 1 : 0;
-    const double attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
+    double attitude = 0;  // exp(-beta x attitude), computed when a cooperative is an option
     const std::size_t income = std::min<std::size_t>(kIncomeGroups - 1, (residents_.income_decile[i] - 1u) / 2u);
     for (unsigned left = needs; left; left &= left - 1) {
       const auto m = static_cast<unsigned>(std::countr_zero(left));
@@ -341,7 +343,11 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
         const auto o = static_cast<unsigned>(std::countr_zero(os));
         const unsigned b = 8 * m + o;
         double score = -std::log(draws.open_uniform(kChoiceDraw + b)) * w[o * 2] * social_[last_ties.at(b)];
-        if ((coop_bits_ >> b) & 1u) score *= attitude;
+        if ((coop_bits_ >> b) & 1u) {
+          if (attitude == 0)
+            attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
+          score *= attitude;
+        }
         if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
       }
       if (chosen < 0) continue;  // nothing available: the need goes unmet

@@ -116,9 +116,7 @@ class MarketModel {
 
   const std::vector<State>& state() const noexcept { return state_; }
   void set_state(std::vector<State> state);
-  std::size_t bytes() const noexcept {
-    return (state_.capacity() + next_.capacity()) * sizeof(State) + key_.capacity() * sizeof(std::uint64_t);
-  }
+  std::size_t bytes() const noexcept { return (state_.capacity() + next_.capacity()) * sizeof(State); }
 
  private:
   struct Sums;
@@ -145,7 +143,6 @@ class MarketModel {
   std::uint64_t platform_bits_ = 0, coop_bits_ = 0;  // state bits of the platforms, of the cooperatives
   std::vector<std::vector<std::uint8_t>> serves_;    // by platform, by zone kind
   std::vector<State> state_, next_;
-  std::vector<std::uint64_t> key_;                             // each resident's Stream key
   std::array<std::int64_t, 64> aware_total_{}, last_total_{};  // residents with each state bit set
 
   // Tables of the week, by zone (residents are ordered by zone: each chunk reads a few rows).
@@ -153,11 +150,14 @@ class MarketModel {
   std::vector<std::uint32_t> from_;  // zone x channel: the zone whose firms sell (kNoZone: none)
   std::vector<double> km_;           // zone x channel: car kilometres of a purchase
   std::vector<std::uint8_t> avail_;  // zone x market: options available to residents of the zone
-  std::vector<double> need_;         // zone x market: chance of a need this week
+  std::vector<std::uint64_t> need_;  // zone x market: chance of a need this week (a threshold)
   // Chance of hearing of a platform this week: (zone x) platform x knows a cooperative x aware
   // ties (Bass, campaigns, the common banner); by zone only when a campaign runs.
-  std::vector<double> hazard_;
+  std::vector<std::uint64_t> hazard_;  // as thresholds (StreamPairs::below)
   std::size_t hazard_zone_stride_ = 0;
+  // The chance with every tie aware, by (zone x) knows a cooperative x state bit: most draws
+  // exceed it and are decided without counting the ties.
+  std::vector<std::uint64_t> hazard_max_;
   std::vector<double> social_;  // ties with the same last option: exp(-beta_social x share)
 };
 

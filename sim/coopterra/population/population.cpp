@@ -18,7 +18,7 @@ std::size_t Residents::bytes() const noexcept {
   return home.capacity() * sizeof(std::uint32_t) + work.capacity() * sizeof(std::uint32_t) + flags.capacity() +
          age_group.capacity() + income_decile.capacity() + coop_attitude.capacity() * sizeof(float) +
          env_attitude.capacity() * sizeof(float) + zone_begin.capacity() * sizeof(std::uint32_t) +
-         ties.capacity() * sizeof(std::uint32_t);
+         ties.capacity() * sizeof(std::uint32_t) + stream_key.capacity() * sizeof(std::uint64_t);
 }
 
 std::vector<double> workplace_cdf(const Territory& t, double stay_share) {
@@ -72,6 +72,7 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
   r.work.resize(n);
   r.flags.resize(n);
   r.coop_attitude.resize(n);
+  r.stream_key.resize(n);
   r.zone_begin.resize(zones + 1);
   r.zone_begin[0] = 0;
   for (std::size_t z = 0; z < zones; ++z)
@@ -121,6 +122,7 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
       r.income_decile[i] = static_cast<std::uint8_t>(1 + std::min(9, static_cast<int>(b[2] * 10.0)));
       r.coop_attitude[i] = static_cast<float>(b[3]);
       r.env_attitude[i] = static_cast<float>(random.uniform(Purpose::ResidentAttributes, i, 0, 2));
+      r.stream_key[i] = Stream::key(random, Purpose::ResidentStream, i);
       r.work[i] = kNoZone;
       if (flags & Residents::Commuter) {
         const double u = random.uniform(Purpose::Workplace, i, 0);

@@ -33,7 +33,8 @@ struct Residents {
   std::vector<float> env_attitude;          // concern for the environment, in [0, 1]
   std::vector<std::uint32_t> zone_begin;    // residents of zone z are [zone_begin[z], zone_begin[z+1])
   std::uint32_t ties_per_resident = 0;
-  std::vector<std::uint32_t> ties;  // ties of resident i: ties[i*k, (i+1)*k)
+  std::vector<std::uint32_t> ties;        // ties of resident i: ties[i*k, (i+1)*k)
+  std::vector<std::uint64_t> stream_key;  // key of the resident's Stream: their weekly draws
 
   std::size_t size() const noexcept { return home.size(); }
   bool has(std::size_t i, Flag f) const noexcept { return flags[i] & f; }
