@@ -191,7 +191,7 @@ void Simulation::describe_snapshots(Dataset& d) const {
     mode.insert(mode.end(), s.mode.begin(), s.mode.end());
     for (const auto& st : s.markets)
       for (std::size_t m = 0; m < kMarkets; ++m)
-        channel.push_back(MarketModel::last_option(st, m)), aware.push_back(MarketModel::aware_byte(st, m));
+        channel.push_back(MarketModel::last_option(st, m)), aware.push_back(markets_->aware_options(st, m));
   }
   v.push_back({"snapshot_commute_mode",
                {"snapshot", "resident"},

@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "coopterra/core/error.hpp"
+#include "coopterra/core/fastmath.hpp"
 #include "coopterra/core/parallel.hpp"
 
 namespace coopterra {
@@ -50,28 +51,18 @@ bool is_firm(Seller s) {
   return static_cast<std::uint8_t>(s) < kSectors;
 }
 
-// Counters of one bit position each, bit-sliced: plane j holds bit j of all 64 counts, so that
-// adding a tie's 64 state bits costs 3 x Planes operations whatever the number of bits set.
-template <int Planes>
-struct BitCounts {
-  std::array<std::uint64_t, Planes> plane{};
-  void add(std::uint64_t bits) {
-    for (int j = 0; j < Planes; ++j) {
-      const std::uint64_t carry = plane[j] & bits;
-      plane[j] ^= bits;
-      bits = carry;
-    }
-  }
-  unsigned at(unsigned bit) const {
-    unsigned count = 0;
-    for (int j = 0; j < Planes; ++j) count |= static_cast<unsigned>((plane[j] >> bit) & 1u) << j;
-    return count;
-  }
-};
+// kLastSpread[f] counts the option f - 1 of a last-option field f (0: none) in its byte: summed
+// over ties, the ties by last option in one market, one byte per option (at most 64 ties).
+constexpr std::array<std::uint64_t, 16> last_spread_table() {
+  std::array<std::uint64_t, 16> t{};
+  for (std::size_t f = 1; f <= kMaxChannels; ++f) t[f] = std::uint64_t{1} << (8 * (f - 1));
+  return t;
+}
+constexpr auto kLastSpread = last_spread_table();
 
 // A resident's week draws 32-bit uniforms from their Stream, two per slot (StreamPairs), at fixed
-// positions: awareness of option o of market m (o >= 1) at 8m + o - 1, so that the platforms of a
-// market pair up; the need of market m at 64 + m; the choice draw of option o at 128 + 8m + o.
+// positions: awareness of platform q at q (with one platform of each kind, a market's two pair
+// up); the need of market m at 64 + m; the choice draw of option o of market m at 128 + 8m + o.
 // Draws are read in increasing order (awareness, needs, choices), so each slot is mixed once.
 constexpr std::uint32_t kAwareDraw = 0, kNeedDraw = 64, kChoiceDraw = 128;
 
@@ -98,14 +89,19 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
     ensure(channels_.size() - first_channel_[m] <= kMaxChannels, "markets: too many channels in a market");
   }
   first_channel_[kMarkets] = channels_.size();
+  // The platforms of a market are consecutive in the platform list: options 1 to count.
   for (std::size_t m = 0; m < kMarkets; ++m)
     for (std::size_t o = 1; o < options(m); ++o) {
       const std::size_t q = platform_of_[m][o];
       if (q == kNoPlatform) continue;
-      const std::uint64_t bit = std::uint64_t{1} << (8 * m + o);
-      platform_bits_ |= bit;
-      if (platforms_[q].cooperative) coop_bits_ |= bit;
-      platform_at_[8 * m + o] = static_cast<std::uint8_t>(q);
+      ensure(q < kLastShift && q == platform_of_[m][1] + o - 1, "markets: platforms out of order");
+      if (o == 1) first_platform_[m] = static_cast<std::uint8_t>(q);
+      options_mask_[m] = static_cast<std::uint8_t>((options_mask_[m] << 1) | 1u);
+      platform_bits_ |= std::uint64_t{1} << q;
+      if (platforms_[q].cooperative) {
+        coop_bits_ |= std::uint64_t{1} << q;
+        coop_options_[m] = static_cast<std::uint8_t>(coop_options_[m] | (1u << o));
+      }
     }
   serves_.assign(platforms_.size(), std::vector<std::uint8_t>(3, 1));
   for (std::size_t q = 0; q < platforms_.size(); ++q) {
@@ -127,17 +123,12 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
           if (q == kNoPlatform) continue;
           const double u =
               random_.uniform(Purpose::InitialMarketAwareness, i, 0, static_cast<std::uint16_t>(m * 8 + o));
-          if (u < platforms_[q].spec->initial_awareness) s.aware |= std::uint64_t{1} << (8 * m + o);
+          if (u < platforms_[q].spec->initial_awareness) s.bits |= std::uint64_t{1} << q;
         }
       state_[i] = s;
     }
   });
   count_totals();
-}
-
-std::uint8_t MarketModel::last_option(const State& s, std::size_t market) {
-  const auto byte = static_cast<std::uint8_t>(s.last >> (8 * market));
-  return byte ? static_cast<std::uint8_t>(std::countr_zero(byte)) : kNoChannel;
 }
 
 void MarketModel::set_state(std::vector<State> state) {
@@ -148,8 +139,10 @@ void MarketModel::set_state(std::vector<State> state) {
 void MarketModel::count_totals() {
   aware_total_.fill(0), last_total_.fill(0);
   for (const State& s : state_) {
-    for (std::uint64_t b = s.aware; b; b &= b - 1) ++aware_total_[static_cast<std::size_t>(std::countr_zero(b))];
-    for (std::uint64_t b = s.last; b; b &= b - 1) ++last_total_[static_cast<std::size_t>(std::countr_zero(b))];
+    for (std::uint64_t b = s.bits & platform_bits_; b; b &= b - 1)
+      ++aware_total_[static_cast<std::size_t>(std::countr_zero(b))];
+    for (std::size_t m = 0; m < kMarkets; ++m)
+      if (const std::uint8_t o = last_option(s, m); o != kNoChannel) ++last_total_[8 * m + o];
   }
 }
 
@@ -187,9 +180,9 @@ void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const 
   for (std::size_t z = 0; z < (campaigns ? zones : 1); ++z)
     for (std::size_t knows_coop = 0; knows_coop < 2; ++knows_coop)
       for (std::uint64_t bits = platform_bits_; bits; bits &= bits - 1) {
-        const auto b = static_cast<std::size_t>(std::countr_zero(bits));
-        hazard_max_[(z * 2 + knows_coop) * 64 + b] =
-            hazard_[z * hazard_zone_stride_ + (platform_at_[b] * 2 + knows_coop) * (k + 1) + k];
+        const auto q = static_cast<std::size_t>(std::countr_zero(bits));
+        hazard_max_[(z * 2 + knows_coop) * 64 + q] =
+            hazard_[z * hazard_zone_stride_ + (q * 2 + knows_coop) * (k + 1) + k];
       }
   social_.resize(k + 1);
   for (std::uint32_t a = 0; a <= k; ++a)
@@ -277,7 +270,6 @@ void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const 
   }
 }
 
-template <int Planes>
 void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t week, Sums& acc) {
   const std::uint32_t k = residents_.ties_per_resident;
   const std::size_t channels = channels_.size();
@@ -287,31 +279,27 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     const std::uint32_t home = residents_.home[i];
     const Stream stream(residents_.stream_key[i], week);
     StreamPairs draws(stream);
-    // What the ties know and did last week, counted per state bit when first asked (most
-    // awareness draws are decided without them, and residents without a need skip the choice).
+    // What the ties know and did last week, counted when first asked (most awareness draws are
+    // decided without them, and residents without a need skip the choice); the ties of a
+    // resident a few places on are fetched meanwhile.
     const std::uint32_t* tie = &residents_.ties[i * k];
     if (i + kPrefetchAhead < end)
       for (std::uint32_t t = 0; t < k; ++t) __builtin_prefetch(&state_[tie[kPrefetchAhead * k + t]]);
-    BitCounts<Planes> aware_ties, last_ties;
     State next = old;
     // Awareness of the platforms not known yet. The chance grows with the aware ties: a draw above
     // the chance with every tie aware is decided without counting them.
-    const std::size_t knows_coop = (old.aware & coop_bits_) != 0;
-    const std::size_t row = home * (hazard_zone_stride_ ? 1 : 0) * 2 + knows_coop;
+    const std::size_t knows_coop = (old.bits & coop_bits_) != 0;
+    const std::size_t row = (hazard_zone_stride_ ? home : 0) * 2 + knows_coop;
     const std::uint64_t* hazard_max = &hazard_max_[row * 64];
-    bool aware_counted = false;
-    for (std::uint64_t bits = platform_bits_ & ~old.aware; bits; bits &= bits - 1) {
-      const auto b = static_cast<unsigned>(std::countr_zero(bits));
-      const std::uint32_t u = draws.bits(kAwareDraw + b - 1);
-      if (u >= hazard_max[b]) continue;
-      if (!aware_counted) {
-        for (std::uint32_t t = 0; t < k; ++t) aware_ties.add(state_[tie[t]].aware);
-        aware_counted = true;
-      }
-      const std::uint64_t* h = &hazard_[home * hazard_zone_stride_ + (platform_at_[b] * 2 + knows_coop) * (k + 1)];
-      if (u < h[aware_ties.at(b)]) {
-        next.aware |= std::uint64_t{1} << b;
-        ++acc.aware[b];
+    for (std::uint64_t bits = platform_bits_ & ~old.bits; bits; bits &= bits - 1) {
+      const auto q = static_cast<unsigned>(std::countr_zero(bits));
+      const std::uint32_t u = draws.bits(kAwareDraw + q);
+      if (u >= hazard_max[q]) continue;
+      unsigned aware_ties = 0;
+      for (std::uint32_t t = 0; t < k; ++t) aware_ties += static_cast<unsigned>((state_[tie[t]].bits >> q) & 1u);
+      if (u < hazard_[home * hazard_zone_stride_ + (q * 2 + knows_coop) * (k + 1) + aware_ties]) {
+        next.bits |= std::uint64_t{1} << q;
+        ++acc.aware[q];
       }
     }
     // The needs of the week, by market.
@@ -323,7 +311,6 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       next_[i] = next;
       continue;
     }
-    for (std::uint32_t t = 0; t < k; ++t) last_ties.add(state_[tie[t]].last);
     // The choices: the option of least E x exp(-utility), E exponential (see docs/model.md).
     const auto kind = static_cast<std::size_t>(territory_.zones.kind[home]);
     const bool online = residents_.has(i, Residents::Online);
@@ -333,17 +320,21 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     for (unsigned left = needs; left; left &= left - 1) {
       const auto m = static_cast<unsigned>(std::countr_zero(left));
       ++acc.buyers[m * 3 + kind];
-      const auto platforms = static_cast<std::uint8_t>(platform_bits_ >> (8 * m));
-      const auto known = online ? aware_byte(next, m) : std::uint8_t{0};
+      const auto platforms = static_cast<unsigned>(options_mask_[m]) << 1;
+      const unsigned known = online ? aware_options(next, m) : 0u;
       const unsigned mask = avail_[std::size_t{home} * kMarkets + m] & (~platforms | known) & 0xffu;
       const double* w = &weight_[(std::size_t{home} * kMarkets + m) * kMaxChannels * 2 + car];
+      // Ties by last option in this market, one byte per option.
+      const unsigned shift = kLastShift + 4 * m;
+      std::uint64_t last_ties = 0;
+      for (std::uint32_t t = 0; t < k; ++t) last_ties += kLastSpread[(state_[tie[t]].bits >> shift) & 0xfu];
       double best = 0;
       int chosen = -1;
       for (unsigned os = mask; os; os &= os - 1) {
         const auto o = static_cast<unsigned>(std::countr_zero(os));
-        const unsigned b = 8 * m + o;
-        double score = -std::log(draws.open_uniform(kChoiceDraw + b)) * w[o * 2] * social_[last_ties.at(b)];
-        if ((coop_bits_ >> b) & 1u) {
+        double score =
+            -fast_log(draws.open_uniform(kChoiceDraw + 8 * m + o)) * w[o * 2] * social_[(last_ties >> (8 * o)) & 0xffu];
+        if ((coop_options_[m] >> o) & 1u) {
           if (attitude == 0)
             attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
           score *= attitude;
@@ -351,14 +342,15 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
         if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
       }
       if (chosen < 0) continue;  // nothing available: the need goes unmet
-      next.last = (next.last & ~(std::uint64_t{0xff} << (8 * m))) | (std::uint64_t{1} << (8 * m + chosen));
+      const std::uint8_t before = last_option(next, m);
+      if (before != chosen) {
+        if (before != kNoChannel) --acc.last[8 * m + before];
+        ++acc.last[8 * m + static_cast<unsigned>(chosen)];
+        next.bits = (next.bits & ~(std::uint64_t{0xf} << shift)) | (static_cast<std::uint64_t>(chosen + 1) << shift);
+      }
       const std::size_t ch = first_channel_[m] + static_cast<std::size_t>(chosen);
       ++acc.purchases[(std::size_t{home} * channels + ch) * 2 + car];
       ++acc.by_income[ch * kIncomeGroups + income];
-    }
-    for (std::uint64_t changed = old.last ^ next.last; changed; changed &= changed - 1) {
-      const auto b = static_cast<unsigned>(std::countr_zero(changed));
-      acc.last[b] += ((next.last >> b) & 1u) ? 1 : -1;
     }
     next_[i] = next;
   }
@@ -373,20 +365,8 @@ MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, con
   zero.purchases.assign(zones * channels * 2, 0);
   zero.by_income.assign(channels * kIncomeGroups, 0);
   zero.buyers.assign(kMarkets * 3, 0);
-  // Enough bit planes to count every tie.
-  const std::uint32_t k = residents_.ties_per_resident;
-  const auto sums = parallel_accumulate(n, threads, zero, [&](std::size_t begin, std::size_t end, Sums& acc) {
-    if (k < 8)
-      residents<3>(begin, end, week, acc);
-    else if (k < 16)
-      residents<4>(begin, end, week, acc);
-    else if (k < 32)
-      residents<5>(begin, end, week, acc);
-    else if (k < 64)
-      residents<6>(begin, end, week, acc);
-    else
-      residents<7>(begin, end, week, acc);
-  });
+  const auto sums = parallel_accumulate(
+      n, threads, zero, [&](std::size_t begin, std::size_t end, Sums& acc) { residents(begin, end, week, acc); });
   state_.swap(next_);
   for (const Sums& s : sums)
     for (std::size_t b = 0; b < 64; ++b) aware_total_[b] += s.aware[b], last_total_[b] += s.last[b];
@@ -409,9 +389,10 @@ MarketWeek MarketModel::account(const std::vector<Sums>& sums, const MarketLever
     for (std::size_t j = 0; j < w.purchases_by_income.size(); ++j) w.purchases_by_income[j] += s.by_income[j];
     for (std::size_t j = 0; j < w.buyers_by_zone_kind.size(); ++j) w.buyers_by_zone_kind[j] += s.buyers[j];
   }
-  for (std::size_t b = 0; b < 64; ++b)
-    if ((platform_bits_ >> b) & 1u)
-      w.aware[platform_at_[b]] = aware_total_[b], w.users[platform_at_[b]] = last_total_[b];
+  for (std::size_t m = 0; m < kMarkets; ++m)
+    for (std::size_t o = 1; o < options(m); ++o)
+      if (const std::size_t q = platform_of_[m][o]; q != kNoPlatform)
+        w.aware[q] = aware_total_[q], w.users[q] = last_total_[8 * m + o];
   // Each purchase of a channel in a zone pays the same: count them, then price them.
   for (std::size_t z = 0; z < zones; ++z) {
     const auto home = static_cast<std::uint32_t>(z);

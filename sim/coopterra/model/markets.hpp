@@ -100,19 +100,24 @@ class MarketModel {
                   const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider,
                   int threads);
 
-  // Per-resident state carried from week to week, as bits at position 8 x market + option: the
-  // platforms the resident knows, and the option of their last purchase in each market (at most
-  // one bit per market). Sixteen aligned bytes: a tie's state is one load of one cache line.
+  // Per-resident state carried from week to week, in one 64-bit word: bit q says whether the
+  // resident knows market platform q (at most 36), and 4 bits per market from bit 36 hold the
+  // option of the last purchase plus one (0: none yet). Eight bytes: the state of a million
+  // residents, twice (this week's and the next), stays within a 32 MiB last-level cache.
   struct State {
-    std::uint64_t aware = 0;
-    std::uint64_t last = 0;
+    std::uint64_t bits = 0;
     bool operator==(const State&) const = default;
   };
-  static std::uint8_t aware_byte(const State& s, std::size_t market) {
-    return static_cast<std::uint8_t>(s.aware >> (8 * market));
+  // The options of a market the resident knows (bit o for option o).
+  std::uint8_t aware_options(const State& s, std::size_t market) const {
+    return static_cast<std::uint8_t>(((s.bits >> first_platform_[market]) & options_mask_[market]) << 1);
   }
   // Option of the last purchase in the market, or kNoChannel.
-  static std::uint8_t last_option(const State& s, std::size_t market);
+  static std::uint8_t last_option(const State& s, std::size_t market) {
+    const auto field = static_cast<std::uint8_t>((s.bits >> (kLastShift + 4 * market)) & 0xfu);
+    return field ? static_cast<std::uint8_t>(field - 1) : kNoChannel;
+  }
+  static constexpr unsigned kLastShift = 36;
 
   const std::vector<State>& state() const noexcept { return state_; }
   void set_state(std::vector<State> state);
@@ -123,8 +128,7 @@ class MarketModel {
   // The week's tables by zone (prices, travel, availability, needs, awareness hazards).
   void prepare(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
                const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider);
-  // The residents of [begin, end): awareness, needs, choices; Planes bits count the ties.
-  template <int Planes>
+  // The residents of [begin, end): awareness, needs, choices.
   void residents(std::size_t begin, std::size_t end, std::uint32_t week, Sums& acc);
   // Purchases by zone, channel and car into the week's money, emissions and rounds.
   MarketWeek account(const std::vector<Sums>& sums, const MarketLevers& levers) const;
@@ -139,11 +143,14 @@ class MarketModel {
   std::array<std::size_t, kMarkets + 1> first_channel_{};
   // Per market and option: the platform index (or npos).
   std::array<std::array<std::size_t, kMaxChannels>, kMarkets> platform_of_{};
-  std::array<std::uint8_t, 64> platform_at_{};       // platform of each state bit
-  std::uint64_t platform_bits_ = 0, coop_bits_ = 0;  // state bits of the platforms, of the cooperatives
-  std::vector<std::vector<std::uint8_t>> serves_;    // by platform, by zone kind
+  std::array<std::uint8_t, kMarkets> first_platform_{};  // index of the market's first platform
+  std::array<std::uint8_t, kMarkets> options_mask_{};    // (1 << platforms of the market) - 1
+  std::array<std::uint8_t, kMarkets> coop_options_{};    // options that are cooperatives (bit o)
+  std::uint64_t platform_bits_ = 0, coop_bits_ = 0;      // state bits of the platforms, of the cooperatives
+  std::vector<std::vector<std::uint8_t>> serves_;        // by platform, by zone kind
   std::vector<State> state_, next_;
-  std::array<std::int64_t, 64> aware_total_{}, last_total_{};  // residents with each state bit set
+  // Residents aware of each platform; residents whose last purchase in market m was option o (8m + o).
+  std::array<std::int64_t, 64> aware_total_{}, last_total_{};
 
   // Tables of the week, by zone (residents are ordered by zone: each chunk reads a few rows).
   std::vector<double> weight_;       // zone x market x option x car: exp(best utility - utility)
