@@ -5,7 +5,6 @@
 #include <cmath>
 #include <set>
 
-#include "coopterra/core/fastmath.hpp"
 #include "coopterra/core/random.hpp"
 
 using coopterra::Purpose;
@@ -95,18 +94,4 @@ TEST_CASE("32-bit draws two per slot: uniform, and thresholds with the probabili
   CHECK(below == Approx(0.01 * n).margin(4 * std::sqrt(0.01 * 0.99 * n)));
   CHECK(StreamPairs::threshold32(0.0) == 0);
   CHECK(StreamPairs::threshold32(1.0) == (std::uint64_t{1} << 32));  // always below
-}
-
-TEST_CASE("fast_log is within 1e-12 of std::log over the range of the draws", "[random]") {
-  double worst = 0;
-  auto check = [&](double x) {
-    const double err = std::abs(coopterra::fast_log(x) - std::log(x));
-    worst = std::max(worst, err / std::max(1.0, std::abs(std::log(x))));
-  };
-  // Uniforms of 32 and 53 bits, their logarithms (Gumbel), and points around the range reduction.
-  for (std::uint32_t x = 0; x < 4000000; ++x) check(Random::to_open_unit(x * 1073u + 17u));
-  for (double x = 1e-12; x < 40.0; x *= 1.0001) check(x);
-  for (double x : {0x1.0p-33, 0.5, 1.0, 1.4142135623730951, 1.4142135623730954, 2.0, 1e300, 1e-300}) check(x);
-  CHECK(worst < 1e-12);
-  CHECK(coopterra::fast_log(1.0) == 0.0);
 }

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "coopterra/core/error.hpp"
-#include "coopterra/core/fastmath.hpp"
 #include "coopterra/core/parallel.hpp"
 
 namespace coopterra {
@@ -113,7 +112,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       for (std::size_t m = 0; m <= kPlatforms; ++m)
         u[m] = draws.open_uniform(kChoiceDraw + static_cast<std::uint32_t>(m));
       std::uint8_t mode = 0;
-      double best = -fast_log(-fast_log(u[0]));  // driving alone: V = 0
+      double best = -std::log(-std::log(u[0]));  // driving alone: V = 0
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(aware_[i] & (1u << p))) continue;  // an unknown platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
@@ -125,7 +124,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
             trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) + c.fare_eur_per_km * d * commission - incentive);
         double v = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
         if (p == 0) v += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
-        const double total = v - fast_log(-fast_log(u[p + 1]));
+        const double total = v - std::log(-std::log(u[p + 1]));
         if (total > best) best = total, mode = static_cast<std::uint8_t>(p + 1);
       }
       choice_[i] = mode;

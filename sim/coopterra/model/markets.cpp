@@ -6,7 +6,6 @@
 #include <numbers>
 
 #include "coopterra/core/error.hpp"
-#include "coopterra/core/fastmath.hpp"
 #include "coopterra/core/parallel.hpp"
 
 namespace coopterra {
@@ -333,7 +332,7 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       for (unsigned os = mask; os; os &= os - 1) {
         const auto o = static_cast<unsigned>(std::countr_zero(os));
         double score =
-            -fast_log(draws.open_uniform(kChoiceDraw + 8 * m + o)) * w[o * 2] * social_[(last_ties >> (8 * o)) & 0xffu];
+            -std::log(draws.open_uniform(kChoiceDraw + 8 * m + o)) * w[o * 2] * social_[(last_ties >> (8 * o)) & 0xffu];
         if ((coop_options_[m] >> o) & 1u) {
           if (attitude == 0)
             attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
