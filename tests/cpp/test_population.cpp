@@ -1,6 +1,9 @@
 // Synthetic population: placement, attribute shares, workplaces (radiation model) and ties.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "coopterra/core/allocate.hpp"
 #include "coopterra/population/firms.hpp"
 #include "coopterra/population/population.hpp"
@@ -75,6 +78,40 @@ TEST_CASE("firms: exact counts by sector, producers on land, chains by sector", 
   CHECK(shops_by_zone[0] > shops_by_zone.back());  // shops follow population: the central town has most
   CHECK(allocate_proportionally(10, {1.0, 1.0, 1.0}) == std::vector<std::int64_t>{4, 3, 3});
   CHECK(allocate_proportionally(5, {0.0, 0.0, 10.0}, true) == std::vector<std::int64_t>{1, 1, 3});
+}
+
+TEST_CASE("largest-remainder allocation: exact sums, ties to the lower index, as a full sort gives", "[population]") {
+  // The reference: sort every remainder, then one more to each in that order, cycling.
+  auto reference = [](std::int64_t total, const std::vector<double>& w) {
+    const std::size_t n = w.size();
+    double sum = 0;
+    for (double x : w) sum += x;
+    std::vector<std::int64_t> out(n, 0);
+    std::vector<std::pair<double, std::size_t>> rem(n);
+    std::int64_t given = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double share = sum > 0 ? static_cast<double>(total) * w[i] / sum : 0.0;
+      out[i] = static_cast<std::int64_t>(std::floor(share)), given += out[i];
+      rem[i] = {share - static_cast<double>(out[i]), i};
+    }
+    std::sort(rem.begin(), rem.end(),
+              [](auto a, auto b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    for (std::size_t i = 0; given < total; ++i, ++given) out[rem[i % n].second] += 1;
+    return out;
+  };
+  const Random r(5);
+  for (std::uint32_t trial = 0; trial < 200; ++trial) {
+    const auto u = r.uniform2(Purpose::TerritoryLayout, trial, 0);
+    const std::size_t n = 1 + static_cast<std::size_t>(u[0] * 300);
+    std::vector<double> w(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = r.uniform(Purpose::TerritoryLayout, trial, 1, static_cast<std::uint16_t>(i));
+      w[i] = trial % 5 == 0 ? 0.0 : (x < 0.2 ? 1.0 : std::floor(x * 10));  // zeros and many ties
+    }
+    const auto total = static_cast<std::int64_t>(u[1] * 100000) - (trial % 7 == 0 ? 0 : 5);
+    const auto got = allocate_proportionally(std::max<std::int64_t>(0, total), w);
+    CHECK(got == reference(std::max<std::int64_t>(0, total), w));
+  }
 }
 
 TEST_CASE("the population is the same for any thread count", "[population]") {

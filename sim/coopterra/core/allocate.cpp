@@ -22,9 +22,20 @@ std::vector<std::int64_t> allocate_proportionally(std::int64_t total, const std:
     given += whole;
     remainders[i] = {share - static_cast<double>(whole), i};
   }
-  std::sort(remainders.begin(), remainders.end(),
-            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  for (std::size_t i = 0; given < total; ++i, ++given) out[remainders[i % n].second] += 1;
+  // The parts with the largest remainders get one more each (all parts in turn when more are
+  // left than parts, as with zero weights). Selecting them is linear: no full sort.
+  const auto extra = static_cast<std::size_t>(std::max<std::int64_t>(0, total - given));
+  const std::size_t rounds = extra / n, more = extra % n;
+  if (rounds > 0)
+    for (auto& part : out) part += static_cast<std::int64_t>(rounds);
+  if (more > 0) {
+    const auto larger = [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    };
+    std::nth_element(remainders.begin(), remainders.begin() + static_cast<std::ptrdiff_t>(more) - 1, remainders.end(),
+                     larger);
+    for (std::size_t i = 0; i < more; ++i) out[remainders[i].second] += 1;
+  }
   return out;
 }
 
