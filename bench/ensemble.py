@@ -1,6 +1,7 @@
 """Overhead of the ensemble machinery against bare runs, and paired against unpaired intervals.
 
     .venv/bin/python bench/ensemble.py [--runs 40] [--residents 20000]
+    .venv/bin/python bench/ensemble.py --runs 100 --residents 50000 --weeks 260 --parts pool
 
 Bare: the same runs one after the other in a plain loop (Simulation.run, no file). Thread pool:
 run_ensemble with 2 workers of 1 thread (each run writes its HDF5 file). Dask: a LocalCluster of 2
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--residents", type=int, default=20_000)
     parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=["bare", "pool", "dask", "crn"],
+        default=["bare", "pool", "dask", "crn"],
+    )
     args = parser.parse_args()
     scenario = coopterra.load_scenario(
         SCENARIOS / "baseline.toml",
@@ -34,11 +42,38 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="coopterra-bench-"))
     print(f"# {args.runs} runs of {args.residents:,} residents x {args.weeks} weeks, 2 cores")
 
-    start = time.perf_counter()
-    for r in range(args.runs):
-        coopterra.Simulation(scenario, seed=1 + r, threads=1).run()
-    bare = time.perf_counter() - start
-    print(f"bare loop, 1 thread            {bare:7.2f} s  {bare / args.runs * 1000:7.1f} ms/run")
+    bare = 0.0
+    if "bare" in args.parts:
+        start = time.perf_counter()
+        for r in range(args.runs):
+            coopterra.Simulation(scenario, seed=1 + r, threads=1).run()
+        bare = time.perf_counter() - start
+        print(
+            f"bare loop, 1 thread            {bare:7.2f} s  {bare / args.runs * 1000:7.1f} ms/run"
+        )
+
+    def against_bare(elapsed: float) -> str:
+        if not bare:
+            return ""
+        return (
+            f"  (x{bare / elapsed:.2f} the bare loop; overhead per run, both cores counted: "
+            f"{(2 * elapsed - bare) / args.runs * 1000:+.1f} ms)"
+        )
+
+    if "pool" in args.parts:
+        pool_part(args, scenario, work, against_bare)
+    if "dask" in args.parts:
+        dask_part(args, scenario, work, against_bare)
+    if "crn" in args.parts:
+        crn_part(args, scenario, work)
+
+
+def pool_part(
+    args: argparse.Namespace,
+    scenario: coopterra.Scenario,
+    work: Path,
+    against_bare: Callable[[float], str],
+) -> None:
 
     start = time.perf_counter()
     ens = coopterra.run_ensemble(
@@ -48,10 +83,16 @@ def main() -> None:
     assert not ens.failures
     print(
         f"thread pool, 2 x 1 thread      {pool:7.2f} s  {pool / args.runs * 1000:7.1f} ms/run"
-        f"  (x{bare / pool:.2f} the bare loop; overhead per run, both cores counted: "
-        f"{(2 * pool - bare) / args.runs * 1000:+.1f} ms)"
+        + against_bare(pool)
     )
 
+
+def dask_part(
+    args: argparse.Namespace,
+    scenario: coopterra.Scenario,
+    work: Path,
+    against_bare: Callable[[float], str],
+) -> None:
     from distributed import Client, LocalCluster
 
     with (
@@ -73,10 +114,11 @@ def main() -> None:
         assert not ens.failures
     print(
         f"Dask, 2 processes x 1 thread   {dask:7.2f} s  {dask / args.runs * 1000:7.1f} ms/run"
-        f"  (x{bare / dask:.2f} the bare loop; overhead per run, both cores counted: "
-        f"{(2 * dask - bare) / args.runs * 1000:+.1f} ms)"
+        + against_bare(dask)
     )
 
+
+def crn_part(args: argparse.Namespace, scenario: coopterra.Scenario, work: Path) -> None:
     # Common random numbers: paired against unpaired differences of total CO2e.
     support = coopterra.load_scenario(
         SCENARIOS / "carpool_support.toml",

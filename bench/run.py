@@ -1,7 +1,8 @@
 """coopterra benchmarks: time per phase, resident-weeks per second, memory, thread scaling.
 
     ./dev bench                          # default sizes
-    ./dev bench --residents 1000000 --weeks 520 --threads 1 2
+    ./dev bench --residents 1000000 --weeks 520 --threads 2 --repeat 1
+    ./dev bench --no-table --scaling --callgrind   # cost fit 10k..2.5M residents; instructions
 
 Each configuration runs in a fresh process (so peak memory is its own), `--repeat` times; the
 table gives medians. Figures depend on the machine: quote them with the command that made them.
@@ -20,9 +21,11 @@ import time
 ONE_RUN = """
 import json, resource, sys, time
 import coopterra
-residents, weeks, threads, seed = map(int, sys.argv[1:5])
-scenario = coopterra.load_scenario(overrides={"territory.residents": residents,
-                                              "territory.zones": max(30, residents // 2000)})
+residents, weeks, threads, seed, ties = map(int, sys.argv[1:6])
+overrides = {"territory.residents": residents, "territory.zones": max(30, residents // 2000)}
+if ties:
+    overrides["population.ties_per_resident"] = ties
+scenario = coopterra.load_scenario(overrides=overrides)
 t0 = time.perf_counter()
 sim = coopterra.Simulation(scenario, seed=seed, threads=threads)
 t1 = time.perf_counter()
@@ -37,16 +40,115 @@ print(json.dumps({
 }))
 """
 
+# The engine's functions that make a week, as callgrind names them (bench/engine.cpp).
+CALLGRIND_PARTS = {
+    "build (territory, population, state)": "coopterra::Simulation::Simulation(",
+    "markets: residents' week": "coopterra::MarketModel::residents(",
+    "carpool: awareness": "coopterra::CarpoolModel::spread_awareness(",
+    "carpool: mode choice": "coopterra::CarpoolModel::choose_modes(",
+    "carpool: matching": "coopterra::CarpoolModel::match(",
+    "economy: firms, barter, platforms": "coopterra::Economy::step(",
+}
 
-def measure(residents: int, weeks: int, threads: int, seed: int) -> dict[str, object]:
+
+def measure(
+    residents: int, weeks: int, threads: int, seed: int, ties: int = 0
+) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, "-c", ONE_RUN, str(residents), str(weeks), str(threads), str(seed)],
+        [
+            sys.executable,
+            "-c",
+            ONE_RUN,
+            str(residents),
+            str(weeks),
+            str(threads),
+            str(seed),
+            str(ties),
+        ],
         capture_output=True,
         text=True,
         check=True,
     )
     result: dict[str, object] = json.loads(out.stdout)
     return result
+
+
+def scaling(sizes: list[int], ties: list[int], weeks: int, threads: int, seed: int) -> None:
+    """Fits run time = c0 + c1 x resident-weeks + c2 x tie-weeks over sizes and tie counts."""
+    import numpy as np
+
+    configs = [(n, 8) for n in sizes] + [(n, k) for n in sizes[1:3] for k in ties if k != 8]
+    rows = []
+    print(f"\n# scaling: {threads} threads, {weeks} weeks, one run each")
+    print(f"{'residents':>10} {'ties':>5} {'run s':>8} {'ns/res-week':>12} {'fit s':>8}")
+    for n, k in configs:
+        r = measure(n, weeks, threads, seed, k)
+        rows.append((n, k, float(r["run_s"])))  # type: ignore[arg-type]
+    a = np.array([[1.0, n * weeks, n * k * weeks] for n, k, _ in rows])
+    t = np.array([run for _, _, run in rows])
+    coef, *_ = np.linalg.lstsq(a, t, rcond=None)
+    fit = a @ coef
+    r2 = 1.0 - float(((t - fit) ** 2).sum() / ((t - t.mean()) ** 2).sum())
+    for (n, k, run), f in zip(rows, fit, strict=True):
+        print(f"{n:>10,} {k:>5} {run:>8.3f} {run / (n * weeks) * 1e9:>12.1f} {f:>8.3f}")
+    print(
+        f"fit: run s = {coef[0]:.3f} + {coef[1] * 1e9:.1f} ns x resident-weeks "
+        f"+ {coef[2] * 1e9:.2f} ns x tie-weeks; R^2 = {r2:.4f}; "
+        f"largest relative residual {float(np.max(np.abs(t - fit) / t)):.1%}"
+    )
+
+
+def callgrind(engine: str, residents: int, weeks: int) -> None:
+    """Instruction counts (stable on a noisy machine) of a small run, by part of the week."""
+    import os
+    import re
+    import shutil
+    import tempfile
+
+    if not shutil.which("valgrind") or not os.path.exists(engine):
+        print(f"\n# callgrind: needs valgrind and {engine} (./dev bench builds it)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}",
+                engine,
+                str(residents),
+                str(weeks),
+                "1",
+            ],
+            capture_output=True,
+            check=True,
+        )
+        text = subprocess.run(
+            ["callgrind_annotate", "--inclusive=yes", "--threshold=100", out],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    counts: dict[str, int] = {}
+    total = 0
+    for line in text.splitlines():
+        m = re.match(r"\s*([\d,]+) .*?\s(\S.*)$", line)
+        if not m:
+            continue
+        value = int(m.group(1).replace(",", ""))
+        if "PROGRAM TOTALS" in line:
+            total = value
+        for part, symbol in CALLGRIND_PARTS.items():
+            if symbol in line:  # the largest count of the function is its inclusive cost
+                counts[part] = max(counts.get(part, 0), value)
+    resident_weeks = residents * weeks
+    print(f"\n# callgrind: coopterra_bench {residents} {weeks} 1 (instructions, inclusive)")
+    print(f"{'total':<38} {total:>14,}")
+    for part, value in counts.items():
+        per = (
+            "" if part.startswith("build") else f"  {value / resident_weeks:8.1f} per resident-week"
+        )
+        print(f"{part:<38} {value:>14,}{per}")
 
 
 def main() -> None:
@@ -56,6 +158,31 @@ def main() -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--scaling",
+        type=int,
+        nargs="*",
+        metavar="RESIDENTS",
+        help="fit the cost over these sizes (default 10k 100k 1M 2.5M)",
+    )
+    parser.add_argument(
+        "--ties",
+        type=int,
+        nargs="+",
+        default=[4, 8, 16],
+        help="ties per resident tried in the scaling fit",
+    )
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="instruction counts of a 20,000-resident, 10-week run",
+    )
+    parser.add_argument(
+        "--engine",
+        default="build/release/bench/coopterra_bench",
+        help="the engine-only driver (bench/engine.cpp)",
+    )
+    parser.add_argument("--no-table", action="store_true", help="skip the main table")
     args = parser.parse_args()
 
     print(
@@ -69,7 +196,7 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
-    for n in args.residents:
+    for n in [] if args.no_table else args.residents:
         base_run = None
         for threads in args.threads:
             runs = [measure(n, args.weeks, threads, args.seed) for _ in range(args.repeat)]
@@ -91,6 +218,11 @@ def main() -> None:
                 f"{state:>10.1f} {peak:>8.0f}  {phase_text}"
                 + (f"  speed-up x{speedup:.2f}" if threads != args.threads[0] else "")
             )
+    if args.scaling is not None:
+        sizes = args.scaling or [10_000, 100_000, 1_000_000, 2_500_000]
+        scaling(sizes, args.ties, args.weeks, args.threads[-1], args.seed)
+    if args.callgrind:
+        callgrind(args.engine, 20_000, 10)
 
 
 if __name__ == "__main__":

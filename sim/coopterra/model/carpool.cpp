@@ -25,17 +25,6 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
       aware_next_(residents.size()),
       choice_(residents.size()),
       role_(residents.size(), Role::None) {
-  // Annual Bass coefficients turned into a weekly hazard, 1 - (1 - p - q f)^(1/52), for each
-  // possible share f of aware ties.
-  const std::uint32_t k = residents.ties_per_resident;
-  for (std::size_t p = 0; p < kPlatforms; ++p) {
-    weekly_hazard_[p].resize(k + 1);
-    for (std::uint32_t a = 0; a <= k; ++a) {
-      const double f = static_cast<double>(a) / static_cast<double>(k);
-      const double yearly = std::min(1.0, platforms_[p]->bass_p + platforms_[p]->bass_q * f);
-      weekly_hazard_[p][a] = 1.0 - std::pow(1.0 - yearly, 1.0 / 52.0);
-    }
-  }
   for (std::size_t i = 0; i < residents.size(); ++i) {
     std::uint8_t bits = 0;
     for (std::size_t p = 0; p < kPlatforms; ++p)
@@ -48,6 +37,14 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
 
 void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& levers, int threads) {
   const std::uint32_t k = residents_.ties_per_resident;
+  bool campaigns = false;
+  for (std::size_t p = 0; p < kPlatforms; ++p) campaigns = campaigns || !levers.campaign_reach[p].empty();
+  hazards_.build(
+      kPlatforms, k, territory_.zones.size(), campaigns,
+      [&](std::size_t p) {
+        return std::pair{platforms_[p]->bass_p, platforms_[p]->bass_q};
+      },
+      [&](std::size_t p, std::uint32_t z) { return levers.reach(p, z); }, [](std::size_t) { return 0.0; });
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     constexpr std::uint8_t all = (1u << kPlatforms) - 1;
     for (std::size_t i = begin; i < end; ++i) {
@@ -66,19 +63,15 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& lev
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         const auto bit = static_cast<std::uint8_t>(1u << p);
         if (bits & bit) continue;
-        // A campaign adds an independent chance of hearing of the platform.
-        const double reach = levers.reach(p, residents_.home[i]);
-        auto hazard = [&](std::uint32_t aware_ties) {
-          return 1.0 - (1.0 - weekly_hazard_[p][aware_ties]) * (1.0 - reach);
-        };
-        const double u = draws.open_uniform(kAwareDraw + static_cast<std::uint32_t>(p));
-        if (u >= hazard(k)) continue;
+        const std::uint32_t home = residents_.home[i];
+        const std::uint32_t u = draws.bits(kAwareDraw + static_cast<std::uint32_t>(p));
+        if (u >= hazards_.max(home, 0, p)) continue;
         if (!counted) {
           for (std::uint32_t j = 0; j < k; ++j)
             for (std::size_t r = 0; r < kPlatforms; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
           counted = true;
         }
-        if (u < hazard(aware_ties_of[p])) bits |= bit;
+        if (u < hazards_.at(home, 0, p, aware_ties_of[p])) bits |= bit;
       }
       aware_next_[i] = bits;
     }

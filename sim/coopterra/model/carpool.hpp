@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "coopterra/core/random.hpp"
+#include "coopterra/model/awareness.hpp"
 #include "coopterra/model/carpool_levers.hpp"
 #include "coopterra/population/population.hpp"
 #include "coopterra/scenario/spec.hpp"
@@ -77,12 +78,12 @@ class CarpoolModel {
   const Spec& spec_;
   Random random_;
   std::array<const PlatformSpec*, kPlatforms> platforms_;
-  std::array<std::vector<double>, kPlatforms> weekly_hazard_;  // by number of aware ties
-  std::vector<std::uint8_t> aware_, aware_next_;               // bit p: aware of platform p
-  std::vector<std::uint8_t> choice_;                           // mode chosen this week (car commuters)
-  std::vector<Role> role_;                                     // outcome of matching this week
-  std::vector<std::uint64_t> candidates_;                      // reused: (group << 32 | resident) of carpoolers
-  std::vector<std::vector<std::uint64_t>> chunk_candidates_;   // reused: each chunk's carpoolers
+  AwarenessHazards hazards_;                                  // chance of hearing of each platform this week
+  std::vector<std::uint8_t> aware_, aware_next_;              // bit p: aware of platform p
+  std::vector<std::uint8_t> choice_;                          // mode chosen this week (car commuters)
+  std::vector<Role> role_;                                    // outcome of matching this week
+  std::vector<std::uint64_t> candidates_;                     // reused: (group << 32 | resident) of carpoolers
+  std::vector<std::vector<std::uint64_t>> chunk_candidates_;  // reused: each chunk's carpoolers
 };
 
 }  // namespace coopterra

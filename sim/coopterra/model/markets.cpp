@@ -157,32 +157,16 @@ void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const 
   const std::size_t zones = territory_.zones.size(), channels = channels_.size(), platforms = platforms_.size();
   const std::uint32_t k = residents_.ties_per_resident;
   const auto& ms = spec_.markets;
-  // Awareness: the chance of hearing of each platform, by number of aware ties (Bass), campaign
-  // in the zone and the common banner for residents who know a cooperative.
+  // Awareness: Bass over the ties, campaigns in the zone, the common banner (model/awareness.hpp).
   bool campaigns = false;
   for (std::size_t q = 0; q < platforms; ++q) campaigns = campaigns || !levers.campaign_reach[q].empty();
-  hazard_zone_stride_ = campaigns ? platforms * 2 * (k + 1) : 0;
-  hazard_.resize(campaigns ? zones * hazard_zone_stride_ : platforms * 2 * (k + 1));
-  hazard_max_.assign(campaigns ? zones * 2 * 64 : 2 * 64, 0);
-  for (std::size_t z = 0; z < (campaigns ? zones : 1); ++z)
-    for (std::size_t q = 0; q < platforms; ++q) {
-      const auto& ps = *platforms_[q].spec;
-      const double campaign = 1.0 - levers.reach(q, static_cast<std::uint32_t>(z));
-      for (std::size_t knows_coop = 0; knows_coop < 2; ++knows_coop)
-        for (std::uint32_t a = 0; a <= k; ++a) {
-          double stay = std::exp(-(ps.bass_p + ps.bass_q * static_cast<double>(a) / std::max(1u, k)) / 52.0);
-          stay *= campaign;
-          if (knows_coop && platforms_[q].cooperative) stay *= 1.0 - levers.cross_reach;
-          hazard_[z * hazard_zone_stride_ + (q * 2 + knows_coop) * (k + 1) + a] = StreamPairs::threshold32(1.0 - stay);
-        }
-    }
-  for (std::size_t z = 0; z < (campaigns ? zones : 1); ++z)
-    for (std::size_t knows_coop = 0; knows_coop < 2; ++knows_coop)
-      for (std::uint64_t bits = platform_bits_; bits; bits &= bits - 1) {
-        const auto q = static_cast<std::size_t>(std::countr_zero(bits));
-        hazard_max_[(z * 2 + knows_coop) * 64 + q] =
-            hazard_[z * hazard_zone_stride_ + (q * 2 + knows_coop) * (k + 1) + k];
-      }
+  hazards_.build(
+      platforms, k, zones, campaigns,
+      [&](std::size_t q) {
+        return std::pair{platforms_[q].spec->bass_p, platforms_[q].spec->bass_q};
+      },
+      [&](std::size_t q, std::uint32_t z) { return levers.reach(q, z); },
+      [&](std::size_t q) { return platforms_[q].cooperative ? levers.cross_reach : 0.0; });
   social_.resize(k + 1);
   for (std::uint32_t a = 0; a <= k; ++a)
     social_[a] = k ? std::exp(-ms.beta_social * static_cast<double>(a) / static_cast<double>(k)) : 1.0;
@@ -287,16 +271,14 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     State next = old;
     // Awareness of the platforms not known yet. The chance grows with the aware ties: a draw above
     // the chance with every tie aware is decided without counting them.
-    const std::size_t knows_coop = (old.bits & coop_bits_) != 0;
-    const std::size_t row = (hazard_zone_stride_ ? home : 0) * 2 + knows_coop;
-    const std::uint64_t* hazard_max = &hazard_max_[row * 64];
+    const std::size_t banner = (old.bits & coop_bits_) != 0;  // knows a cooperative
     for (std::uint64_t bits = platform_bits_ & ~old.bits; bits; bits &= bits - 1) {
       const auto q = static_cast<unsigned>(std::countr_zero(bits));
       const std::uint32_t u = draws.bits(kAwareDraw + q);
-      if (u >= hazard_max[q]) continue;
-      unsigned aware_ties = 0;
-      for (std::uint32_t t = 0; t < k; ++t) aware_ties += static_cast<unsigned>((state_[tie[t]].bits >> q) & 1u);
-      if (u < hazard_[home * hazard_zone_stride_ + (q * 2 + knows_coop) * (k + 1) + aware_ties]) {
+      if (u >= hazards_.max(home, banner, q)) continue;
+      std::uint32_t aware_ties = 0;
+      for (std::uint32_t t = 0; t < k; ++t) aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
+      if (u < hazards_.at(home, banner, q, aware_ties)) {
         next.bits |= std::uint64_t{1} << q;
         ++acc.aware[q];
       }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "coopterra/core/random.hpp"
+#include "coopterra/model/awareness.hpp"
 #include "coopterra/model/platforms.hpp"
 #include "coopterra/population/firms.hpp"
 #include "coopterra/population/population.hpp"
@@ -158,14 +159,8 @@ class MarketModel {
   std::vector<double> km_;           // zone x channel: car kilometres of a purchase
   std::vector<std::uint8_t> avail_;  // zone x market: options available to residents of the zone
   std::vector<std::uint64_t> need_;  // zone x market: chance of a need this week (a threshold)
-  // Chance of hearing of a platform this week: (zone x) platform x knows a cooperative x aware
-  // ties (Bass, campaigns, the common banner); by zone only when a campaign runs.
-  std::vector<std::uint64_t> hazard_;  // as thresholds (StreamPairs::below)
-  std::size_t hazard_zone_stride_ = 0;
-  // The chance with every tie aware, by (zone x) knows a cooperative x state bit: most draws
-  // exceed it and are decided without counting the ties.
-  std::vector<std::uint64_t> hazard_max_;
-  std::vector<double> social_;  // ties with the same last option: exp(-beta_social x share)
+  AwarenessHazards hazards_;         // chance of hearing of each platform this week
+  std::vector<double> social_;       // ties with the same last option: exp(-beta_social x share)
 };
 
 }  // namespace coopterra
