@@ -97,15 +97,17 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       const double trips = static_cast<double>(levers.trips(residents_.home[i], usual_trips));
       const double cost_alone = c.car_cost_eur_per_km * d * trips;
       // Random utility with Gumbel-distributed tastes, one draw per mode (the logit model):
-      // choosing the mode of highest V + G. A policy that changes one mode's utility changes
-      // only the choices of those it concerns: common random numbers at the level of each mode.
+      // choosing the mode of highest V + G, written as the least E exp(-V) with E = -ln u
+      // exponential (G = -ln E: the same choice for the same draws, one logarithm fewer). A
+      // policy that changes one mode's utility changes only the choices of those it concerns:
+      // common random numbers at the level of each mode.
       const Stream stream(residents_.stream_key[i], week);
       StreamPairs draws(stream);
       std::array<double, kPlatforms + 1> u{};
       for (std::size_t m = 0; m <= kPlatforms; ++m)
         u[m] = draws.open_uniform(kChoiceDraw + static_cast<std::uint32_t>(m));
       std::uint8_t mode = 0;
-      double best = -std::log(-std::log(u[0]));  // driving alone: V = 0
+      double best = -std::log(u[0]);  // driving alone: V = 0
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(aware_[i] & (1u << p))) continue;  // an unknown platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
@@ -117,8 +119,8 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
             trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) + c.fare_eur_per_km * d * commission - incentive);
         double v = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
         if (p == 0) v += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
-        const double total = v - std::log(-std::log(u[p + 1]));
-        if (total > best) best = total, mode = static_cast<std::uint8_t>(p + 1);
+        const double score = -std::log(u[p + 1]) * std::exp(-v);
+        if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);
       }
       choice_[i] = mode;
     }
