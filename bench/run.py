@@ -74,7 +74,8 @@ def measure(
 
 
 def scaling(sizes: list[int], ties: list[int], weeks: int, threads: int, seed: int) -> None:
-    """Fits run time = c0 + c1 x resident-weeks + c2 x tie-weeks over sizes and tie counts."""
+    """Fits run time = c0 + c1 x resident-weeks + c2 x tie-weeks over sizes and tie counts,
+    minimising relative residuals."""
     import numpy as np
 
     configs = [(n, 8) for n in sizes] + [(n, k) for n in sizes[1:3] for k in ties if k != 8]
@@ -86,7 +87,8 @@ def scaling(sizes: list[int], ties: list[int], weeks: int, threads: int, seed: i
         rows.append((n, k, float(r["run_s"])))  # type: ignore[arg-type]
     a = np.array([[1.0, n * weeks, n * k * weeks] for n, k, _ in rows])
     t = np.array([run for _, _, run in rows])
-    coef, *_ = np.linalg.lstsq(a, t, rcond=None)
+    # Least squares on relative residuals: the small runs count as much as the large ones.
+    coef, *_ = np.linalg.lstsq(a / t[:, None], np.ones_like(t), rcond=None)
     fit = a @ coef
     r2 = 1.0 - float(((t - fit) ** 2).sum() / ((t - t.mean()) ** 2).sum())
     for (n, k, run), f in zip(rows, fit, strict=True):

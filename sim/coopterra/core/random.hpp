@@ -27,7 +27,7 @@ enum class Purpose : std::uint16_t {
   InitialAwareness = 5,    // awareness of each platform at week 0
   Awareness = 6,           // weekly awareness diffusion (retired: now a Stream slot; never reuse)
   ModeChoice = 7,          // weekly commuting mode choice (retired: now a Stream slot)
-  CarpoolRoles = 8,        // who drives in a matched carpool
+  CarpoolRoles = 8,        // who drives in a matched carpool (retired: now a Stream slot)
   FirmAttributes = 9,      // chain or independent
   MarketNeed = 10,         // a market need (retired: now a Stream slot)
   MarketAwareness = 11,    // awareness of market platforms (retired: now a Stream slot)
@@ -94,7 +94,7 @@ class Random {
 // a sequence, it keeps common random numbers: a decision reads the same slot whether or not other
 // decisions drew before it. Slots run from 0 to 255; a resident's Stream is shared by the models:
 //   slots 0-95    the markets (awareness, needs, choices: model/markets.cpp)
-//   slots 96-99   carpooling (awareness, mode choice: model/carpool.cpp)
+//   slots 96-99   carpooling (awareness, mode choice, roles in a pair: model/carpool.cpp)
 class Stream {
  public:
   static std::uint64_t key(const Random& random, Purpose purpose, std::uint64_t entity) noexcept {

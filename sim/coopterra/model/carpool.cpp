@@ -10,8 +10,8 @@ namespace coopterra {
 
 namespace {
 // Draws from each resident's Stream (see core/random.hpp): awareness of platform p at 192 + p, the
-// mode choice at 194 (driving alone) and 195 + p.
-constexpr std::uint32_t kAwareDraw = 192, kChoiceDraw = 194;
+// mode choice at 194 (driving alone) and 195 + p, the roles of a pair at 197 (its first member's).
+constexpr std::uint32_t kAwareDraw = 192, kChoiceDraw = 194, kRoleDraw = 197;
 }  // namespace
 
 CarpoolModel::CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec,
@@ -158,7 +158,8 @@ std::int64_t CarpoolModel::match(std::uint32_t week, const CarpoolLevers& levers
     for (; i + 1 < b; i += 2) {
       const auto first = static_cast<std::uint32_t>(candidates_[i]);
       const auto second = static_cast<std::uint32_t>(candidates_[i + 1]);
-      const bool first_drives = random_.uniform(Purpose::CarpoolRoles, first, week) < 0.5;
+      const Stream stream(residents_.stream_key[first], week);
+      const bool first_drives = StreamPairs(stream).bits(kRoleDraw) < (1u << 31);
       role_[first] = first_drives ? Role::Driver : Role::Passenger;
       role_[second] = first_drives ? Role::Passenger : Role::Driver;
     }
