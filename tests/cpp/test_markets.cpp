@@ -316,3 +316,41 @@ TEST_CASE("per-resident snapshots are written only at the weeks asked, and survi
     CHECK_THAT(err.diagnostics()[0].message, Catch::Contains("after the end of the run"));
   }
 }
+
+TEST_CASE("choices stay logit when utilities are too far apart for exp(); awareness and users match a recount",
+          "[markets]") {
+  // A 50,000 EUR purchase with a cost sensitivity of 10 per EUR: the incumbent at half price is
+  // 250,000 utility units above the rest. Residents who cannot use it (offline, or unaware)
+  // choose between buying offline and the alternative at a slightly lower price: the alternative
+  // must win almost always (it did not when the weights exp(best - V) overflowed to infinity).
+  Simulation sim(scenario("[markets.electronics]\nbasket_eur = 50000\nbeta_cost_per_eur = 10\n"
+                          "events_per_week = 0.5\nalternative = true\nalternative_asc = 0\n"
+                          "alternative_price_factor = 0.99999\n"
+                          "[markets.electronics.incumbent]\nprice_factor = 0.5\n"),
+                 5, 2);
+  sim.run(10);
+  std::int64_t offline = 0, alternative = 0, incumbent = 0;
+  for (const auto& w : sim.series().markets) {
+    offline += w.purchases[channel(sim, "electronics/offline")];
+    alternative += w.purchases[channel(sim, "electronics/alternative")];
+    incumbent += w.purchases[channel(sim, "electronics/" + sim.platforms()[platform(sim, "electronics", false)].name)];
+  }
+  CHECK(incumbent > 0);
+  CHECK(alternative > 1000);
+  CHECK(offline * 100 < alternative);
+  // The platforms' aware and users counts, kept by differences each week, equal a recount.
+  const auto& markets = sim.markets();
+  const auto& last = sim.series().markets.back();
+  for (std::size_t m = 0; m < kMarkets; ++m)
+    for (std::size_t o = 1; o < markets.options(m); ++o) {
+      const Channel& c = markets.channels()[markets.channel(m, o)];
+      if (c.platform == static_cast<std::size_t>(-1)) continue;
+      std::int64_t aware = 0, users = 0;
+      for (const auto& s : markets.state()) {
+        aware += (markets.aware_options(s, m) >> o) & 1u;
+        users += MarketModel::last_option(s, m) == o;
+      }
+      CHECK(last.aware[c.platform] == aware);
+      CHECK(last.users[c.platform] == users);
+    }
+}

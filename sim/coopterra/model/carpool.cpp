@@ -106,8 +106,10 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       std::array<double, kPlatforms + 1> u{};
       for (std::size_t m = 0; m <= kPlatforms; ++m)
         u[m] = draws.open_uniform(kChoiceDraw + static_cast<std::uint32_t>(m));
-      std::uint8_t mode = 0;
-      double best = -std::log(u[0]);  // driving alone: V = 0
+      // Utilities first (driving alone: V = 0), so that weights exp(V_best - V) stay >= 1: a score
+      // never rounds to 0, and one beyond e^709 belongs to a mode that cannot win.
+      std::array<double, kPlatforms> v{};
+      double v_best = 0;
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(aware_[i] & (1u << p))) continue;  // an unknown platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
@@ -117,9 +119,15 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
         const double incentive = static_cast<double>(levers.incentive(p, home)) / 100.0;
         const double cost =
             trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) + c.fare_eur_per_km * d * commission - incentive);
-        double v = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
-        if (p == 0) v += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
-        const double score = -std::log(u[p + 1]) * std::exp(-v);
+        v[p] = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
+        if (p == 0) v[p] += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
+        v_best = std::max(v_best, v[p]);
+      }
+      std::uint8_t mode = 0;
+      double best = -std::log(u[0]) * std::exp(v_best);
+      for (std::size_t p = 0; p < kPlatforms; ++p) {
+        if (!(aware_[i] & (1u << p))) continue;
+        const double score = -std::log(u[p + 1]) * std::exp(v_best - v[p]);
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);
       }
       choice_[i] = mode;

@@ -64,6 +64,9 @@ constexpr auto kLastSpread = last_spread_table();
 // up); the need of market m at 64 + m; the choice draw of option o of market m at 128 + 8m + o.
 // Draws are read in increasing order (awareness, needs, choices), so each slot is mixed once.
 constexpr std::uint32_t kAwareDraw = 0, kNeedDraw = 64, kChoiceDraw = 128;
+static_assert(kChoiceDraw + 8 * kMarkets <= 192, "the markets' draws end where carpooling's begin (random.hpp)");
+// Largest utility gap turned into a weight by exp() (see prepare()).
+constexpr double kWidestUtilities = 600.0;
 
 }  // namespace
 
@@ -194,6 +197,8 @@ void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const 
   const double car_cost = spec_.carpool.car_cost_eur_per_km;
   const double speed = spec_.territory.road_speed_kmh;
   weight_.assign(zones * kMarkets * kMaxChannels * 2, 0.0);
+  utility_.assign(zones * kMarkets * kMaxChannels * 2, 0.0);
+  wide_.assign(zones * kMarkets * 2, 0);
   avail_.assign(zones * kMarkets, 0);
   from_.assign(zones * channels, kNoZone);
   km_.assign(zones * channels, 0.0);
@@ -246,9 +251,16 @@ void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const 
       }
       avail_[z * kMarkets + m] = mask;
       double* w = &weight_[(z * kMarkets + m) * kMaxChannels * 2];
+      double* v = &utility_[(z * kMarkets + m) * kMaxChannels * 2];
       for (std::size_t o = 0; o < options(m); ++o)
         if ((mask >> o) & 1u)
-          for (std::size_t car = 0; car < 2; ++car) w[o * 2 + car] = std::exp(best[car] - utility[o][car]);
+          for (std::size_t car = 0; car < 2; ++car) {
+            // Weights up to e^600 keep every score finite (E < 23, social and attitude factors
+            // within e^10); beyond, the residents of the zone compare in logarithms.
+            if (best[car] - utility[o][car] > kWidestUtilities) wide_[(z * kMarkets + m) * 2 + car] = 1;
+            w[o * 2 + car] = std::exp(std::min(kWidestUtilities, best[car] - utility[o][car]));
+            v[o * 2 + car] = utility[o][car];
+          }
     }
   }
 }
@@ -304,7 +316,9 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       const auto platforms = static_cast<unsigned>(options_mask_[m]) << 1;
       const unsigned known = online ? aware_options(next, m) : 0u;
       const unsigned mask = avail_[std::size_t{home} * kMarkets + m] & (~platforms | known) & 0xffu;
-      const double* w = &weight_[(std::size_t{home} * kMarkets + m) * kMaxChannels * 2 + car];
+      const std::size_t row = std::size_t{home} * kMarkets + m;
+      const double* w = &weight_[row * kMaxChannels * 2 + car];
+      const bool wide = wide_[row * 2 + car];
       // Ties by last option in this market, one byte per option.
       const unsigned shift = kLastShift + 4 * m;
       std::uint64_t last_ties = 0;
@@ -313,12 +327,21 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       int chosen = -1;
       for (unsigned os = mask; os; os &= os - 1) {
         const auto o = static_cast<unsigned>(std::countr_zero(os));
-        double score =
-            -std::log(draws.open_uniform(kChoiceDraw + 8 * m + o)) * w[o * 2] * social_[(last_ties >> (8 * o)) & 0xffu];
-        if ((coop_options_[m] >> o) & 1u) {
-          if (attitude == 0)
-            attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
-          score *= attitude;
+        const double e = -std::log(draws.open_uniform(kChoiceDraw + 8 * m + o));
+        const auto same = static_cast<unsigned>((last_ties >> (8 * o)) & 0xffu);
+        const bool coop = (coop_options_[m] >> o) & 1u;
+        double score = 0;
+        if (wide) {  // ln E - V: the same rule in logarithms, when exp() would overflow
+          score = std::log(e) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
+                  spec_.markets.beta_social * static_cast<double>(same) / static_cast<double>(k) -
+                  (coop ? beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5) : 0.0);
+        } else {
+          score = e * w[o * 2] * social_[same];
+          if (coop) {
+            if (attitude == 0)
+              attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
+            score *= attitude;
+          }
         }
         if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
       }

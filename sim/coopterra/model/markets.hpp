@@ -155,6 +155,8 @@ class MarketModel {
 
   // Tables of the week, by zone (residents are ordered by zone: each chunk reads a few rows).
   std::vector<double> weight_;       // zone x market x option x car: exp(best utility - utility)
+  std::vector<double> utility_;      // the same utilities, for zones where exp() would overflow
+  std::vector<std::uint8_t> wide_;   // zone x market x car: utilities too far apart for exp()
   std::vector<std::uint32_t> from_;  // zone x channel: the zone whose firms sell (kNoZone: none)
   std::vector<double> km_;           // zone x channel: car kilometres of a purchase
   std::vector<std::uint8_t> avail_;  // zone x market: options available to residents of the zone
