@@ -94,7 +94,7 @@ class Random {
 // a sequence, it keeps common random numbers: a decision reads the same slot whether or not other
 // decisions drew before it. Slots run from 0 to 255; a resident's Stream is shared by the models:
 //   slots 0-95    the markets (awareness, needs, choices: model/markets.cpp)
-//   slots 96-99   carpooling (awareness, mode choice, roles in a pair: model/carpool.cpp)
+//   slots 96-98   carpooling (awareness, mode choice, roles in a pair: model/carpool.cpp)
 class Stream {
  public:
   static std::uint64_t key(const Random& random, Purpose purpose, std::uint64_t entity) noexcept {
