@@ -19,6 +19,14 @@ inline double weekly_bass_hazard(double p, double q, double aware_share) {
   return 1.0 - std::pow(1.0 - std::min(1.0, p + q * aware_share), 1.0 / 52.0);
 }
 
+// Bit b set where byte b of x is at most byte b of y (unsigned), for the eight bytes at once.
+constexpr unsigned bytes_at_most(std::uint64_t x, std::uint64_t y) {
+  constexpr std::uint64_t high = 0x8080808080808080ull;
+  const std::uint64_t low_ge = (y | high) - (x & ~high);                    // high bit: low 7 bits of y >= of x
+  const std::uint64_t ge = ((low_ge & ~(x ^ y)) | (y & ~x)) & high;         // the same high bit decides, or y's
+  return static_cast<unsigned>(((ge >> 7) * 0x0102040810204080ull) >> 56);  // byte b's bit to bit b
+}
+
 // Thresholds by (zone, when a campaign runs) x banner (0 or 1) x platform x aware ties, and the
 // largest of each platform (every tie aware): a draw at or above it is decided without counting
 // the ties.
@@ -32,6 +40,9 @@ class AwarenessHazards {
     platforms_ = platforms, ties_ = ties, rows_ = campaigns ? zones : 1;
     at_.resize(rows_ * 2 * platforms * (ties + 1));
     max_.resize(rows_ * 2 * platforms);
+    slots_ = (platforms + 7) / 8;
+    possible_.assign(rows_ * 2, 0);
+    lane_max_.assign(rows_ * 2 * slots_, 0);
     for (std::size_t z = 0; z < rows_; ++z)
       for (std::size_t q = 0; q < platforms; ++q) {
         const auto [p, imitation] = bass(q);
@@ -43,12 +54,36 @@ class AwarenessHazards {
             if (b) stay *= 1.0 - banner(q);
             at_[index(z, b, q) * (ties + 1) + a] = StreamPairs::threshold32(1.0 - stay);
           }
-        for (std::size_t b = 0; b < 2; ++b) max_[index(z, b, q)] = at_[index(z, b, q) * (ties + 1) + ties];
+        for (std::size_t b = 0; b < 2; ++b) {
+          const std::uint64_t top = at_[index(z, b, q) * (ties + 1) + ties];
+          max_[index(z, b, q)] = top;
+          if (!top) continue;  // no chance at all
+          possible_[z * 2 + b] |= std::uint64_t{1} << q;
+          lane_max_[(z * 2 + b) * slots_ + q / 8] |= ((top - 1) >> 24) << (8 * (q % 8));
+        }
       }
   }
   // The largest threshold of platform q for a resident of `zone` (banner: 0 or 1).
   std::uint64_t max(std::uint32_t zone, std::size_t banner, std::size_t q) const {
     return max_[index(rows_ > 1 ? zone : 0, banner, q)];
+  }
+  // The largest thresholds of the platforms (indexed by platform) for a resident of `zone`.
+  const std::uint64_t* max_row(std::uint32_t zone, std::size_t banner) const {
+    return &max_[index(rows_ > 1 ? zone : 0, banner, 0)];
+  }
+  // A draw can be made in two parts: its high byte first, then its 24 low bits. For a resident
+  // of `zone`, first() gives the platforms with a chance above 0 and, with the high bytes of
+  // platforms 8j to 8j + 7 in the bytes of `high`, may_pass(j, high) sets bit q % 8 where the draw
+  // of platform q may fall below its largest threshold: elsewhere it is above every threshold of
+  // q, whatever its low bits.
+  struct FirstBytes {
+    std::uint64_t possible;
+    const std::uint64_t* lane_max;
+    unsigned may_pass(std::size_t j, std::uint64_t high) const { return bytes_at_most(high, lane_max[j]); }
+  };
+  FirstBytes first(std::uint32_t zone, std::size_t banner) const {
+    const std::size_t row = (rows_ > 1 ? zone : 0) * 2 + banner;
+    return {possible_[row], &lane_max_[row * slots_]};
   }
   // The threshold with `aware` ties aware of platform q.
   std::uint64_t at(std::uint32_t zone, std::size_t banner, std::size_t q, std::uint32_t aware) const {
@@ -61,7 +96,8 @@ class AwarenessHazards {
   }
   std::size_t platforms_ = 0, rows_ = 1;
   std::uint32_t ties_ = 0;
-  std::vector<std::uint64_t> at_, max_;
+  std::size_t slots_ = 0;
+  std::vector<std::uint64_t> at_, max_, possible_, lane_max_;
 };
 
 }  // namespace coopterra

@@ -5,6 +5,7 @@
 
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/parallel.hpp"
+#include "coopterra/model/race.hpp"
 
 namespace coopterra {
 
@@ -124,10 +125,12 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
         v_best = std::max(v_best, v[p]);
       }
       std::uint8_t mode = 0;
-      double best = -std::log(u[0]) * std::exp(v_best);
+      double best = race_score(u[0], std::exp(v_best));
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(aware_[i] & (1u << p))) continue;
-        const double score = -std::log(u[p + 1]) * std::exp(v_best - v[p]);
+        const double weight = std::exp(v_best - v[p]);
+        if (loses_race(u[p + 1], weight, best)) continue;
+        const double score = race_score(u[p + 1], weight);
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);
       }
       choice_[i] = mode;

@@ -7,6 +7,7 @@
 
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/parallel.hpp"
+#include "coopterra/model/race.hpp"
 
 namespace coopterra {
 
@@ -60,10 +61,15 @@ constexpr std::array<std::uint64_t, 16> last_spread_table() {
 constexpr auto kLastSpread = last_spread_table();
 
 // A resident's week draws 32-bit uniforms from their Stream, two per slot (StreamPairs), at fixed
-// positions: awareness of platform q at q (with one platform of each kind, a market's two pair
-// up); the need of market m at 64 + m; the choice draw of option o of market m at 128 + 8m + o.
-// Draws are read in increasing order (awareness, needs, choices), so each slot is mixed once.
-constexpr std::uint32_t kAwareDraw = 0, kNeedDraw = 64, kChoiceDraw = 128;
+// positions: the low 24 bits of the awareness draw of platform q at q, its high byte in byte q % 8
+// of slot 18 + q / 8; the need of market m at 64 + m; the choice draw of option o of market m at
+// 128 + 8m + o. Draws are read in increasing order of draw (awareness, needs, choices), so each
+// slot is mixed once.
+constexpr std::uint32_t kAwareDraw = 0, kAwareLaneSlot = 18, kNeedDraw = 64, kChoiceDraw = 128;
+static_assert(kAwareDraw + MarketModel::kLastShift <= 2 * kAwareLaneSlot &&
+                  kAwareLaneSlot + (MarketModel::kLastShift + 7) / 8 <= kNeedDraw / 2 && kNeedDraw % 2 == 0 &&
+                  kMarkets % 2 == 0,
+              "awareness and needs: draws and slots apart");
 static_assert(kChoiceDraw + 8 * kMarkets <= 192, "the markets' draws end where carpooling's begin (random.hpp)");
 // Largest utility gap turned into a weight by exp() (see prepare()).
 constexpr double kWidestUtilities = 600.0;
@@ -281,25 +287,37 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     if (i + kPrefetchAhead < end)
       for (std::uint32_t t = 0; t < k; ++t) __builtin_prefetch(&state_[tie[kPrefetchAhead * k + t]]);
     State next = old;
-    // Awareness of the platforms not known yet. The chance grows with the aware ties: a draw above
-    // the chance with every tie aware is decided without counting them.
+    // Awareness of the platforms not known yet. The chance grows with the aware ties, and it is
+    // small: a first byte per platform (eight a slot) rejects most draws, being above the chance
+    // with every tie aware; the others take 24 more bits and count the aware ties.
     const std::size_t banner = (old.bits & coop_bits_) != 0;  // knows a cooperative
-    for (std::uint64_t bits = platform_bits_ & ~old.bits; bits; bits &= bits - 1) {
-      const auto q = static_cast<unsigned>(std::countr_zero(bits));
-      const std::uint32_t u = draws.bits(kAwareDraw + q);
-      if (u >= hazards_.max(home, banner, q)) continue;
-      std::uint32_t aware_ties = 0;
-      for (std::uint32_t t = 0; t < k; ++t) aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
-      if (u < hazards_.at(home, banner, q, aware_ties)) {
-        next.bits |= std::uint64_t{1} << q;
-        ++acc.aware[q];
+    const auto first = hazards_.first(home, banner);
+    const std::uint64_t unaware = platform_bits_ & ~old.bits & first.possible;
+    for (std::uint64_t left = unaware; left; left &= ~(std::uint64_t{0xff} << (8 * (std::countr_zero(left) / 8)))) {
+      const auto j = static_cast<std::uint32_t>(std::countr_zero(left) / 8);
+      const auto some = static_cast<unsigned>((unaware >> (8 * j)) & 0xffu);
+      const std::uint64_t high = stream.bits(kAwareLaneSlot + j);
+      for (unsigned pass = some & first.may_pass(j, high); pass; pass &= pass - 1) {
+        const auto lane = static_cast<unsigned>(std::countr_zero(pass));
+        const unsigned q = 8 * j + lane;
+        const auto u = static_cast<std::uint32_t>((((high >> (8 * lane)) & 0xffu) << 24) |
+                                                  (draws.bits(kAwareDraw + q) & 0xffffffu));
+        std::uint32_t aware_ties = 0;
+        for (std::uint32_t t = 0; t < k; ++t) aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
+        if (u < hazards_.at(home, banner, q, aware_ties)) {
+          next.bits |= std::uint64_t{1} << q;
+          ++acc.aware[q];
+        }
       }
     }
-    // The needs of the week, by market.
+    // The needs of the week, by market: two markets a slot.
     unsigned needs = 0;
     const std::uint64_t* need = &need_[std::size_t{home} * kMarkets];
-    for (std::size_t m = 0; m < kMarkets; ++m)
-      if (draws.below(kNeedDraw + static_cast<std::uint32_t>(m), need[m])) needs |= 1u << m;
+    for (std::uint32_t m = 0; m < kMarkets; m += 2) {
+      const std::uint64_t word = stream.bits((kNeedDraw + m) / 2);
+      needs |= static_cast<unsigned>(static_cast<std::uint32_t>(word) < need[m]) << m;
+      needs |= static_cast<unsigned>((word >> 32) < need[m + 1]) << (m + 1);
+    }
     if (!needs) {
       next_[i] = next;
       continue;
@@ -327,21 +345,20 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       int chosen = -1;
       for (unsigned os = mask; os; os &= os - 1) {
         const auto o = static_cast<unsigned>(std::countr_zero(os));
-        const double e = -std::log(draws.open_uniform(kChoiceDraw + 8 * m + o));
+        const double u = draws.open_uniform(kChoiceDraw + 8 * m + o);
         const auto same = static_cast<unsigned>((last_ties >> (8 * o)) & 0xffu);
         const bool coop = (coop_options_[m] >> o) & 1u;
         double score = 0;
         if (wide) {  // ln E - V: the same rule in logarithms, when exp() would overflow
-          score = std::log(e) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
+          score = std::log(-std::log(u)) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
                   spec_.markets.beta_social * static_cast<double>(same) / static_cast<double>(k) -
                   (coop ? beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5) : 0.0);
         } else {
-          score = e * w[o * 2] * social_[same];
-          if (coop) {
-            if (attitude == 0)
-              attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
-            score *= attitude;
-          }
+          if (coop && attitude == 0)
+            attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
+          if (chosen >= 0 && loses_race(u, w[o * 2] * social_[same] * (coop ? attitude : 1.0), best)) continue;
+          score = race_score(u, w[o * 2]) * social_[same];
+          if (coop) score *= attitude;
         }
         if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
       }
