@@ -63,6 +63,7 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
   phase_awareness_ = profile_.phase("awareness");
   phase_choice_ = profile_.phase("choice");
   phase_matching_ = profile_.phase("matching");
+  phase_carpool_accounts_ = profile_.phase("carpool accounts");
   phase_markets_ = profile_.phase("markets");
   phase_economy_ = profile_.phase("economy");
   phase_accounting_ = profile_.phase("accounting");
@@ -102,7 +103,11 @@ void Simulation::step() {
   // In the week the budget runs out, every incentive is scaled down alike.
   const std::int64_t payable = std::max<std::int64_t>(available, 0);
   const bool enough = due <= payable;  // true when nothing is due: never a zero denominator
-  CarpoolWeek carpool = carpool_->account(levers, enough ? 1 : payable, enough ? 1 : due, threads_);
+  CarpoolWeek carpool;
+  {
+    Profile::Scope s(profile_, phase_carpool_accounts_);
+    carpool = carpool_->account(levers, enough ? 1 : payable, enough ? 1 : due, threads_);
+  }
   std::int64_t incentives = 0;
   for (auto c : carpool.incentive_cents) incentives += c;
   std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
@@ -409,7 +414,7 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, c
   sim->carpool_->set_awareness(std::move(aware));
   auto state = r.vector<MarketModel::State>();
   if (state.size() != sim->residents_.size()) throw InputDataError("checkpoint is truncated or corrupt");
-  sim->markets_->set_state(std::move(state));
+  sim->markets_->set_state(state);
   const std::string economy = r.text();
   auto balances = r.vector<std::int64_t>();
   if (balances.size() != sim->balances_.size())

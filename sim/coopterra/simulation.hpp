@@ -103,8 +103,8 @@ class Simulation {
   Series series_;
   int week_ = 0;
   int forked_at_ = 0;  // the week a forked run left its parent scenario; 0 otherwise
-  std::size_t phase_policies_, phase_awareness_, phase_choice_, phase_matching_, phase_markets_, phase_economy_,
-      phase_accounting_;
+  std::size_t phase_policies_, phase_awareness_, phase_choice_, phase_matching_, phase_carpool_accounts_,
+      phase_markets_, phase_economy_, phase_accounting_;
   std::string population_checksum() const;
 };
 

@@ -125,10 +125,11 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
         v_best = std::max(v_best, v[p]);
       }
       std::uint8_t mode = 0;
-      double best = race_score(u[0], std::exp(v_best));
+      // exp(0) = 1 exactly: the weight of the best mode needs no exponential.
+      double best = race_score(u[0], v_best > 0 ? std::exp(v_best) : 1.0);
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(aware_[i] & (1u << p))) continue;
-        const double weight = std::exp(v_best - v[p]);
+        const double weight = v[p] == v_best ? 1.0 : std::exp(v_best - v[p]);
         if (loses_race(u[p + 1], weight, best)) continue;
         const double score = race_score(u[p + 1], weight);
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);

@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "coopterra/core/error.hpp"
+#include "coopterra/core/huge_pages.hpp"
 #include "coopterra/core/parallel.hpp"
 #include "coopterra/model/race.hpp"
 
@@ -120,6 +121,7 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
   }
   // Awareness at week 0; no purchase yet.
   const std::size_t n = residents_.size();
+  reserve_on_huge_pages(state_, n), reserve_on_huge_pages(next_, n);
   state_.assign(n, State{});
   next_.assign(n, State{});
   parallel_chunks(n, 1, [&](std::size_t begin, std::size_t end) {
@@ -139,8 +141,9 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
   count_totals();
 }
 
-void MarketModel::set_state(std::vector<State> state) {
-  state_ = std::move(state);
+void MarketModel::set_state(const std::vector<State>& state) {
+  ensure(state.size() == state_.size(), "markets: a state for another population");
+  std::copy(state.begin(), state.end(), state_.begin());  // into the buffer on huge pages
   count_totals();
 }
 

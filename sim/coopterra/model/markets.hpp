@@ -121,7 +121,7 @@ class MarketModel {
   static constexpr unsigned kLastShift = 36;
 
   const std::vector<State>& state() const noexcept { return state_; }
-  void set_state(std::vector<State> state);
+  void set_state(const std::vector<State>& state);
   std::size_t bytes() const noexcept { return (state_.capacity() + next_.capacity()) * sizeof(State); }
 
  private:
