@@ -13,6 +13,7 @@ namespace {
 // Draws from each resident's Stream (see core/random.hpp): awareness of platform p at 192 + p, the
 // mode choice at 194 (driving alone) and 195 + p, the roles of a pair at 197 (its first member's).
 constexpr std::uint32_t kAwareDraw = 192, kChoiceDraw = 194, kRoleDraw = 197;
+static_assert(kPlatforms == 2 && kAwareDraw % 2 == 0, "both platforms' awareness draws in one slot");
 }  // namespace
 
 CarpoolModel::CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec,
@@ -49,32 +50,31 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& lev
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     constexpr std::uint8_t all = (1u << kPlatforms) - 1;
     for (std::size_t i = begin; i < end; ++i) {
-      std::uint8_t bits = aware_[i];
+      const std::uint8_t bits = aware_[i];
       if (bits == all) {  // aware of every platform: nothing to learn
         aware_next_[i] = bits;
         continue;
       }
-      // The chance grows with the aware ties: a draw above the chance with every tie aware is
-      // decided without counting them.
-      const std::uint32_t* tie = &residents_.ties[i * k];
-      const Stream stream(residents_.stream_key[i], week);
-      StreamPairs draws(stream);
-      std::array<std::uint32_t, kPlatforms> aware_ties_of{};
-      bool counted = false;
-      for (std::size_t p = 0; p < kPlatforms; ++p) {
-        const auto bit = static_cast<std::uint8_t>(1u << p);
-        if (bits & bit) continue;
-        const std::uint32_t home = residents_.home[i];
-        const std::uint32_t u = draws.bits(kAwareDraw + static_cast<std::uint32_t>(p));
-        if (u >= hazards_.max(home, 0, p)) continue;
-        if (!counted) {
-          for (std::uint32_t j = 0; j < k; ++j)
-            for (std::size_t r = 0; r < kPlatforms; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
-          counted = true;
-        }
-        if (u < hazards_.at(home, 0, p, aware_ties_of[p])) bits |= bit;
+      // One slot holds the draws of both platforms. The chance grows with the aware ties: a draw
+      // above the chance with every tie aware is decided without counting them.
+      const std::uint32_t home = residents_.home[i];
+      const std::uint64_t word = Stream(residents_.stream_key[i], week).bits(kAwareDraw / 2);
+      const std::uint64_t* max_chance = hazards_.max_row(home, 0);
+      unsigned maybe = 0;
+      for (unsigned p = 0; p < kPlatforms; ++p)
+        if (!((bits >> p) & 1u) && static_cast<std::uint32_t>(word >> (32 * p)) < max_chance[p]) maybe |= 1u << p;
+      std::uint8_t next = bits;
+      if (maybe) {
+        const std::uint32_t* tie = &residents_.ties[i * k];
+        std::array<std::uint32_t, kPlatforms> aware_ties_of{};
+        for (std::uint32_t j = 0; j < k; ++j)
+          for (std::size_t r = 0; r < kPlatforms; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
+        for (unsigned p = 0; p < kPlatforms; ++p)
+          if (((maybe >> p) & 1u) &&
+              static_cast<std::uint32_t>(word >> (32 * p)) < hazards_.at(home, 0, p, aware_ties_of[p]))
+            next = static_cast<std::uint8_t>(next | (1u << p));
       }
-      aware_next_[i] = bits;
+      aware_next_[i] = next;
     }
   });
   aware_.swap(aware_next_);

@@ -340,30 +340,34 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       const std::size_t row = std::size_t{home} * kMarkets + m;
       const double* w = &weight_[row * kMaxChannels * 2 + car];
       const bool wide = wide_[row * 2 + car];
-      // Ties by last option in this market, one byte per option.
-      const unsigned shift = kLastShift + 4 * m;
-      std::uint64_t last_ties = 0;
-      for (std::uint32_t t = 0; t < k; ++t) last_ties += kLastSpread[(state_[tie[t]].bits >> shift) & 0xfu];
-      double best = 0;
+      const unsigned shift = kLastShift + 4 * m;  // the market's last-option field
       int chosen = -1;
-      for (unsigned os = mask; os; os &= os - 1) {
-        const auto o = static_cast<unsigned>(std::countr_zero(os));
-        const double u = draws.open_uniform(kChoiceDraw + 8 * m + o);
-        const auto same = static_cast<unsigned>((last_ties >> (8 * o)) & 0xffu);
-        const bool coop = (coop_options_[m] >> o) & 1u;
-        double score = 0;
-        if (wide) {  // ln E - V: the same rule in logarithms, when exp() would overflow
-          score = std::log(-std::log(u)) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
-                  spec_.markets.beta_social * static_cast<double>(same) / static_cast<double>(k) -
-                  (coop ? beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5) : 0.0);
-        } else {
-          if (coop && attitude == 0)
-            attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
-          if (chosen >= 0 && loses_race(u, w[o * 2] * social_[same] * (coop ? attitude : 1.0), best)) continue;
-          score = race_score(u, w[o * 2]) * social_[same];
-          if (coop) score *= attitude;
+      if (mask && !(mask & (mask - 1))) {
+        chosen = std::countr_zero(mask);  // one option only: nothing to draw
+      } else {
+        // Ties by last option in this market, one byte per option.
+        std::uint64_t last_ties = 0;
+        for (std::uint32_t t = 0; t < k; ++t) last_ties += kLastSpread[(state_[tie[t]].bits >> shift) & 0xfu];
+        double best = 0;
+        for (unsigned os = mask; os; os &= os - 1) {
+          const auto o = static_cast<unsigned>(std::countr_zero(os));
+          const double u = draws.open_uniform(kChoiceDraw + 8 * m + o);
+          const auto same = static_cast<unsigned>((last_ties >> (8 * o)) & 0xffu);
+          const bool coop = (coop_options_[m] >> o) & 1u;
+          double score = 0;
+          if (wide) {  // ln E - V: the same rule in logarithms, when exp() would overflow
+            score = std::log(-std::log(u)) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
+                    spec_.markets.beta_social * static_cast<double>(same) / static_cast<double>(k) -
+                    (coop ? beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5) : 0.0);
+          } else {
+            if (coop && attitude == 0)
+              attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
+            if (chosen >= 0 && loses_race(u, w[o * 2] * social_[same] * (coop ? attitude : 1.0), best)) continue;
+            score = race_score(u, w[o * 2]) * social_[same];
+            if (coop) score *= attitude;
+          }
+          if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
         }
-        if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
       }
       if (chosen < 0) continue;  // nothing available: the need goes unmet
       const std::uint8_t before = last_option(next, m);
