@@ -2,8 +2,10 @@
 // packs (seed, purpose, entity, step, draw) into its key and counter.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "coopterra/core/random.hpp"
 
@@ -94,4 +96,40 @@ TEST_CASE("32-bit draws two per slot: uniform, and thresholds with the probabili
   CHECK(below == Approx(0.01 * n).margin(4 * std::sqrt(0.01 * 0.99 * n)));
   CHECK(StreamPairs::threshold32(0.0) == 0);
   CHECK(StreamPairs::threshold32(1.0) == (std::uint64_t{1} << 32));  // always below
+}
+
+TEST_CASE("the ziggurat's exponentials follow the exponential law, tail included", "[random]") {
+  using coopterra::Exponential;
+  using coopterra::Stream;
+  const Random r(5);
+  const std::size_t n = 1000000;
+  std::vector<double> e(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Stream s(Stream::key(r, Purpose::ResidentStream, i / 64), static_cast<std::uint32_t>(i % 64));
+    e[i] = s.exponential(static_cast<std::uint32_t>(i % 7));
+    REQUIRE(e[i] > 0.0);
+    REQUIRE(e[i] == Exponential::from_bits(s.bits(static_cast<std::uint32_t>(i % 7))));  // a pure function
+  }
+  double sum = 0, sum2 = 0;
+  std::size_t beyond_r = 0, beyond_10 = 0;
+  for (const double x : e) sum += x, sum2 += x * x, beyond_r += x > 7.69711747013104972, beyond_10 += x > 10.0;
+  const double mean = sum / static_cast<double>(n), var = sum2 / static_cast<double>(n) - mean * mean;
+  CHECK(mean == Approx(1.0).margin(0.004));  // 4 standard errors
+  CHECK(var == Approx(1.0).margin(0.012));
+  // The tail beyond the base layer, drawn by a logarithm: P(E > 7.697) = 4.54e-4, P(E > 10) = 4.54e-5.
+  CHECK(static_cast<double>(beyond_r) == Approx(4.54e-4 * n).margin(4 * std::sqrt(4.54e-4 * n)));
+  CHECK(static_cast<double>(beyond_10) == Approx(4.54e-5 * n).margin(4 * std::sqrt(4.54e-5 * n)));
+  // Kolmogorov-Smirnov distance to 1 - exp(-x), under its 0.1 % critical value 1.95 / sqrt(n).
+  std::sort(e.begin(), e.end());
+  double d = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double cdf = 1.0 - std::exp(-e[i]);
+    d = std::max({d, cdf - static_cast<double>(i) / static_cast<double>(n),
+                  static_cast<double>(i + 1) / static_cast<double>(n) - cdf});
+  }
+  CHECK(d < 1.95 / std::sqrt(static_cast<double>(n)));
+  // The words that miss every rectangle (a wedge or the tail) read further words: all of them give
+  // values within their layer's law. Word 0 lies in the base rectangle: half its first abscissa step.
+  CHECK(Exponential::from_bits(0) > 0.0);
+  CHECK(Exponential::from_bits(0) < 1e-15);
 }

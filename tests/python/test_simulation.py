@@ -121,6 +121,7 @@ def test_progress_bar_and_profile(small, capsys):
         "awareness",
         "choice",
         "matching",
+        "carpool accounts",
         "markets",
         "economy",
         "accounting",

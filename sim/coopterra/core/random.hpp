@@ -87,14 +87,21 @@ class Random {
   std::uint64_t seed_;
 };
 
+// SplitMix64's output function (Steele, Lea and Flood 2014): 64 well-mixed bits from a state.
+inline std::uint64_t splitmix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
 // Many cheap draws for one entity at one step, each at a fixed slot. The entity's key (64 bits,
 // drawn once with Philox) starts a SplitMix64 sequence (Steele, Lea and Flood 2014); slot s of
 // step t is that sequence's output at position t x 256 + s + 1. A draw costs two multiplications
 // instead of a Philox call (ten rounds), and, being a fixed position rather than the next draw of
 // a sequence, it keeps common random numbers: a decision reads the same slot whether or not other
 // decisions drew before it. Slots run from 0 to 255; a resident's Stream is shared by the models:
-//   slots 0-95    the markets (awareness, needs, choices: model/markets.cpp)
-//   slots 96-98   carpooling (awareness, mode choice, roles in a pair: model/carpool.cpp)
+//   slots 0-111   the markets (awareness, needs, choices: model/markets.cpp)
+//   slots 120-124 carpooling (awareness, mode choice, roles in a pair: model/carpool.cpp)
 class Stream {
  public:
   static std::uint64_t key(const Random& random, Purpose purpose, std::uint64_t entity) noexcept {
@@ -103,18 +110,78 @@ class Stream {
   }
   Stream(std::uint64_t key, std::uint32_t step) noexcept : base_(key + std::uint64_t{step} * 256 * kGamma) {}
   std::uint64_t bits(std::uint32_t slot) const noexcept {
-    std::uint64_t z = base_ + (std::uint64_t{slot} + 1) * kGamma;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return splitmix64(base_ + (std::uint64_t{slot} + 1) * kGamma);
   }
   // A uniform in (0, 1) with 53 random bits.
   double open_uniform(std::uint32_t slot) const noexcept { return Random::to_open_unit53(bits(slot)); }
+  // An exponential variate of mean 1 (see Exponential).
+  double exponential(std::uint32_t slot) const noexcept;
 
  private:
   static constexpr std::uint64_t kGamma = 0x9e3779b97f4a7c15ull;
   std::uint64_t base_;
 };
+
+// Exponential variates of mean 1 from 64 random bits, by the ziggurat method (Marsaglia and Tsang
+// 2000, "The ziggurat method for generating random variables", J. Stat. Softw. 5(8)) with 256
+// layers: the layer from the word's low 8 bits, the abscissa from its high 53 (disjoint bits, where
+// the original shares them). 98.9 % of words are decided by one comparison, without a logarithm;
+// the others read more words, made from the first by SplitMix64's mixer, so that the variate stays
+// a pure function of the word (and of its slot in a Stream).
+class Exponential {
+ public:
+  static double from_bits(std::uint64_t word) noexcept {
+    const Tables& t = tables();
+    std::uint64_t w = word, extra = 0;
+    for (;;) {
+      const auto layer = static_cast<unsigned>(w & 0xffu);
+      const std::uint64_t a = w >> 11;
+      const double x = (static_cast<double>(a) + 0.5) * t.w[layer];
+      if (a < t.k[layer]) return x;                                                      // inside the layer's rectangle
+      if (layer == 0) return kR - std::log(Random::to_open_unit53(mix(word, ++extra)));  // the tail beyond R
+      // Between the rectangle and the curve: accept under exp(-x).
+      const double u = Random::to_open_unit53(mix(word, ++extra));
+      if (t.f[layer] + u * (t.f[layer - 1] - t.f[layer]) < std::exp(-x)) return x;
+      w = mix(word, ++extra);
+    }
+  }
+
+ private:
+  static constexpr double kR = 7.69711747013104972;   // start of the tail
+  static constexpr double kV = 3.949659822581572e-3;  // area of each layer
+  static constexpr double kScale = 0x1.0p53;          // abscissae have 53 bits
+  struct Tables {
+    std::array<std::uint64_t, 256> k{};
+    std::array<double, 256> w{}, f{};
+  };
+  static Tables make() noexcept {
+    Tables t;
+    double de = kR, te = kR;
+    const double q = kV / std::exp(-de);
+    t.k[0] = static_cast<std::uint64_t>(de / q * kScale), t.k[1] = 0;
+    t.w[0] = q / kScale, t.w[255] = de / kScale;
+    t.f[0] = 1.0, t.f[255] = std::exp(-de);
+    for (int i = 254; i >= 1; --i) {
+      de = -std::log(kV / de + std::exp(-de));
+      t.k[static_cast<std::size_t>(i + 1)] = static_cast<std::uint64_t>(de / te * kScale);
+      te = de;
+      t.f[static_cast<std::size_t>(i)] = std::exp(-de);
+      t.w[static_cast<std::size_t>(i)] = de / kScale;
+    }
+    return t;
+  }
+  static const Tables& tables() noexcept {
+    static const Tables t = make();
+    return t;
+  }
+  static std::uint64_t mix(std::uint64_t word, std::uint64_t n) noexcept {
+    return splitmix64(word + n * 0x9e3779b97f4a7c15ull);
+  }
+};
+
+inline double Stream::exponential(std::uint32_t slot) const noexcept {
+  return Exponential::from_bits(bits(slot));
+}
 
 // Uniforms of 32 random bits from a Stream, two per slot: draw d is half d % 2 of slot d / 2.
 // Reading draws in increasing order computes each slot once.

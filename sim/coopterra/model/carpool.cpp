@@ -5,15 +5,15 @@
 
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/parallel.hpp"
-#include "coopterra/model/race.hpp"
 
 namespace coopterra {
 
 namespace {
-// Draws from each resident's Stream (see core/random.hpp): awareness of platform p at 192 + p, the
-// mode choice at 194 (driving alone) and 195 + p, the roles of a pair at 197 (its first member's).
-constexpr std::uint32_t kAwareDraw = 192, kChoiceDraw = 194, kRoleDraw = 197;
-static_assert(kPlatforms == 2 && kAwareDraw % 2 == 0, "both platforms' awareness draws in one slot");
+// Slots of each resident's Stream (see core/random.hpp): awareness of platform p in half p of slot
+// 120, the exponentials of the mode choice in 121 (driving alone) and 122 + p, the roles of a pair
+// in 124 (its first member's).
+constexpr std::uint32_t kAwareSlot = 120, kChoiceSlot = 121, kRoleSlot = 124;
+static_assert(kPlatforms == 2, "both platforms' awareness draws in one slot");
 }  // namespace
 
 CarpoolModel::CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec,
@@ -58,7 +58,7 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& lev
       // One slot holds the draws of both platforms. The chance grows with the aware ties: a draw
       // above the chance with every tie aware is decided without counting them.
       const std::uint32_t home = residents_.home[i];
-      const std::uint64_t word = Stream(residents_.stream_key[i], week).bits(kAwareDraw / 2);
+      const std::uint64_t word = Stream(residents_.stream_key[i], week).bits(kAwareSlot);
       const std::uint64_t* max_chance = hazards_.max_row(home, 0);
       unsigned maybe = 0;
       for (unsigned p = 0; p < kPlatforms; ++p)
@@ -98,15 +98,10 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       const double trips = static_cast<double>(levers.trips(residents_.home[i], usual_trips));
       const double cost_alone = c.car_cost_eur_per_km * d * trips;
       // Random utility with Gumbel-distributed tastes, one draw per mode (the logit model):
-      // choosing the mode of highest V + G, written as the least E exp(-V) with E = -ln u
-      // exponential (G = -ln E: the same choice for the same draws, one logarithm fewer). A
-      // policy that changes one mode's utility changes only the choices of those it concerns:
-      // common random numbers at the level of each mode.
+      // choosing the mode of highest V + G, written as the least E exp(-V) with E exponential
+      // (G = -ln E), each E from its own slot. A policy that changes one mode's utility changes
+      // only the choices of those it concerns: common random numbers at the level of each mode.
       const Stream stream(residents_.stream_key[i], week);
-      StreamPairs draws(stream);
-      std::array<double, kPlatforms + 1> u{};
-      for (std::size_t m = 0; m <= kPlatforms; ++m)
-        u[m] = draws.open_uniform(kChoiceDraw + static_cast<std::uint32_t>(m));
       // Utilities first (driving alone: V = 0), so that weights exp(V_best - V) stay >= 1: a score
       // never rounds to 0, and one beyond e^709 belongs to a mode that cannot win.
       std::array<double, kPlatforms> v{};
@@ -126,12 +121,11 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       }
       std::uint8_t mode = 0;
       // exp(0) = 1 exactly: the weight of the best mode needs no exponential.
-      double best = race_score(u[0], v_best > 0 ? std::exp(v_best) : 1.0);
+      double best = stream.exponential(kChoiceSlot) * (v_best > 0 ? std::exp(v_best) : 1.0);
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(aware_[i] & (1u << p))) continue;
         const double weight = v[p] == v_best ? 1.0 : std::exp(v_best - v[p]);
-        if (loses_race(u[p + 1], weight, best)) continue;
-        const double score = race_score(u[p + 1], weight);
+        const double score = stream.exponential(kChoiceSlot + 1 + static_cast<std::uint32_t>(p)) * weight;
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);
       }
       choice_[i] = mode;
@@ -171,7 +165,7 @@ std::int64_t CarpoolModel::match(std::uint32_t week, const CarpoolLevers& levers
       const auto first = static_cast<std::uint32_t>(candidates_[i]);
       const auto second = static_cast<std::uint32_t>(candidates_[i + 1]);
       const Stream stream(residents_.stream_key[first], week);
-      const bool first_drives = StreamPairs(stream).bits(kRoleDraw) < (1u << 31);
+      const bool first_drives = (stream.bits(kRoleSlot) >> 63) == 0;
       role_[first] = first_drives ? Role::Driver : Role::Passenger;
       role_[second] = first_drives ? Role::Passenger : Role::Driver;
     }

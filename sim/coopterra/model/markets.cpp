@@ -8,7 +8,6 @@
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/huge_pages.hpp"
 #include "coopterra/core/parallel.hpp"
-#include "coopterra/model/race.hpp"
 
 namespace coopterra {
 
@@ -61,17 +60,17 @@ constexpr std::array<std::uint64_t, 16> last_spread_table() {
 }
 constexpr auto kLastSpread = last_spread_table();
 
-// A resident's week draws 32-bit uniforms from their Stream, two per slot (StreamPairs), at fixed
-// positions: the low 24 bits of the awareness draw of platform q at q, its high byte in byte q % 8
-// of slot 18 + q / 8; the need of market m at 64 + m; the choice draw of option o of market m at
-// 128 + 8m + o. Draws are read in increasing order of draw (awareness, needs, choices), so each
-// slot is mixed once.
-constexpr std::uint32_t kAwareDraw = 0, kAwareLaneSlot = 18, kNeedDraw = 64, kChoiceDraw = 128;
+// A resident's week draws from their Stream at fixed positions: 32-bit uniforms two per slot
+// (StreamPairs) for awareness and needs, a whole slot for each choice. The low 24 bits of the
+// awareness draw of platform q at draw q (slots 0-17), its high byte in byte q % 8 of slot
+// 18 + q / 8; the need of market m at draw 64 + m (slots 32-34); the exponential of option o of
+// market m from slot 64 + 8m + o. Slots are read in increasing order within each kind.
+constexpr std::uint32_t kAwareDraw = 0, kAwareLaneSlot = 18, kNeedDraw = 64, kChoiceSlot = 64;
+static_assert(kChoiceSlot + 8 * kMarkets <= 120, "the markets' slots end where carpooling's begin (random.hpp)");
 static_assert(kAwareDraw + MarketModel::kLastShift <= 2 * kAwareLaneSlot &&
                   kAwareLaneSlot + (MarketModel::kLastShift + 7) / 8 <= kNeedDraw / 2 && kNeedDraw % 2 == 0 &&
-                  kMarkets % 2 == 0,
+                  kMarkets % 2 == 0 && kNeedDraw / 2 + kMarkets / 2 <= kChoiceSlot,
               "awareness and needs: draws and slots apart");
-static_assert(kChoiceDraw + 8 * kMarkets <= 192, "the markets' draws end where carpooling's begin (random.hpp)");
 // Largest utility gap turned into a weight by exp() (see prepare()).
 constexpr double kWidestUtilities = 600.0;
 
@@ -351,20 +350,21 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
         double best = 0;
         for (unsigned os = mask; os; os &= os - 1) {
           const auto o = static_cast<unsigned>(std::countr_zero(os));
-          const double u = draws.open_uniform(kChoiceDraw + 8 * m + o);
+          const double e = stream.exponential(kChoiceSlot + 8 * m + o);
           const auto same = static_cast<unsigned>((last_ties >> (8 * o)) & 0xffu);
           const bool coop = (coop_options_[m] >> o) & 1u;
           double score = 0;
           if (wide) {  // ln E - V: the same rule in logarithms, when exp() would overflow
-            score = std::log(-std::log(u)) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
+            score = std::log(e) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
                     spec_.markets.beta_social * static_cast<double>(same) / static_cast<double>(k) -
                     (coop ? beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5) : 0.0);
           } else {
-            if (coop && attitude == 0)
-              attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
-            if (chosen >= 0 && loses_race(u, w[o * 2] * social_[same] * (coop ? attitude : 1.0), best)) continue;
-            score = race_score(u, w[o * 2]) * social_[same];
-            if (coop) score *= attitude;
+            score = e * w[o * 2] * social_[same];
+            if (coop) {
+              if (attitude == 0)
+                attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
+              score *= attitude;
+            }
           }
           if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
         }
