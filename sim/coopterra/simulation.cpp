@@ -79,6 +79,7 @@ void Simulation::step() {
     Profile::Scope s(profile_, phase_policies_);
     available = balances_[authority] - timeline_->committed_from(week);
     levers = timeline_->levers(week, available > 0);
+    for (std::size_t p = 0; p < kPlatforms; ++p) levers.open[p] = economy_->open()[carpool_platform(platforms_, p)];
     market_levers = timeline_->market_levers(week);
   }
   {
@@ -108,6 +109,11 @@ void Simulation::step() {
     Profile::Scope s(profile_, phase_carpool_accounts_);
     carpool = carpool_->account(levers, enough ? 1 : payable, enough ? 1 : due, threads_);
   }
+  // The carpool platforms in the list of all platforms: their aware residents and users.
+  for (std::size_t p = 0; p < kPlatforms; ++p) {
+    const std::size_t q = carpool_platform(platforms_, p);
+    market.aware[q] = carpool.aware[p], market.users[q] = carpool.drivers[p] + carpool.passengers[p];
+  }
   std::int64_t incentives = 0;
   for (auto c : carpool.incentive_cents) incentives += c;
   std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
@@ -116,7 +122,7 @@ void Simulation::step() {
     Profile::Scope s(profile_, phase_economy_);
     EconomyLevers policy = timeline_->economy_levers(week, economy_->open(), payable - incentives > 0, by_policy);
     policy.support_budget_cents = std::max<std::int64_t>(0, payable - incentives);
-    economy = economy_->step(week, market, market_levers, policy);
+    economy = economy_->step(week, market, carpool, market_levers, policy);
     // Barter fee support, attributed to the policies that pay it.
     std::vector<std::size_t> ids;
     std::vector<double> weights;
@@ -267,7 +273,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/3";
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/4";
 
 void write_week(Writer& w, const CarpoolWeek& c) {
   w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);

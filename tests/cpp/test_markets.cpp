@@ -233,7 +233,8 @@ TEST_CASE("each lever on the markets moves what it should, and only that", "[mar
     const auto gained = sim.series().economy[0].treasury_cents[food] - bw[0].treasury_cents[food];
     CHECK(gained >= 15000);
     for (std::size_t q = 0; q < sim.platforms().size(); ++q) {
-      if (sim.platforms()[q].sector == "barter") continue;
+      // Barter members are firms; carpooling's awareness does not hear the cooperatives' banner.
+      if (sim.platforms()[q].sector == "barter" || sim.platforms()[q].sector == "carpool") continue;
       if (sim.platforms()[q].cooperative)
         CHECK(sim.series().markets[9].aware[q] > base.series().markets[9].aware[q]);
       else
@@ -251,6 +252,9 @@ TEST_CASE("each lever on the markets moves what it should, and only that", "[mar
         CHECK(sim.series().markets[9].aware[q] > 2 * base.series().markets[9].aware[q]);
       else
         CHECK(sim.series().markets[9].aware[q] == base.series().markets[9].aware[q]);
+    // The campaign's money is spent outside (media, printing), not put into the cooperative.
+    for (const auto& w : sim.series().economy) CHECK(w.authority_equity_cents[target] == 0);
+    CHECK(sim.series().economy[0].flows.equity[target] == 0);
   }
   SECTION("a tax on the meal-delivery incumbent returns money to the authority and raises its price") {
     Simulation sim(scenario("[[policies]]\nkind = \"platform_tax\"\nsector = \"delivery\"\nplatform = \"incumbent\"\n"

@@ -187,3 +187,77 @@ TEST_CASE("a corrupt checkpoint or an underfunded fork is refused, never a crash
                     Catch::Contains("does not cover what was spent before the checkpoint"));
   CHECK_NOTHROW(Simulation::restore(funded.checkpoint(), &funded_scenario, 1));
 }
+
+TEST_CASE(
+    "the carpool platforms keep books: the incumbent's margin leaves, a grant reaches the cooperative, a "
+    "cooperative without funding closes and is no longer chosen",
+    "[simulation][carpool][economy]") {
+  const auto index = [](const Simulation& s, bool coop) {
+    for (std::size_t q = 0; q < s.platforms().size(); ++q)
+      if (s.platforms()[q].sector == "carpool" && s.platforms()[q].cooperative == coop) return q;
+    FAIL("no carpool platform");
+    return std::size_t{0};
+  };
+  Simulation base(small(), 5, 2);
+  base.run(30);
+  const std::size_t coop = index(base, true), incumbent = index(base, false);
+  std::int64_t fees = 0, leaving = 0;
+  for (std::size_t w = 0; w < 30; ++w) {
+    const auto& e = base.series().economy[w];
+    fees += base.series().carpool[w].fees_cents[1] - base.series().carpool[w].tax_cents[1];
+    leaving += e.flows.leaving[incumbent];
+    CHECK(e.treasury_cents[incumbent] == 0);  // what it keeps leaves the territory each week
+    CHECK(e.open[coop] == 1);                 // no costs in the territory by default: it stays
+  }
+  CHECK(fees > 0);
+  CHECK(leaving == fees);
+  CHECK(base.series().carpool.back().choosing[1] > 0);
+
+  SECTION("a grant to the carpool cooperative reaches its treasury") {
+    Simulation sim(
+        small(
+            {{"authority.budget_eur", "100000", "test"},
+             {"policies",
+              "[{kind = \"grant\", sector = \"carpool\", platform = \"cooperative\", cost_eur = 30000, end_week = 30}]",
+              "test"}}),
+        5, 2);
+    sim.run(30);
+    std::int64_t grants = 0;
+    for (const auto& e : sim.series().economy) grants += e.flows.grants[coop];
+    CHECK(grants == 3000000);
+    CHECK(sim.series().economy.back().treasury_cents[coop] ==
+          base.series().economy.back().treasury_cents[coop] + grants);
+  }
+  SECTION("a territorial team without funding: the cooperative closes, then nobody carpools through it") {
+    Simulation sim(small({{"carpool.cooperative.staff", "2", "test"}}), 5, 2);
+    sim.run(30);
+    const auto& eco = sim.series().economy;
+    std::size_t closed = 0;
+    while (closed < eco.size() && eco[closed].open[coop]) ++closed;
+    REQUIRE(closed < eco.size());
+    CHECK(closed + 1 >= 13);  // cooperatives.exit_weeks of negative treasury
+    for (std::size_t w = closed + 1; w < eco.size(); ++w) {
+      CHECK(sim.series().carpool[w].choosing[1] == 0);
+      CHECK(sim.series().carpool[w].passengers[0] == 0);
+    }
+    CHECK(sim.series().carpool.back().choosing[2] >= base.series().carpool.back().choosing[2]);
+  }
+  SECTION("the authority's equity in the carpool SCIC is capped at half its capital") {
+    CHECK_THROWS_AS(
+        small({{"carpool.cooperative.initial_capital_eur", "10000", "test"},
+               {"authority.budget_eur", "100000", "test"},
+               {"policies",
+                "[{kind = \"scic_equity\", sector = \"carpool\", platform = \"cooperative\", equity_eur = 20000}]",
+                "test"}}),
+        ConfigurationError);
+    Simulation sim(
+        small({{"carpool.cooperative.initial_capital_eur", "10000", "test"},
+               {"authority.budget_eur", "100000", "test"},
+               {"policies",
+                "[{kind = \"scic_equity\", sector = \"carpool\", platform = \"cooperative\", equity_eur = 5000}]",
+                "test"}}),
+        5, 1);
+    sim.run(3);
+    CHECK(sim.series().economy.back().authority_equity_cents[coop] == 500000);
+  }
+}

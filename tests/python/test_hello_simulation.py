@@ -35,14 +35,14 @@ def test_hello_simulation(tmp_path):
         "mode": 3,
         "platform": 2,
         "zone": 30,
-        "flow": 199,
-        # households, 2 carpool platforms, authority, outside, firms, 13 market platforms
+        "flow": 215,
+        # households, authority, outside, firms; 15 platforms (12 markets', barter, 2 carpool)
         "account": 19,
         "policy": 0,  # the baseline has no policy
         "market": 6,
         # offline, a cooperative, an incumbent, and the alternative where there is one
         "channel": 23,
-        "market_platform": 13,
+        "market_platform": 15,
         "college": 5,
         "commune_kind": 3,
         "income_group": 5,

@@ -88,7 +88,8 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
     for (std::size_t i = begin; i < end; ++i) {
       if (!residents_.car_commuter(i)) continue;
       // Without a known platform, or with sharing forbidden, driving alone is the only option.
-      if (!aware_[i] || !levers.carpool_allowed(residents_.home[i])) {
+      const auto known = static_cast<std::uint8_t>(aware_[i] & (levers.open[0] | (levers.open[1] << 1)));
+      if (!known || !levers.carpool_allowed(residents_.home[i])) {
         choice_[i] = 0;
         continue;
       }
@@ -107,7 +108,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       std::array<double, kPlatforms> v{};
       double v_best = 0;
       for (std::size_t p = 0; p < kPlatforms; ++p) {
-        if (!(aware_[i] & (1u << p))) continue;  // an unknown platform cannot be chosen
+        if (!(known & (1u << p))) continue;  // an unknown or closed platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
         // as passenger (fare plus commission paid, the commission raised by a passed-on tax).
         const std::uint32_t home = residents_.home[i];
@@ -123,7 +124,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
       // exp(0) = 1 exactly: the weight of the best mode needs no exponential.
       double best = stream.exponential(kChoiceSlot) * (v_best > 0 ? std::exp(v_best) : 1.0);
       for (std::size_t p = 0; p < kPlatforms; ++p) {
-        if (!(aware_[i] & (1u << p))) continue;
+        if (!(known & (1u << p))) continue;
         const double weight = v[p] == v_best ? 1.0 : std::exp(v_best - v[p]);
         const double score = stream.exponential(kChoiceSlot + 1 + static_cast<std::uint32_t>(p)) * weight;
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);

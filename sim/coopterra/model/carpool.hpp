@@ -77,7 +77,7 @@ class CarpoolModel {
   const Residents& residents_;
   const Spec& spec_;
   Random random_;
-  std::array<const PlatformSpec*, kPlatforms> platforms_;
+  std::array<const MarketPlatformSpec*, kPlatforms> platforms_;
   AwarenessHazards hazards_;                                  // chance of hearing of each platform this week
   std::vector<std::uint8_t> aware_, aware_next_;              // bit p: aware of platform p
   std::vector<std::uint8_t> choice_;                          // mode chosen this week (car commuters)

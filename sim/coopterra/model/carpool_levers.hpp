@@ -17,6 +17,8 @@ struct CarpoolLevers {
   // Shocks, per zone (empty: none in force).
   std::vector<double> commuting_share;       // share of commuting trips still made
   std::vector<std::uint8_t> carpool_banned;  // 1 where sharing a car is forbidden
+  // Platforms still open (a platform closes after weeks with a negative treasury: model/economy.hpp).
+  std::array<std::uint8_t, kPlatforms> open{1, 1};
 
   // Commuting trips a week from a zone: the usual trips times the share still made, rounded.
   std::int64_t trips(std::uint32_t zone, std::int64_t usual) const {

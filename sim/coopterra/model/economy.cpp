@@ -37,6 +37,7 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
   barter_ = kNone;
   for (std::size_t q = 0; q < p; ++q)
     if (platforms_[q].sector == "barter") barter_ = q;
+  for (std::size_t k = 0; k < kPlatforms; ++k) carpool_[k] = carpool_platform(platforms_, k);
   if (barter_ != kNone)
     for (std::size_t f = 0; f < n; ++f)
       if (random_.uniform(Purpose::BarterJoin, f, 0) < platforms_[barter_].spec->initial_awareness)
@@ -80,8 +81,8 @@ std::int64_t Economy::firms_cash() const noexcept {
   return total;
 }
 
-EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers,
-                          const EconomyLevers& policy) {
+EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool,
+                          const MarketLevers& levers, const EconomyLevers& policy) {
   const auto& e = spec_.economy;
   const std::size_t zones = territory_.zones.size(), n = firms_.size(), p = platforms_.size();
   EconomyWeek out;
@@ -278,6 +279,11 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ma
     fees[barter_] += fl.barter_commissions + fl.barter_fees + fl.barter_fee_support;
     users[barter_] = out.barter_members;
   }
+  for (std::size_t k = 0; k < kPlatforms; ++k) {
+    const std::size_t q = carpool_[k];
+    fees[q] += carpool.fees_cents[k], taxes[q] += carpool.tax_cents[k];
+    users[q] = carpool.drivers[k] + carpool.passengers[k];
+  }
   out.treasury_cents.assign(p, 0), out.open.assign(p, 0), out.members.assign(p * kColleges, 0);
   out.participants.assign(p * kColleges, 0), out.seats.assign(p * kColleges, 0);
   out.authority_equity_cents.assign(p, 0), out.capital_cents.assign(p, 0), out.quality.assign(p, 0.0);
@@ -323,6 +329,8 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ma
     std::int64_t producers = 0;
     if (q == barter_) {
       producers = out.barter_members;
+    } else if (platforms_[q].sector == "carpool") {
+      producers = carpool.drivers[q == carpool_[0] ? 0 : 1];  // drivers sell the seats
     } else {
       Seller seller = Seller::None;
       for (const auto& ch : channels_)

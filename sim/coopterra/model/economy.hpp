@@ -8,7 +8,8 @@
 // cooperative barter network to pay part of their local supplies in barter units, and fail after
 // weeks beyond their credit limit.
 //
-// Platforms earn fees (and grants, equity, in-kind support, barter memberships), pay staff and
+// Platforms (of the markets, barter and carpooling) earn fees (and grants, equity, in-kind
+// support, barter memberships), pay staff and
 // running costs, pay taxes; an incumbent's margin leaves the territory, a cooperative's stays:
 // its yearly surplus goes to reserves (at least 57.5 %), investment in quality and refunds to user
 // members. A cooperative has members in five colleges and a board; a platform closes after weeks
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "coopterra/core/random.hpp"
+#include "coopterra/model/carpool.hpp"
 #include "coopterra/model/markets.hpp"
 #include "coopterra/model/platforms.hpp"
 #include "coopterra/population/firms.hpp"
@@ -81,8 +83,9 @@ class Economy {
   const std::vector<std::uint8_t>& open() const noexcept { return open_; }
   const std::vector<double>& quality() const noexcept { return quality_; }
 
-  // One week, after the markets. Updates firms and platforms, returns the flows and the state.
-  EconomyWeek step(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers,
+  // One week, after carpooling and the markets. Updates firms and platforms, returns the flows and
+  // the state.
+  EconomyWeek step(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const MarketLevers& levers,
                    const EconomyLevers& policy);
 
   // Balances the ledger checks against: firms' cash and platforms' treasuries, in cents.
@@ -105,6 +108,7 @@ class Economy {
   std::vector<std::vector<std::uint32_t>> firms_in_;  // by sector x zone: firm indices
   std::vector<std::vector<std::uint32_t>> provider_;  // by sector: zone -> serving zone
   std::size_t barter_ = 0;                            // index of the barter cooperative, or npos
+  std::array<std::size_t, kPlatforms> carpool_{};     // index of each carpool platform
   // Firms.
   std::vector<std::int64_t> cash_, reference_, units_;
   std::vector<std::int32_t> weeks_over_, member_since_;  // member_since_: -1 not a member

@@ -22,7 +22,15 @@ std::vector<PlatformInfo> list_platforms(const Spec& spec) {
     add(market_key(m), m, false, spec.markets.market[m].incumbent);
   }
   add("barter", kMarkets, true, spec.barter.cooperative);
+  out.push_back({spec.carpool.cooperative.name, "carpool", kMarkets, true, &spec.carpool.cooperative});
+  out.push_back({spec.carpool.incumbent.name, "carpool", kMarkets, false, &spec.carpool.incumbent});
   return out;
+}
+
+std::size_t carpool_platform(const std::vector<PlatformInfo>& platforms, std::size_t p) {
+  for (std::size_t q = 0; q < platforms.size(); ++q)
+    if (platforms[q].sector == "carpool" && platforms[q].cooperative == (p == 0)) return q;
+  throw InvariantError("no carpool platform in the list of platforms");
 }
 
 namespace {

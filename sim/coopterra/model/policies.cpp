@@ -49,7 +49,8 @@ PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::
         problems.push_back({w, "no commune of EPCI '" + epci + "' in the territory (" + t.source + ")"});
       }
     }
-    if (p.sector != "carpool" || p.kind == "cooperative_network") {
+    const bool supports_platform = p.kind == "grant" || p.kind == "scic_equity" || p.kind == "in_kind";
+    if (p.sector != "carpool" || p.kind == "cooperative_network" || supports_platform) {
       const bool coop = p.platform == "cooperative";
       for (std::size_t q = 0; q < platforms.size(); ++q)
         if (p.kind == "cooperative_network" ? platforms[q].cooperative
@@ -202,6 +203,8 @@ EconomyLevers PolicyTimeline::economy_levers(std::uint32_t week, const std::vect
       by_policy[i] += amount;  // paid to the network's shared services, outside the platforms' books
       continue;
     }
+    // Campaigns are paid outside (media, printing: accounted by the simulation), not to platforms.
+    if (s.kind != "procurement" && s.kind != "grant" && s.kind != "in_kind" && s.kind != "scic_equity") continue;
     std::vector<std::size_t> open_targets;
     for (std::size_t q : r.targets)
       if (open[q]) open_targets.push_back(q);

@@ -88,8 +88,11 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
   const auto& E = s.economy;
   v.push_back({"channel_market", {"channel"}, channel_market, "", "market of the channel"});
   v.push_back({"channel_kind", {"channel"}, channel_kind, "", "offline, cooperative, incumbent or alternative"});
-  v.push_back(
-      {"market_platform_sector", {"market_platform"}, platform_sector, "", "market of the platform, or barter"});
+  v.push_back({"market_platform_sector",
+               {"market_platform"},
+               platform_sector,
+               "",
+               "market of the platform, barter or carpool"});
   v.push_back({"market_platform_cooperative", {"market_platform"}, platform_coop, "1", "1 for a cooperative"});
   v.push_back({"purchases", WC, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.purchases; }), "purchase",
                "purchases through each channel"});

@@ -7,8 +7,6 @@ namespace coopterra {
 const char* to_string(Account account) noexcept {
   switch (account) {
     case Account::Households: return "households";
-    case Account::CooperativePlatform: return "cooperative_platform";
-    case Account::IncumbentPlatform: return "incumbent_platform";
     case Account::Authority: return "authority";
     case Account::Outside: return "outside";
     case Account::Firms: return "firms";
@@ -20,8 +18,6 @@ namespace {
 
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 constexpr auto H = static_cast<std::size_t>(Account::Households);
-constexpr auto CC = static_cast<std::size_t>(Account::CooperativePlatform);
-constexpr auto CI = static_cast<std::size_t>(Account::IncumbentPlatform);
 constexpr auto A = static_cast<std::size_t>(Account::Authority);
 constexpr auto O = static_cast<std::size_t>(Account::Outside);
 constexpr auto F = static_cast<std::size_t>(Account::Firms);
@@ -70,6 +66,8 @@ Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Chann
     : channels_(channels.size()), platforms_(platforms.size()) {
   for (std::size_t a = 0; a < kFixedAccounts; ++a) accounts_.emplace_back(to_string(static_cast<Account>(a)));
   for (const auto& p : platforms) accounts_.push_back(p.sector + ": " + p.name);
+  const std::size_t CC = kFixedAccounts + carpool_platform(platforms, 0);
+  const std::size_t CI = kFixedAccounts + carpool_platform(platforms, 1);
   flows_ = {
       {"carpool fares, cooperative", H, H},
       {"carpool fares, incumbent", H, H},

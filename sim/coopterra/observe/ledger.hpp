@@ -16,8 +16,9 @@
 namespace coopterra {
 
 // The first accounts; one account per platform of the markets follows (Books::platform_account).
-enum class Account : std::uint8_t { Households, CooperativePlatform, IncumbentPlatform, Authority, Outside, Firms };
-inline constexpr std::size_t kFixedAccounts = 6;
+// The accounts before the platforms' (one per platform of model/platforms.hpp, carpooling's included).
+enum class Account : std::uint8_t { Households, Authority, Outside, Firms };
+inline constexpr std::size_t kFixedAccounts = 4;
 const char* to_string(Account account) noexcept;
 
 struct FlowDef {

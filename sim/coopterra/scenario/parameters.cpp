@@ -63,9 +63,10 @@ struct PlatformDefaults {
   const char* awareness_source;
   bool fees_leave;
   const char* fees_source;
+  const char* costs_source;  // staff, running costs, treasury and capital in the territory
 };
 
-template <PlatformSpec CarpoolSpec::*Which>
+template <MarketPlatformSpec CarpoolSpec::*Which>
 std::vector<Parameter> platform_parameters(const std::string& table, const PlatformDefaults& d) {
   std::vector<Parameter> out = {
       Parameter{table + ".name",
@@ -134,6 +135,50 @@ std::vector<Parameter> platform_parameters(const std::string& table, const Platf
                 "whether the platform's fees leave the territory",
                 d.fees_source,
                 [](Spec& s) -> void* { return &(s.carpool.*Which).fees_leave_territory; }},
+      Parameter{table + ".fixed_cost_eur_per_week",
+                ParamType::Real,
+                0.0,
+                {},
+                0.0,
+                1e7,
+                {},
+                "EUR/week",
+                "running costs in the territory besides staff (a white-label platform, premises)",
+                d.costs_source,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).fixed_cost_eur_per_week; }},
+      Parameter{table + ".staff",
+                ParamType::Integer,
+                0.0,
+                {},
+                0,
+                10000,
+                {},
+                "job",
+                "staff in the territory, paid cooperatives.staff_wage_eur_per_week",
+                d.costs_source,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).staff; }},
+      Parameter{table + ".initial_treasury_eur",
+                ParamType::Real,
+                0.0,
+                {},
+                0.0,
+                1e9,
+                {},
+                "EUR",
+                "cash of the platform's territorial books at week 0",
+                d.costs_source,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).initial_treasury_eur; }},
+      Parameter{table + ".initial_capital_eur",
+                ParamType::Real,
+                0.0,
+                {},
+                0.0,
+                1e9,
+                {},
+                "EUR",
+                "capital subscribed by members in the territory at week 0 (cooperatives: shares)",
+                d.costs_source,
+                [](Spec& s) -> void* { return &(s.carpool.*Which).initial_capital_eur; }},
   };
   return out;
 }
@@ -279,7 +324,10 @@ std::vector<Parameter> build_registry() {
                                      0.05,
                                      "assumption: a young cooperative known to few residents; range 0-0.3",
                                      false,
-                                     "a territorial SCIC keeps its margin in the territory (mission.md)"};
+                                     "a territorial SCIC keeps its margin in the territory (mission.md)",
+                                     "assumption: none by default, the cooperative's national structure carries "
+                                     "them (0 % commission: local authorities pay white-label platforms, facts.md); "
+                                     "a scenario sets a territorial team and its funding"};
   const PlatformDefaults incumbent{
       "incumbent carpool (BlaBlaCar-like)",
       0.12,
@@ -287,7 +335,8 @@ std::vector<Parameter> build_registry() {
       0.5,
       "assumption: a national brand most adults have heard of; range 0.3-0.9",
       true,
-      "incumbent fees are treated as leaving the territory almost entirely (facts.md, est.)"};
+      "incumbent fees are treated as leaving the territory almost entirely (facts.md, est.)",
+      "an incumbent's staff and costs are outside the territory"};
   for (auto& p : platform_parameters<&CarpoolSpec::cooperative>("carpool.cooperative", cooperative))
     r.push_back(std::move(p));
   for (auto& p : platform_parameters<&CarpoolSpec::incumbent>("carpool.incumbent", incumbent))

@@ -437,11 +437,10 @@ class Validator {
           p.kind == "grant" || p.kind == "scic_equity" || p.kind == "procurement" || p.kind == "in_kind";
       if (market_policy || ((p.kind == "awareness_campaign" || p.kind == "platform_tax") && p.sector != "carpool")) {
         const MarketPlatformSpec* platform = market_platform(s, p.sector, p.platform);
-        if (market_policy && p.sector == "carpool")
+        if (p.kind == "procurement" && p.sector == "carpool")
           error(written.get("sector") ? written.get("sector") : &written, base + ".sector",
-                "a " + p.kind +
-                    " acts on the platforms of a market: set sector to one of food, delivery, "
-                    "electronics, second_hand, services, tourism or barter");
+                "procurement buys through the platforms of a market: set sector to one of food, delivery, "
+                "electronics, second_hand, services, tourism or barter");
         else if (!platform || platform->count == 0)
           error(written.get("platform"), base + ".platform",
                 "the " + p.sector + " market has no " + p.platform + " platform (its count is 0)");
@@ -770,6 +769,10 @@ std::size_t market_index(const std::string& sector) noexcept {
 
 const MarketPlatformSpec* market_platform(const Spec& spec, const std::string& sector, const std::string& platform) {
   if (sector == "barter") return platform == "cooperative" ? &spec.barter.cooperative : nullptr;
+  if (sector == "carpool")
+    return platform == "cooperative" ? &spec.carpool.cooperative
+           : platform == "incumbent" ? &spec.carpool.incumbent
+                                     : nullptr;
   const std::size_t m = market_index(sector);
   if (m == kMarkets) return nullptr;
   if (platform == "cooperative") return &spec.markets.market[m].cooperative;

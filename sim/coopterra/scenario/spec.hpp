@@ -58,12 +58,27 @@ struct FirmSpec {
   std::vector<double> chain_share_by_sector;  // same sectors
 };
 
-struct PlatformSpec {
+// A platform: of a market, of barter, or of carpooling (which uses name, commission, awareness,
+// Bass coefficients, fees_leave_territory and the economic fields: costs, staff, treasury, capital).
+struct MarketPlatformSpec {
   std::string name;
-  double commission = 0;         // share of the fare kept by the platform
-  double initial_awareness = 0;  // share of residents aware at week 0
-  double bass_p = 0;             // external (innovation) coefficient, per year
-  double bass_q = 0;             // imitation coefficient, per year
+  std::int64_t count = 1;
+  double commission = 0;          // share of the seller's price kept by the platform
+  double customer_fee = 0;        // share of the price added for the buyer, kept by the platform
+  double price_factor = 1;        // price of the basket through the platform, relative to offline
+  double asc = 0;                 // utility of the channel against buying offline
+  double initial_awareness = 0;   // share of residents aware at week 0
+  double bass_p = 0, bass_q = 0;  // per year
+  double kg_per_event = 0;        // goods' emissions per purchase (manufacturing, upstream transport)
+  double customer_trip_km = 0;    // car km of the buyer per purchase (pick-up at a relay point)
+  double round_km = 0;            // vehicle km of one delivery round in a zone (0: no rounds)
+  double orders_per_round = 1;    // capacity of a round
+  double vehicle_kg_per_km = 0;   // emission factor of the delivery vehicle
+  double fixed_cost_eur_per_week = 0;
+  std::int64_t staff = 0;
+  double initial_treasury_eur = 0;
+  double initial_capital_eur = 0;   // members' shares (cooperatives)
+  std::vector<std::string> serves;  // zone kinds served: urban_core, periurban, rural (empty: all)
   bool fees_leave_territory = false;
 };
 
@@ -77,8 +92,8 @@ struct CarpoolSpec {
   double beta_cost_per_eur = 0;
   double value_of_time_eur_per_hour = 0;
   double beta_coop_attitude = 0;
-  PlatformSpec cooperative;
-  PlatformSpec incumbent;
+  MarketPlatformSpec cooperative;
+  MarketPlatformSpec incumbent;
 };
 
 struct EmissionSpec {
@@ -107,27 +122,6 @@ enum class Seller : std::uint8_t {
 
 // Platforms of one kind in a market (cooperative or incumbent): `count` platforms with the same
 // parameters compete, each with its own awareness, users, quality and treasury.
-struct MarketPlatformSpec {
-  std::string name;
-  std::int64_t count = 1;
-  double commission = 0;          // share of the seller's price kept by the platform
-  double customer_fee = 0;        // share of the price added for the buyer, kept by the platform
-  double price_factor = 1;        // price of the basket through the platform, relative to offline
-  double asc = 0;                 // utility of the channel against buying offline
-  double initial_awareness = 0;   // share of residents aware at week 0
-  double bass_p = 0, bass_q = 0;  // per year
-  double kg_per_event = 0;        // goods' emissions per purchase (manufacturing, upstream transport)
-  double customer_trip_km = 0;    // car km of the buyer per purchase (pick-up at a relay point)
-  double round_km = 0;            // vehicle km of one delivery round in a zone (0: no rounds)
-  double orders_per_round = 1;    // capacity of a round
-  double vehicle_kg_per_km = 0;   // emission factor of the delivery vehicle
-  double fixed_cost_eur_per_week = 0;
-  std::int64_t staff = 0;
-  double initial_treasury_eur = 0;
-  double initial_capital_eur = 0;   // members' shares (cooperatives)
-  std::vector<std::string> serves;  // zone kinds served: urban_core, periurban, rural (empty: all)
-  bool fees_leave_territory = false;
-};
 
 struct MarketSpec {
   double events_per_week = 0;  // probability that a resident has the need in a week
