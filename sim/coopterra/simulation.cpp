@@ -122,7 +122,7 @@ void Simulation::step() {
     Profile::Scope s(profile_, phase_economy_);
     EconomyLevers policy = timeline_->economy_levers(week, economy_->open(), payable - incentives > 0, by_policy);
     policy.support_budget_cents = std::max<std::int64_t>(0, payable - incentives);
-    economy = economy_->step(week, market, carpool, market_levers, policy);
+    economy = economy_->step(week, market, carpool, market_levers, policy, threads_);
     // Barter fee support, attributed to the policies that pay it.
     std::vector<std::size_t> ids;
     std::vector<double> weights;

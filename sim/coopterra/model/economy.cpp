@@ -6,6 +6,7 @@
 #include "coopterra/core/allocate.hpp"
 #include "coopterra/core/bytes.hpp"
 #include "coopterra/core/error.hpp"
+#include "coopterra/core/parallel.hpp"
 
 namespace coopterra {
 
@@ -82,7 +83,7 @@ std::int64_t Economy::firms_cash() const noexcept {
 }
 
 EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool,
-                          const MarketLevers& levers, const EconomyLevers& policy) {
+                          const MarketLevers& levers, const EconomyLevers& policy, int threads) {
   const auto& e = spec_.economy;
   const std::size_t zones = territory_.zones.size(), n = firms_.size(), p = platforms_.size();
   EconomyWeek out;
@@ -134,70 +135,89 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
   // Firms' week.
   const bool barter_open = barter_ != kNone && open_[barter_];
   const BarterSpec& b = spec_.barter;
-  std::int64_t cash_pool = 0, unit_pool = 0;
   std::vector<double> cash_weights(n, 0.0), unit_weights(n, 0.0);
   const auto calibration = static_cast<std::uint32_t>(e.calibration_weeks);
-  for (std::size_t f = 0; f < n; ++f) {
-    if (!alive_[f]) continue;
-    const auto s = static_cast<std::size_t>(firms_.sector[f]);
-    const std::uint32_t z = firms_.zone[f];
-    std::int64_t base = cents(e.base_revenue_eur_per_week[s]);
-    if (s == static_cast<std::size_t>(Sector::Restaurant) && !levers.restaurants_closed.empty() &&
-        levers.restaurants_closed[z])
-      base = 0;
-    if (s == static_cast<std::size_t>(Sector::Tourism) && !levers.travel_banned.empty() && levers.travel_banned[z])
-      base = 0;
-    const std::int64_t revenue = base + income[f];
-    // Activity: revenue smoothed over about a quarter, which sets the firm's jobs.
-    activity_[f] =
-        week == 1 ? static_cast<double>(revenue) : activity_[f] + (static_cast<double>(revenue) - activity_[f]) / 13.0;
-    if (week <= calibration) {
-      reference_[f] = (reference_[f] * (week - 1) + revenue) / week;
-      if (week == 1) {
-        cash_[f] = std::llround(e.initial_cash_weeks * static_cast<double>(revenue));
-        fl.opening_cash += cash_[f];
-      }
-    }
-    const double ref = static_cast<double>(reference_[f]);
-    const std::int64_t costs =
-        std::llround((e.fixed_cost_share * ref + (1.0 - e.margin - e.fixed_cost_share) * static_cast<double>(revenue)) *
-                     (1.0 + levers.extra_cost(z)));
-    const std::int64_t owner = share(revenue, e.margin);
-    const double recirc = firms_.chain[f] ? e.recirculation_chain : e.recirculation_independent;
-    const std::int64_t local = share(costs, recirc);
-    const std::int64_t wages = share(local, e.wage_share_of_local);
-    const std::int64_t supplies = local - wages;
-    cash_[f] += revenue - costs - owner;
-    fl.base_sales += base;
-    fl.wages += wages;
-    fl.outside_costs += costs - local;
-    (firms_.chain[f] ? fl.outside_costs : fl.owners) += owner;
-    out.revenue_cents[s] += revenue;
-    out.market_revenue_cents[s] += income[f];
-    if (revenue > 0)
-      out.local_spending_cents += std::llround(static_cast<double>(local + (firms_.chain[f] ? 0 : owner)) *
+  // Each firm's week is its own; the sums are of integers (cents), exact in any order.
+  struct FirmSums {
+    std::int64_t opening_cash = 0, base_sales = 0, wages = 0, outside_costs = 0, owners = 0, interest = 0;
+    std::int64_t barter_commissions = 0, barter_volume = 0, local_spending = 0, cash_pool = 0, unit_pool = 0;
+    std::array<std::int64_t, kSectors> revenue{}, market_revenue{};
+  };
+  const auto firm_sums =
+      parallel_accumulate(n, threads, FirmSums{}, [&](std::size_t begin, std::size_t end, FirmSums& acc) {
+        for (std::size_t f = begin; f < end; ++f) {
+          if (!alive_[f]) continue;
+          const auto s = static_cast<std::size_t>(firms_.sector[f]);
+          const std::uint32_t z = firms_.zone[f];
+          std::int64_t base = cents(e.base_revenue_eur_per_week[s]);
+          if (s == static_cast<std::size_t>(Sector::Restaurant) && !levers.restaurants_closed.empty() &&
+              levers.restaurants_closed[z])
+            base = 0;
+          if (s == static_cast<std::size_t>(Sector::Tourism) && !levers.travel_banned.empty() &&
+              levers.travel_banned[z])
+            base = 0;
+          const std::int64_t revenue = base + income[f];
+          // Activity: revenue smoothed over about a quarter, which sets the firm's jobs.
+          activity_[f] = week == 1 ? static_cast<double>(revenue)
+                                   : activity_[f] + (static_cast<double>(revenue) - activity_[f]) / 13.0;
+          if (week <= calibration) {
+            reference_[f] = (reference_[f] * (week - 1) + revenue) / week;
+            if (week == 1) {
+              cash_[f] = std::llround(e.initial_cash_weeks * static_cast<double>(revenue));
+              acc.opening_cash += cash_[f];
+            }
+          }
+          const double ref = static_cast<double>(reference_[f]);
+          const std::int64_t costs = std::llround(
+              (e.fixed_cost_share * ref + (1.0 - e.margin - e.fixed_cost_share) * static_cast<double>(revenue)) *
+              (1.0 + levers.extra_cost(z)));
+          const std::int64_t owner = share(revenue, e.margin);
+          const double recirc = firms_.chain[f] ? e.recirculation_chain : e.recirculation_independent;
+          const std::int64_t local = share(costs, recirc);
+          const std::int64_t wages = share(local, e.wage_share_of_local);
+          const std::int64_t supplies = local - wages;
+          cash_[f] += revenue - costs - owner;
+          acc.base_sales += base;
+          acc.wages += wages;
+          acc.outside_costs += costs - local;
+          (firms_.chain[f] ? acc.outside_costs : acc.owners) += owner;
+          acc.revenue[s] += revenue;
+          acc.market_revenue[s] += income[f];
+          if (revenue > 0)
+            acc.local_spending += std::llround(static_cast<double>(local + (firms_.chain[f] ? 0 : owner)) *
                                                static_cast<double>(income[f]) / static_cast<double>(revenue));
-    std::int64_t bartered = 0;
-    if (barter_open && member_since_[f] >= 0) {
-      bartered = share(supplies, cash_[f] < 0 ? b.stressed_barter_share : b.barter_share);
-      const std::int64_t floor = -std::llround(b.unit_credit_weeks * ref);
-      bartered = std::clamp<std::int64_t>(bartered, 0, std::max<std::int64_t>(0, units_[f] - floor));
-      units_[f] -= bartered;
-      const std::int64_t commission = share(bartered, platforms_[barter_].spec->commission);
-      cash_[f] -= commission;
-      fl.barter_commissions += commission;
-      unit_pool += bartered;
-      unit_weights[f] = ref;
-    }
-    cash_pool += supplies - bartered;  // paid back into cash_ below: supplies were counted in costs
-    cash_[f] += bartered;              // ...except what the firm paid in units
-    cash_weights[f] = std::max(ref, 1.0);
-    out.barter_volume_cents += bartered;
-    if (cash_[f] < 0) {
-      const std::int64_t interest = std::llround(static_cast<double>(-cash_[f]) * e.interest_rate_per_year / 52.0);
-      cash_[f] -= interest;
-      fl.interest += interest;
-    }
+          std::int64_t bartered = 0;
+          if (barter_open && member_since_[f] >= 0) {
+            bartered = share(supplies, cash_[f] < 0 ? b.stressed_barter_share : b.barter_share);
+            const std::int64_t floor = -std::llround(b.unit_credit_weeks * ref);
+            bartered = std::clamp<std::int64_t>(bartered, 0, std::max<std::int64_t>(0, units_[f] - floor));
+            units_[f] -= bartered;
+            const std::int64_t commission = share(bartered, platforms_[barter_].spec->commission);
+            cash_[f] -= commission;
+            acc.barter_commissions += commission;
+            acc.unit_pool += bartered;
+            unit_weights[f] = ref;
+          }
+          acc.cash_pool += supplies - bartered;  // paid back into cash_ below: supplies were counted in costs
+          cash_[f] += bartered;                  // ...except what the firm paid in units
+          cash_weights[f] = std::max(ref, 1.0);
+          acc.barter_volume += bartered;
+          if (cash_[f] < 0) {
+            const std::int64_t interest =
+                std::llround(static_cast<double>(-cash_[f]) * e.interest_rate_per_year / 52.0);
+            cash_[f] -= interest;
+            acc.interest += interest;
+          }
+        }
+      });
+  std::int64_t cash_pool = 0, unit_pool = 0;
+  for (const FirmSums& a : firm_sums) {
+    fl.opening_cash += a.opening_cash, fl.base_sales += a.base_sales, fl.wages += a.wages;
+    fl.outside_costs += a.outside_costs, fl.owners += a.owners, fl.interest += a.interest;
+    fl.barter_commissions += a.barter_commissions, out.barter_volume_cents += a.barter_volume;
+    out.local_spending_cents += a.local_spending, cash_pool += a.cash_pool, unit_pool += a.unit_pool;
+    for (std::size_t k = 0; k < kSectors; ++k)
+      out.revenue_cents[k] += a.revenue[k], out.market_revenue_cents[k] += a.market_revenue[k];
   }
   // Local supplies: bought from the territory's open firms, in proportion to their size; in units
   // among barter members.
@@ -235,15 +255,18 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
                                          static_cast<double>(std::max<std::int64_t>(1, open_firms))) /
                         52.0 * policy.barter_join_multiplier;
     const std::int64_t fee = cents(b.annual_fee_eur);
-    for (std::size_t f = 0; f < n; ++f) {
-      if (!alive_[f]) continue;
-      if (member_since_[f] < 0) {
+    // Joining: each firm's own draw, in parallel; then the fees, in firm order (the authority's
+    // support runs out in that order).
+    parallel_chunks(n, threads, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t f = begin; f < end; ++f) {
+        if (!alive_[f] || member_since_[f] >= 0) continue;
         const double rate = base * (cash_[f] < 0 ? b.stress_join_factor : 1.0);
         if (random_.uniform(Purpose::BarterJoin, f, week) < 1.0 - std::exp(-rate))
           member_since_[f] = static_cast<std::int32_t>(week);
-        else
-          continue;
       }
+    });
+    for (std::size_t f = 0; f < n; ++f) {
+      if (!alive_[f] || member_since_[f] < 0) continue;
       if ((static_cast<std::int64_t>(week) - member_since_[f]) % 52 != 0) continue;
       const std::int64_t support = std::min(share(fee, policy.barter_fee_share), support_left);
       support_left -= support;

@@ -86,7 +86,7 @@ class Economy {
   // One week, after carpooling and the markets. Updates firms and platforms, returns the flows and
   // the state.
   EconomyWeek step(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const MarketLevers& levers,
-                   const EconomyLevers& policy);
+                   const EconomyLevers& policy, int threads);
 
   // Balances the ledger checks against: firms' cash and platforms' treasuries, in cents.
   std::int64_t firms_cash() const noexcept;
