@@ -154,3 +154,25 @@ def test_common_random_numbers_pair_a_policy_with_its_baseline(small):
     ).all()
     for mode in ("drive_alone", "carpool_cooperative"):
         assert (p["commuters"].sel(mode=mode) >= b["commuters"].sel(mode=mode)).all()
+
+
+def test_carpool_fees_leaving_are_the_ledgers_margin_flows(small):
+    # An incumbent with staff and a treasury in the territory: what leaves is its margin net of
+    # wages (paid to residents), as the ledger books it, not its commissions net of tax.
+    scenario = small.with_overrides(
+        {"carpool.incumbent.staff": 1, "carpool.incumbent.initial_treasury_eur": 5000}
+    )
+    sim = coopterra.Simulation(scenario, seed=3, threads=2)
+    sim.run(weeks=20)
+    ds = sim.results()
+    margin = ds["money_flow"].sel(
+        flow=[f for f in ds["flow"].values if str(f).startswith("carpool: ") and "margin" in str(f)]
+    )
+    leaving = ds["fees_leaving_territory"].values
+    np.testing.assert_allclose(leaving, margin.sum("flow").values, rtol=0, atol=0.005)
+    commissions = ds["platform_fees"].sum("platform").values
+    np.testing.assert_allclose(
+        ds["fees_kept_in_territory"].values + leaving, commissions, rtol=0, atol=0.005
+    )
+    assert leaving.sum() > 0
+    assert leaving[0] > leaving[1]  # the opening treasury leaves in the first week

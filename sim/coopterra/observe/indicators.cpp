@@ -68,7 +68,8 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
   d.coords.push_back({"market", {"market"}, markets, "", "market of residents beside carpooling"});
   d.coords.push_back(
       {"channel", {"channel"}, channel_names, "", "channel of a market: offline, a platform, or the alternative"});
-  d.coords.push_back({"market_platform", {"market_platform"}, platform_names, "", "platform of a market or of barter"});
+  d.coords.push_back(
+      {"market_platform", {"market_platform"}, platform_names, "", "platform of a market, of barter or of carpooling"});
   d.coords.push_back({"college",
                       {"college"},
                       std::vector<std::string>{"workers", "users", "producers", "local_authorities", "supporters"},
@@ -187,7 +188,8 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
   v.push_back({"platform_aware", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.aware; }), "person",
                "residents aware of each platform (barter: 0, see barter_members)"});
   v.push_back({"platform_users", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.users; }), "person",
-               "residents whose last purchase in the market was through the platform"});
+               "residents whose last purchase in the market was through the platform (carpooling: drivers and "
+               "passengers of the week)"});
   v.push_back({"platform_rounds", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.rounds; }), "round",
                "delivery rounds of the platform (each leaves even half empty)"});
   v.push_back({"platform_treasury", WP, flat_euros(E, [](const EconomyWeek& w) { return w.treasury_cents; }), "EUR",
@@ -310,25 +312,23 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
                over_weeks_and<double>(s, kPlatforms,
                                       [](const CarpoolWeek& w, std::size_t p) { return euros(w.fees_cents[p]); }),
                "EUR", "commissions kept by the platforms"});
-  // Commissions of a platform whose fees leave the territory leave it, but for the tax the
-  // authority takes back; commissions of a local platform stay.
-  const std::array<bool, kPlatforms> leaves{spec.carpool.cooperative.fees_leave_territory,
-                                            spec.carpool.incumbent.fees_leave_territory};
-  auto fees = [&](bool leaving) {
-    return over_weeks<double>(s, [&](const CarpoolWeek& w) {
-      std::int64_t cents = 0;
-      for (std::size_t p = 0; p < kPlatforms; ++p) {
-        if (leaves[p] && leaving) cents += w.fees_cents[p] - w.tax_cents[p];
-        if (leaves[p] && !leaving) cents += w.tax_cents[p];
-        if (!leaves[p] && !leaving) cents += w.fees_cents[p];
-      }
-      return euros(cents);
-    });
-  };
-  v.push_back({"fees_kept_in_territory", W, fees(false), "EUR",
-               "commissions of local platforms, plus taxes recovered from platforms whose fees leave"});
-  v.push_back({"fees_leaving_territory", W, fees(true), "EUR",
-               "commissions of platforms whose fees leave the territory, net of the tax they pay"});
+  // What leaves the territory is the ledger's flow of each carpool platform's margin (commissions
+  // net of tax, staff and running costs, for a platform whose fees leave); the rest stays.
+  const std::array<std::size_t, kPlatforms> carpool_q{carpool_platform(platforms, 0), carpool_platform(platforms, 1)};
+  std::vector<double> kept, leaving;
+  for (std::size_t k = 0; k < s.weeks(); ++k) {
+    std::int64_t fees = 0, out = 0;
+    for (std::size_t p = 0; p < kPlatforms; ++p) {
+      fees += s.carpool[k].fees_cents[p];
+      if (k < s.economy.size() && carpool_q[p] < s.economy[k].flows.leaving.size())
+        out += s.economy[k].flows.leaving[carpool_q[p]];
+    }
+    kept.push_back(euros(fees - out)), leaving.push_back(euros(out));
+  }
+  v.push_back({"fees_kept_in_territory", W, kept, "EUR",
+               "carpool commissions not sent out as a platform's margin (local treasuries, tax, wages, costs)"});
+  v.push_back({"fees_leaving_territory", W, leaving, "EUR",
+               "margin of the carpool platforms whose fees leave the territory, sent out (the ledger's flow)"});
   v.push_back({"carpool_incentives", WP,
                over_weeks_and<double>(s, kPlatforms,
                                       [](const CarpoolWeek& w, std::size_t p) { return euros(w.incentive_cents[p]); }),

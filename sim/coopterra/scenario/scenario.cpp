@@ -437,10 +437,15 @@ class Validator {
           p.kind == "grant" || p.kind == "scic_equity" || p.kind == "procurement" || p.kind == "in_kind";
       if (market_policy || ((p.kind == "awareness_campaign" || p.kind == "platform_tax") && p.sector != "carpool")) {
         const MarketPlatformSpec* platform = market_platform(s, p.sector, p.platform);
-        if (p.kind == "procurement" && p.sector == "carpool")
-          error(written.get("sector") ? written.get("sector") : &written, base + ".sector",
+        if (market_policy && !written.get("sector"))
+          error(&written, base + ".sector",
+                "a " + p.kind +
+                    " needs sector (the market of the platform: carpool, food, delivery, electronics, "
+                    "second_hand, services, tourism or barter)");
+        else if (p.kind == "procurement" && (p.sector == "carpool" || p.sector == "barter"))
+          error(written.get("sector"), base + ".sector",
                 "procurement buys through the platforms of a market: set sector to one of food, delivery, "
-                "electronics, second_hand, services, tourism or barter");
+                "electronics, second_hand, services or tourism");
         else if (!platform || platform->count == 0)
           error(written.get("platform"), base + ".platform",
                 "the " + p.sector + " market has no " + p.platform + " platform (its count is 0)");
