@@ -49,6 +49,7 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
   carpool_ = timed(profile_, "initial state",
                    [&] { return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_); });
   platforms_ = list_platforms(spec);
+  for (std::size_t p = 0; p < kPlatforms; ++p) carpool_platforms_[p] = carpool_platform(platforms_, p);
   markets_ = timed(profile_, "initial state", [&] {
     return std::make_unique<MarketModel>(territory_, residents_, scenario_.spec(), platforms_, random_);
   });
@@ -79,7 +80,7 @@ void Simulation::step() {
     Profile::Scope s(profile_, phase_policies_);
     available = balances_[authority] - timeline_->committed_from(week);
     levers = timeline_->levers(week, available > 0);
-    for (std::size_t p = 0; p < kPlatforms; ++p) levers.open[p] = economy_->open()[carpool_platform(platforms_, p)];
+    for (std::size_t p = 0; p < kPlatforms; ++p) levers.open[p] = economy_->open()[carpool_platforms_[p]];
     market_levers = timeline_->market_levers(week);
   }
   {
@@ -111,7 +112,7 @@ void Simulation::step() {
   }
   // The carpool platforms in the list of all platforms: their aware residents and users.
   for (std::size_t p = 0; p < kPlatforms; ++p) {
-    const std::size_t q = carpool_platform(platforms_, p);
+    const std::size_t q = carpool_platforms_[p];
     market.aware[q] = carpool.aware[p], market.users[q] = carpool.drivers[p] + carpool.passengers[p];
   }
   std::int64_t incentives = 0;

@@ -39,7 +39,7 @@ TEST_CASE("a first byte rejects an awareness draw only when every draw it starts
     for (std::size_t banner = 0; banner < 2; ++banner) {
       const auto first = hazards.first(zone, banner);
       for (std::size_t q = 0; q < kPlatforms; ++q) {
-        const std::uint64_t max = hazards.max(zone, banner, q);
+        const std::uint64_t max = hazards.max_row(zone, banner)[q];
         CHECK(((first.possible >> q) & 1u) == (max > 0 ? 1u : 0u));
         for (std::uint64_t high = 0; high < 256; ++high) {
           // The byte of platform q in its slot, the other bytes at their extremes.

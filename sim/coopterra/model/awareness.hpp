@@ -1,6 +1,6 @@
 #pragma once
 // Awareness of platforms, shared by carpooling and the markets: the weekly chance that a resident
-// hears of a platform they do not know, as thresholds for StreamPairs::below.
+// hears of a platform they do not know, as thresholds for 32-bit draws (StreamPairs::threshold32).
 //
 // Word of mouth and media follow Bass: with yearly coefficients p (external) and q (imitation) and
 // a share f of the resident's ties aware of the platform last week, the weekly chance is
@@ -62,10 +62,6 @@ class AwarenessHazards {
           lane_max_[(z * 2 + b) * slots_ + q / 8] |= ((top - 1) >> 24) << (8 * (q % 8));
         }
       }
-  }
-  // The largest threshold of platform q for a resident of `zone` (banner: 0 or 1).
-  std::uint64_t max(std::uint32_t zone, std::size_t banner, std::size_t q) const {
-    return max_[index(rows_ > 1 ? zone : 0, banner, q)];
   }
   // The largest thresholds of the platforms (indexed by platform) for a resident of `zone`.
   const std::uint64_t* max_row(std::uint32_t zone, std::size_t banner) const {

@@ -302,11 +302,8 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
     fees[barter_] += fl.barter_commissions + fl.barter_fees + fl.barter_fee_support;
     users[barter_] = out.barter_members;
   }
-  for (std::size_t k = 0; k < kPlatforms; ++k) {
-    const std::size_t q = carpool_[k];
-    fees[q] += carpool.fees_cents[k], taxes[q] += carpool.tax_cents[k];
-    users[q] = carpool.drivers[k] + carpool.passengers[k];
-  }
+  for (std::size_t k = 0; k < kPlatforms; ++k)  // their users are in market.users (the simulation's step)
+    fees[carpool_[k]] += carpool.fees_cents[k], taxes[carpool_[k]] += carpool.tax_cents[k];
   out.treasury_cents.assign(p, 0), out.open.assign(p, 0), out.members.assign(p * kColleges, 0);
   out.participants.assign(p * kColleges, 0), out.seats.assign(p * kColleges, 0);
   out.authority_equity_cents.assign(p, 0), out.capital_cents.assign(p, 0), out.quality.assign(p, 0.0);

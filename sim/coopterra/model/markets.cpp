@@ -68,11 +68,12 @@ constexpr std::array<std::uint64_t, 16> last_spread_table() {
 }
 constexpr auto kLastSpread = last_spread_table();
 
-// A resident's week draws from their Stream at fixed positions: 32-bit uniforms two per slot
-// (StreamPairs) for awareness and needs, a whole slot for each choice. The low 24 bits of the
+// A resident's week draws from their Stream at fixed positions: 32-bit draws two per slot (draw d
+// is half d % 2 of slot d / 2, as StreamPairs reads them) for awareness and needs, a whole slot
+// for each choice. The low 24 bits of the
 // awareness draw of platform q at draw q (slots 0-17), its high byte in byte q % 8 of slot
 // 18 + q / 8; the need of market m at draw 64 + m (slots 32-34); the exponential of option o of
-// market m from slot 64 + 8m + o. Slots are read in increasing order within each kind.
+// market m from slot 64 + 8m + o.
 constexpr std::uint32_t kAwareDraw = 0, kAwareLaneSlot = 18, kNeedDraw = 64, kChoiceSlot = 64;
 static_assert(kChoiceSlot + 8 * kMarkets <= 120, "the markets' slots end where carpooling's begin (random.hpp)");
 static_assert(kAwareDraw + MarketModel::kLastShift <= 2 * kAwareLaneSlot &&
@@ -289,7 +290,6 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     const State old = state_[i];
     const std::uint32_t home = residents_.home[i];
     const Stream stream(residents_.stream_key[i], week);
-    StreamPairs draws(stream);
     // What the ties know and did last week, counted when first asked (most awareness draws are
     // decided without them, and residents without a need skip the choice); the ties of a
     // resident a few places on are fetched meanwhile.
@@ -310,8 +310,8 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       for (unsigned pass = some & first.may_pass(j, high); pass; pass &= pass - 1) {
         const auto lane = static_cast<unsigned>(std::countr_zero(pass));
         const unsigned q = 8 * j + lane;
-        const auto u = static_cast<std::uint32_t>((((high >> (8 * lane)) & 0xffu) << 24) |
-                                                  (draws.bits(kAwareDraw + q) & 0xffffffu));
+        const std::uint64_t low = stream.bits((kAwareDraw + q) / 2) >> (32 * ((kAwareDraw + q) % 2));
+        const auto u = static_cast<std::uint32_t>((((high >> (8 * lane)) & 0xffu) << 24) | (low & 0xffffffu));
         std::uint32_t aware_ties = 0;
         for (std::uint32_t t = 0; t < k; ++t) aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
         if (u < hazards_.at(home, banner, q, aware_ties)) {
