@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from coopterra import _core
+from coopterra._optional import require
 from coopterra.ensemble import Ensemble, run_ensemble
 from coopterra.scenario import PathLike, Scenario, Value, load_scenario
 
@@ -47,13 +48,11 @@ class Exploration:
                 f"(see ensemble.failures)"
             )
         if self.method == "sobol":
-            from SALib.analyze import sobol
-
+            sobol = require("SALib.analyze.sobol", "Sobol indices")
             result = sobol.analyze(self.problem, y, calc_second_order=False, seed=self.seed)
             columns = ["S1", "S1_conf", "ST", "ST_conf"]
         else:
-            from SALib.analyze import morris
-
+            morris = require("SALib.analyze.morris", "Morris indices")
             result = morris.analyze(self.problem, self.samples, y, seed=self.seed)
             columns = ["mu", "mu_star", "sigma", "mu_star_conf"]
         return pd.DataFrame({c: result[c] for c in columns}, index=self.problem["names"])
@@ -89,12 +88,10 @@ def explore(
         "bounds": [list(problem[k]) for k in names],
     }
     if method == "sobol":
-        from SALib.sample import sobol as sobol_sample
-
+        sobol_sample = require("SALib.sample.sobol", "a Sobol exploration")
         samples = sobol_sample.sample(salib_problem, n, calc_second_order=False, seed=seed)
     elif method == "morris":
-        from SALib.sample import morris as morris_sample
-
+        morris_sample = require("SALib.sample.morris", "a Morris exploration")
         samples = morris_sample.sample(salib_problem, n, seed=seed)
     else:
         raise ValueError(f"method must be 'sobol' or 'morris', got {method!r}")
@@ -141,8 +138,7 @@ def discover(
     interesting = values < below if below is not None else values > above
     with warnings.catch_warnings():  # EMA Workbench warns at import about optional evaluators
         warnings.simplefilter("ignore")
-        from ema_workbench.analysis import prim
-
+        prim = require("ema_workbench.analysis.prim", "scenario discovery (PRIM)")
         algorithm = prim.Prim(
             table[list(parameters)].reset_index(drop=True), interesting, threshold=threshold
         )
