@@ -2,9 +2,13 @@
 // Awareness of platforms, shared by carpooling and the markets: the weekly chance that a resident
 // hears of a platform they do not know, as thresholds for 32-bit draws (StreamPairs::threshold32).
 //
-// Word of mouth and media follow Bass: with yearly coefficients p (external) and q (imitation) and
-// a share f of the resident's ties aware of the platform last week, the weekly chance is
-// 1 - (1 - p - q f)^(1/52). A campaign in the resident's commune adds an independent chance
+// Word of mouth and media follow Bass in continuous time: with yearly coefficients p (external)
+// and q (imitation), the yearly hazard of a resident whose ties are aware in share F is p + q F.
+// Over one week the aware share of the ties keeps growing: the weekly chance is the exact
+// transition of the mean-field Bass equation dF/dt = (p + q F)(1 - F) over 1/52 year from the
+// share f aware last week (to first order, 1 - exp(-(p + q f) / 52)). On a dense network the
+// aware share then follows the Bass curve (tests/cpp/test_awareness.cpp). A campaign in the
+// resident's commune adds an independent chance
 // (reach), and the cooperatives' common banner another for residents who know a cooperative.
 #include <algorithm>
 #include <cmath>
@@ -15,8 +19,13 @@
 
 namespace coopterra {
 
+// (p + qF)/(1 - F) grows as e^((p + q) t) along the Bass equation, so a resident unaware at the
+// start of the week stays so with chance (p + q) / ((p + q f) e^((p + q)/52) + q (1 - f)).
 inline double weekly_bass_hazard(double p, double q, double aware_share) {
-  return 1.0 - std::pow(1.0 - std::min(1.0, p + q * aware_share), 1.0 / 52.0);
+  const double rate = p + q * aware_share;  // per year, at the start of the week
+  if (rate <= 0.0) return 0.0;
+  const double growth = std::expm1((p + q) / 52.0);
+  return rate * growth / (rate * (1.0 + growth) + q * (1.0 - aware_share));
 }
 
 // Bit b set where byte b of x is at most byte b of y (unsigned), for the eight bytes at once.
