@@ -76,6 +76,8 @@ std::string_view registry_data();
 // std::logic_error naming the file, line and key if the data is wrong (parameters() uses the
 // embedded data; tests give their own).
 std::vector<Parameter> build_registry(std::string_view data, std::string_view source_name);
+// Every key the describe functions of the Spec bind, with its member (registry.cpp).
+std::vector<Binding<Spec>> spec_bindings();
 // Keys a describe function binds but the data does not list: not parameters (platform fields a
 // kind of platform does not use).
 std::vector<std::string> unlisted_keys();

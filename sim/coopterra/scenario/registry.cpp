@@ -217,7 +217,7 @@ namespace {
 constexpr const char* kDataFile = "data/registry.toml";
 
 [[noreturn]] void data_error(const toml::node* at, const std::string& what) {
-  std::string where = kDataFile;
+  std::string where = at && at->source().path ? *at->source().path : std::string(kDataFile);
   if (at && at->source().begin.line != 0)
     where += ":" + std::to_string(at->source().begin.line) + ":" + std::to_string(at->source().begin.column);
   throw std::logic_error(where + ": " + what);
@@ -421,6 +421,8 @@ void collect(const Entry& group, const std::string& prefix, const std::map<std::
 
 }  // namespace
 
+std::vector<Binding<Spec>> spec_bindings() { return describe_all<Spec>(); }
+
 std::string_view registry_data() {
   return {reinterpret_cast<const char*>(generated::registry_toml), sizeof generated::registry_toml};
 }
@@ -434,7 +436,7 @@ std::vector<Parameter> build_registry(std::string_view data, std::string_view so
                            std::string(e.description()));
   }
   std::map<std::string, Binding<Spec>> bindings;
-  for (auto& b : describe_all<Spec>()) bindings.emplace(b.key, std::move(b));
+  for (auto& b : spec_bindings()) bindings.emplace(b.key, std::move(b));
   std::vector<Parameter> out;
   collect(resolve(doc, doc.get_as<toml::table>("templates"), 0), "", bindings, out);
   for (std::size_t i = 0; i < out.size(); ++i)
@@ -445,7 +447,7 @@ std::vector<Parameter> build_registry(std::string_view data, std::string_view so
 
 std::vector<std::string> unlisted_keys() {
   std::vector<std::string> out;
-  for (const auto& b : describe_all<Spec>())
+  for (const auto& b : spec_bindings())
     if (!find_parameter(b.key)) out.push_back(b.key);
   return out;
 }
