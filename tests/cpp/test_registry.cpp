@@ -130,7 +130,7 @@ TEST_CASE("a mistake in the registry's data names the file, line and key", "[reg
                     "\n[run.wekes]\ndefault = 1\nmin = 1\nmax = 2\ndescription = \"d\"\n"
                     "source = \"s\"\n");
   CHECK_THAT(e, Catch::StartsWith("test.toml:10:"));
-  CHECK_THAT(e, Catch::Contains("'run.wekes' is no member of the Spec"));
+  CHECK_THAT(e, Catch::Contains("'run.wekes' is bound to no member"));
   // A default of the wrong type.
   e = error_of("[run.weeks]\ndefault = 1.5\nmin = 1\nmax = 9\ndescription = \"d\"\nsource = \"s\"\n");
   CHECK_THAT(e, Catch::StartsWith("test.toml:2:"));
@@ -158,4 +158,19 @@ TEST_CASE("a mistake in the registry's data names the file, line and key", "[reg
   // Not TOML.
   e = error_of("[run.weeks\n");
   CHECK_THAT(e, Catch::StartsWith("test.toml:1:"));
+}
+
+TEST_CASE("the same data format describes another target, e.g. a policy of the timeline", "[registry]") {
+  std::vector<Binding<PolicySpec>> bindings = {
+      {"reach", ParamType::Real, [](PolicySpec& p) -> void* { return &p.reach; }}};
+  const auto fields = parameters_from_data<PolicySpec>(
+      "[reach]\ndefault = 0.25\nmin = 0\nmax = 1\nunit = \"share per week\"\ndescription = \"d\"\nsource = \"s\"\n",
+      "policy.toml", bindings);
+  REQUIRE(fields.size() == 1);
+  PolicySpec policy;
+  fields[0].set_default(policy);
+  CHECK(policy.reach == 0.25);
+  CHECK(fields[0].value_text(policy) == "0.25");
+  CHECK_THROWS_WITH(parameters_from_data<PolicySpec>("[rate]\ndefault = 0.1\n", "policy.toml", bindings),
+                    Catch::Contains("policy.toml:1:1: 'rate' is bound to no member"));
 }

@@ -26,7 +26,9 @@
 // MarketPlatformSpec's fields. A key in the data that no describe binds is an error.
 //
 // Root is the object every key is read from (Spec for the scenario's parameters); the same
-// mechanism describes any other target, e.g. a policy of the timeline.
+// mechanism describes any other target, e.g. a policy of the timeline: describe its struct with
+// Fields<PolicySpec, ...>, and read its data with parameters_from_data<PolicySpec>(text, file,
+// describe_all<PolicySpec>()) (parameters.hpp), the data in the same format.
 #include <array>
 #include <cstddef>
 #include <cstdint>

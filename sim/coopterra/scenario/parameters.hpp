@@ -76,6 +76,13 @@ std::string_view registry_data();
 // std::logic_error naming the file, line and key if the data is wrong (parameters() uses the
 // embedded data; tests give their own).
 std::vector<Parameter> build_registry(std::string_view data, std::string_view source_name);
+// The parameters of a Target from data in the format of data/registry.toml, each key bound by
+// `described` (describe_all<Target>() of its describe functions), in the data's order; a
+// std::logic_error naming the file, line and key if the data is wrong. Instantiated for Spec and
+// PolicySpec.
+template <class Target>
+std::vector<BasicParameter<Target>> parameters_from_data(std::string_view data, std::string_view source_name,
+                                                         std::vector<Binding<Target>> described);
 // Every key the describe functions of the Spec bind, with its member (registry.cpp).
 std::vector<Binding<Spec>> spec_bindings();
 // Keys a describe function binds but the data does not list: not parameters (platform fields a

@@ -316,8 +316,9 @@ std::vector<T> list(const toml::node& node, const std::string& what) {
 }
 
 // One parameter: the binding of its key and its data.
-Parameter make_parameter(const Binding<Spec>& b, const Entry& e) {
-  Parameter p{};
+template <class Target>
+BasicParameter<Target> make_parameter(const Binding<Target>& b, const Entry& e) {
+  BasicParameter<Target> p{};
   p.key = b.key;
   p.type = b.type;
   p.field = b.field;
@@ -402,8 +403,9 @@ Parameter make_parameter(const Binding<Spec>& b, const Entry& e) {
   return p;
 }
 
-void collect(const Entry& group, const std::string& prefix, const std::map<std::string, Binding<Spec>>& bindings,
-             std::vector<Parameter>& out) {
+template <class Target>
+void collect(const Entry& group, const std::string& prefix, const std::map<std::string, Binding<Target>>& bindings,
+             std::vector<BasicParameter<Target>>& out) {
   for (const Entry& e : group.children) {
     if (prefix.empty() && e.name == "templates") continue;
     const std::string key = prefix + e.name;
@@ -414,20 +416,24 @@ void collect(const Entry& group, const std::string& prefix, const std::map<std::
     }
     const auto b = bindings.find(key);
     if (b == bindings.end())
-      data_error(e.node, "'" + key + "' is no member of the Spec: bind it in a describe function (registry.cpp)");
+      data_error(e.node, "'" + key + "' is bound to no member: add it to its struct's describe function");
     out.push_back(make_parameter(b->second, e));
   }
 }
 
 }  // namespace
 
-std::vector<Binding<Spec>> spec_bindings() { return describe_all<Spec>(); }
+std::vector<Binding<Spec>> spec_bindings() {
+  return describe_all<Spec>();
+}
 
 std::string_view registry_data() {
   return {reinterpret_cast<const char*>(generated::registry_toml), sizeof generated::registry_toml};
 }
 
-std::vector<Parameter> build_registry(std::string_view data, std::string_view source_name) {
+template <class Target>
+std::vector<BasicParameter<Target>> parameters_from_data(std::string_view data, std::string_view source_name,
+                                                         std::vector<Binding<Target>> described) {
   toml::table doc;
   try {
     doc = toml::parse(data, source_name);
@@ -435,14 +441,20 @@ std::vector<Parameter> build_registry(std::string_view data, std::string_view so
     throw std::logic_error(std::string(source_name) + ":" + std::to_string(e.source().begin.line) + ": " +
                            std::string(e.description()));
   }
-  std::map<std::string, Binding<Spec>> bindings;
-  for (auto& b : spec_bindings()) bindings.emplace(b.key, std::move(b));
-  std::vector<Parameter> out;
+  std::map<std::string, Binding<Target>> bindings;
+  for (auto& b : described) bindings.emplace(b.key, std::move(b));
+  std::vector<BasicParameter<Target>> out;
   collect(resolve(doc, doc.get_as<toml::table>("templates"), 0), "", bindings, out);
-  for (std::size_t i = 0; i < out.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (out[i].key == out[j].key) throw std::logic_error(std::string(source_name) + ": '" + out[i].key + "' twice");
   return out;
+}
+
+template std::vector<BasicParameter<Spec>> parameters_from_data(std::string_view, std::string_view,
+                                                                std::vector<Binding<Spec>>);
+template std::vector<BasicParameter<PolicySpec>> parameters_from_data(std::string_view, std::string_view,
+                                                                      std::vector<Binding<PolicySpec>>);
+
+std::vector<Parameter> build_registry(std::string_view data, std::string_view source_name) {
+  return parameters_from_data(data, source_name, spec_bindings());
 }
 
 std::vector<std::string> unlisted_keys() {
