@@ -1,16 +1,18 @@
 #pragma once
 // The parameter registry: every scenario key with its type, default, range, unit and source.
 // Validation, defaults, the resolved scenario written into results, the Python introspection and
-// docs/parameters.md are all generated from this one table.
+// docs/parameters.md are all generated from this one table. The scenario's parameters are built
+// from a describe function per spec struct (registry.cpp; the pattern is explained in
+// describe.hpp) and the data of data/registry.toml, embedded at build time.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "coopterra/scenario/describe.hpp"
 #include "coopterra/scenario/spec.hpp"
 
 namespace coopterra {
-
-enum class ParamType { Integer, Real, Boolean, String, StringList, RealList };
 
 const char* to_string(ParamType type) noexcept;
 
@@ -25,8 +27,8 @@ struct BasicParameter {
   std::vector<std::string> choices;  // allowed values of a String; empty = any text
   std::string unit;
   std::string description;
-  std::string source;  // publication, or "assumption: ..." with the reasoning
-  void* (*field)(Target&);
+  std::string source;                             // publication, or "assumption: ..." with the reasoning
+  std::function<void*(Target&)> field;            // the member the value lives in
   std::vector<double> default_reals = {};         // RealList
   std::size_t length = 0;                         // RealList: exact number of elements (0: any)
   bool is_path = false;                           // String: a file, relative to the scenario's folder
@@ -62,12 +64,29 @@ const std::vector<PolicyParameter>& policy_parameters();
 std::vector<const PolicyParameter*> policy_parameters_of(const std::string& kind);
 
 const std::vector<Parameter>& parameters();
-// Appends the parameters of the markets, barter, firms' economy and cooperatives (market_parameters.cpp).
-void add_market_parameters(std::vector<Parameter>& registry);
 const Parameter* find_parameter(std::string_view key);
 // True when some parameter lives under the table `path` (e.g. "carpool.cooperative").
 bool is_parameter_table(std::string_view path);
 // A Spec with every parameter at its default.
 Spec default_spec();
+
+// The registry's data as embedded in the library (data/registry.toml).
+std::string_view registry_data();
+// The parameters of the Spec from registry data in the format of data/registry.toml; a
+// std::logic_error naming the file, line and key if the data is wrong (parameters() uses the
+// embedded data; tests give their own).
+std::vector<Parameter> build_registry(std::string_view data, std::string_view source_name);
+// The parameters of a Target from data in the format of data/registry.toml, each key bound by
+// `described` (describe_all<Target>() of its describe functions), in the data's order; a
+// std::logic_error naming the file, line and key if the data is wrong. Instantiated for Spec and
+// PolicySpec.
+template <class Target>
+std::vector<BasicParameter<Target>> parameters_from_data(std::string_view data, std::string_view source_name,
+                                                         std::vector<Binding<Target>> described);
+// Every key the describe functions of the Spec bind, with its member (registry.cpp).
+std::vector<Binding<Spec>> spec_bindings();
+// Keys a describe function binds but the data does not list: not parameters (platform fields a
+// kind of platform does not use).
+std::vector<std::string> unlisted_keys();
 
 }  // namespace coopterra

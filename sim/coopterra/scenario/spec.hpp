@@ -1,7 +1,8 @@
 #pragma once
 // The validated, immutable description of a run: every model parameter as a typed field.
-// Defaults, units, ranges and sources live in one place, the registry in parameters.cpp;
-// a Spec is only ever produced from it (default_spec(), or a validated scenario).
+// Defaults, units, ranges and sources live in one place, the registry (data/registry.toml, its
+// keys bound to these members by the describe functions of registry.cpp); a Spec is only ever
+// produced from it (default_spec(), or a validated scenario).
 #include <array>
 #include <cstdint>
 #include <string>
