@@ -230,3 +230,147 @@ TEST_CASE("the CSV reader handles quotes, CRLF and a byte-order mark, and locate
   REQUIRE(cr.records.size() == 2);
   CHECK(cr.records[1].line == 4);
 }
+
+TEST_CASE("Paris, Lyon and Marseille are made of their arrondissements, or keep them as zones", "[communes][arm]") {
+  TerritorySpec spec = communes_spec("france_communes.csv");
+  struct Case {
+    const char* departement;
+    const char* city;
+    const char* name;
+    std::int64_t population;
+    std::size_t communes;
+    std::size_t arrondissements;
+  };
+  // The sums of issue 17: the national table has only ARM rows for the three cities.
+  const Case cases[] = {{"13", "13055", "Marseille", 2056943, 119, 16},
+                        {"69", "69123", "Lyon", 1893692, 266, 9},
+                        {"75", "75056", "Paris", 2133111, 1, 20}};
+  for (const auto& c : cases) {
+    INFO("departement " << c.departement);
+    spec.select_departements = {c.departement};
+    spec.arrondissements = "merge";
+    const Territory merged = load_commune_territory(spec, 2);
+    CHECK(merged.population() == c.population);
+    CHECK(merged.zones.size() == c.communes);
+    const auto it = std::find(merged.zones.code.begin(), merged.zones.code.end(), c.city);
+    REQUIRE(it != merged.zones.code.end());
+    const auto i = static_cast<std::size_t>(it - merged.zones.code.begin());
+    CHECK(merged.zones.name[i] == c.name);
+    CHECK(merged.zones.kind[i] == ZoneKind::UrbanCore);
+    bool noted = false;
+    for (const auto& note : merged.notes)
+      noted |= note.find(std::string("commune ") + c.city + " (" + c.name + ") has no row of its own: made of its " +
+                         std::to_string(c.arrondissements) + " municipal arrondissements") != std::string::npos;
+    CHECK(noted);
+
+    spec.arrondissements = "zones";
+    const Territory zones = load_commune_territory(spec, 2);
+    CHECK(zones.population() == c.population);
+    CHECK(zones.zones.size() == c.communes - 1 + c.arrondissements);
+    CHECK(std::find(zones.zones.code.begin(), zones.zones.code.end(), c.city) == zones.zones.code.end());
+    // The commune's values are the sums of its arrondissements'; its position their weighted mean.
+    std::int64_t population = 0, households = 0;
+    double area = 0, lat = 0;
+    for (std::size_t z = 0; z < zones.zones.size(); ++z)
+      if (zones.zones.name[z].rfind(std::string(c.name) + " ", 0) == 0 &&
+          zones.zones.name[z].find("Arrondissement") != std::string::npos) {
+        population += zones.zones.population[z];
+        households += zones.zones.households[z];
+        area += zones.zones.area_km2[z];
+        lat += zones.zones.lat[z] * static_cast<double>(zones.zones.population[z]);
+      }
+    CHECK(population == merged.zones.population[i]);
+    CHECK(households == merged.zones.households[i]);
+    CHECK(area == Approx(merged.zones.area_km2[i]));
+    CHECK(lat / static_cast<double>(population) == Approx(merged.zones.lat[i]));
+  }
+  // An arrondissement is not a commune unless kept as a zone; its parent selects them all.
+  spec.select_departements.clear();
+  spec.select_communes = {"13201"};
+  spec.arrondissements = "merge";
+  CHECK_THROWS_WITH(load_commune_territory(spec, 1),
+                    Catch::Contains("13201 is a municipal arrondissement (ARM) of commune 13055: select 13055, or set "
+                                    "territory.arrondissements = \"zones\""));
+  spec.arrondissements = "zones";
+  CHECK(load_commune_territory(spec, 1).zones.size() == 1);
+  spec.select_communes = {"69123"};
+  CHECK(load_commune_territory(spec, 1).zones.size() == 9);
+  spec.arrondissements = "merge";
+  CHECK(load_commune_territory(spec, 1).zones.size() == 1);
+}
+
+TEST_CASE("a commune with its own row and arrondissements is counted once either way", "[communes][arm]") {
+  const std::string csv = kHeader +
+                          "99001,Ville,COM,,99000,45.0,5.0,10.0,300,100,200,150\n"
+                          "99101,Ville 1er Arrondissement,ARM,99001,99001,45.0,5.0,4.0,100,30,70,50\n"
+                          "99102,Ville 2e Arrondissement,ARM,99001,99002,45.1,5.1,6.0,200,70,130,100\n"
+                          "99002,Autre,COM,,99000,45.2,5.2,10.0,50,20,30,20\n";
+  TerritorySpec spec = default_spec().territory;
+  auto merged = read_communes(parse_csv(csv, "t.csv"), spec);
+  CHECK(merged.zones.code == std::vector<std::string>{"99001", "99002"});
+  CHECK(merged.zones.population == std::vector<std::int64_t>{300, 50});
+  spec.arrondissements = "zones";
+  auto zones = read_communes(parse_csv(csv, "t.csv"), spec);
+  CHECK(zones.zones.code == std::vector<std::string>{"99101", "99102", "99002"});
+  CHECK(zones.zones.population == std::vector<std::int64_t>{100, 200, 50});
+  // Arrondissements without a parent code are located errors.
+  const auto d = problems_of(kHeader + "99101,Ville 1er,ARM,,99001,45.0,5.0,4.0,100,30,70,50\n", spec);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].format() == "broken.csv:2:4: insee_parente: an arrondissement (ARM) needs its parent commune's code");
+}
+
+TEST_CASE("EPCI anywhere: the national table joined with the commune-to-EPCI table", "[communes][epci]") {
+  TerritorySpec spec = communes_spec("france_communes.csv");
+  spec.epci_file = kData + "france_epci_communes.csv";
+  spec.select_epcis = {"200068781"};  // CA Valence Romans Agglo: the same 54 communes as the Drome table says
+  const Territory agglo = load_commune_territory(spec, 1);
+  CHECK(agglo.zones.size() == 54);
+  CHECK(agglo.population() == 223777);
+  for (const auto& e : agglo.zones.epci_code) CHECK(e == "200068781");
+  // Across departements and with a city made of arrondissements: the Metropole d'Aix-Marseille-Provence.
+  spec.select_epcis = {"200054807"};
+  const Territory amp = load_commune_territory(spec, 2);
+  CHECK(amp.zones.size() == 92);
+  CHECK(std::find(amp.zones.code.begin(), amp.zones.code.end(), "13055") != amp.zones.code.end());
+  spec.arrondissements = "zones";
+  CHECK(load_commune_territory(spec, 2).zones.size() == 92 - 1 + 16);
+  spec.arrondissements = "merge";
+  // Codes that match nothing are errors naming the key and the table.
+  spec.select_epcis = {"200068781", "123456789"};
+  try {
+    (void)load_commune_territory(spec, 1);
+    FAIL("an unknown EPCI was accepted");
+  } catch (const InputDataError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].where.key == "territory.select.epcis");
+    CHECK_THAT(e.diagnostics()[0].message,
+               Catch::Contains("EPCI 123456789 is not in") && Catch::Contains("france_epci_communes.csv"));
+  }
+  // Communes without an EPCI are listed in the notes (the islands: Ile-de-Sein, Ouessant...).
+  spec.select_epcis.clear();
+  spec.select_departements = {"29"};
+  const Territory finistere = load_commune_territory(spec, 1);
+  bool listed = false;
+  for (const auto& note : finistere.notes) listed |= note.find("selected communes have no EPCI (") != std::string::npos;
+  CHECK(listed);
+}
+
+TEST_CASE("a commune-to-EPCI table is checked", "[communes][epci]") {
+  auto problems = [](const std::string& csv) {
+    try {
+      (void)read_epci_table(parse_csv(csv, "epci.csv"));
+    } catch (const InputDataError& e) {
+      return e.diagnostics();
+    }
+    return std::vector<Diagnostic>{};
+  };
+  CHECK(problems("insee_com,epci_siren\n26001,200068781\n26002,200068781\n").empty());
+  const auto d = problems("insee_com,epci_siren\n26001,200068781\n2600X,200068781\n26001,242600252\n26003,\n");
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].format() == "epci.csv:3:1: insee_com: '2600X' is not an INSEE commune code (5 characters)");
+  CHECK(d[1].format() ==
+        "epci.csv:4:2: epci_siren: commune 26001 is in EPCI 242600252 here and in EPCI 200068781 on line 2: a "
+        "commune belongs to one EPCI");
+  CHECK(d[2].format() == "epci.csv:5:2: epci_siren: missing EPCI code");
+  CHECK(problems("code,siren\n26001,1\n").at(0).message.find("insee_com and epci_siren") != std::string::npos);
+}

@@ -204,6 +204,13 @@ std::vector<Parameter> build_registry() {
       PATH("territory.roads_file", territory.roads_file,
            "optional road edge list (CSV: from, to, km[, minutes]); without it, roads link nearest neighbours",
            "the user's road data (docs/territories.md)"),
+      PATH("territory.epci_file", territory.epci_file,
+           "optional commune-to-EPCI table (CSV: insee_com, epci_siren[, epci_nom]) joined on the INSEE code, to "
+           "select by EPCI on a table without EPCI columns",
+           "INSEE, Intercommunalite - Metropole (docs/territories.md)"),
+      STRING("territory.arrondissements", territory.arrondissements, "merge", (V{"merge", "zones"}),
+             "municipal arrondissements (Paris, Lyon, Marseille) merged into their commune, or kept as zones",
+             "docs/territories.md"),
       STRINGS("territory.select.departements", territory.select_departements,
               "departement codes whose communes are selected (union with the other selections)", "choice of the user"),
       STRINGS("territory.select.epcis", territory.select_epcis,

@@ -6,6 +6,7 @@
 // the file, line and column (all problems at once), and no population is ever changed: rows that
 // are not communes (delegated communes, municipal arrondissements) are skipped and counted, rows
 // repeating a commune under another postal code are merged only when every other value agrees.
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,7 +22,19 @@ struct CommuneSelection {
   std::vector<std::string> notes;
 };
 
-// The selected communes of a table (spec.select_*; everything when no selection is given).
+// A commune's intercommunality, from a commune-to-EPCI table.
+struct EpciOf {
+  std::string siren, name, type;
+};
+
+// A commune-to-EPCI table (insee_com, epci_siren[, epci_nom, epci_type]; INSEE's CODGEO, EPCI,
+// LIBEPCI are accepted): INSEE code -> EPCI. A commune in two EPCI is a located error.
+std::map<std::string, EpciOf> read_epci_table(const CsvTable& table);
+
+// The selected communes of a table (spec.select_*; everything when no selection is given). A
+// commune with no row of its own but municipal arrondissements (ARM: Paris, Lyon, Marseille in
+// INSEE's tables) is made of them, or, with spec.arrondissements == "zones", each arrondissement
+// is a zone; either way noted. With spec.epci_file, each commune's EPCI comes from that table.
 CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec);
 
 // Road links between selected communes from an edge list; links leaving the selection are dropped
