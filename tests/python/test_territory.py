@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 import numpy as np
 import pytest
 
 import coopterra
 
-from conftest import SHARED_DATA, run_cli
+from conftest import ROOT, SCENARIOS, SHARED_DATA, run_cli
 
 matplotlib.use("Agg")
 
@@ -134,3 +136,106 @@ def test_the_drome_runs_and_maps(tmp_path):
     assert image.shape[0] > 200 and image.std() > 0.05  # a picture, not a blank
     with pytest.raises(ValueError, match="values lack"):
         coopterra.plot_territory(sim.territory, {"26198": 1.0})
+
+
+def test_territory_files_run_every_policy_scenario_unchanged(tmp_path):
+    drome = ROOT / "territories" / "drome.toml"
+    default = ROOT / "territories" / "default.toml"
+    # The shipped territory files: the built-in default is the shipped scenarios' territory.
+    base = coopterra.load_scenario(SCENARIOS / "baseline.toml")
+    assert (
+        coopterra.load_scenario(SCENARIOS / "baseline.toml", territory=default).to_toml()
+        == base.to_toml()
+    )
+    on_drome = coopterra.load_scenario(SCENARIOS / "carpool_support.toml", territory=drome)
+    assert on_drome.get("territory.source") == "communes"
+    communes_file = on_drome.get("territory.communes_file")
+    assert isinstance(communes_file, str)
+    assert Path(communes_file).resolve() == (SHARED_DATA / "drome26_communes.csv").resolve()
+    assert on_drome.get("authority.budget_eur") == 150_000  # the policies are the scenario's
+    # A small real territory (one EPCI of the Drome) for every shipped policy scenario.
+    valley = tmp_path / "royans.toml"
+    valley.write_text(
+        '[territory]\nsource = "communes"\n'
+        f'communes_file = "{DROME}"\n'
+        'select = {epcis = ["200067767"]}  # CC du Royans-Vercors\n'
+    )
+    for name, path in coopterra.scenario.shipped_scenarios().items():
+        if name == "territorial_experiment":  # targets communes of the synthetic territory by code
+            with pytest.raises(
+                coopterra.ConfigurationError, match="commune 'Z0002' is not in the territory"
+            ):
+                coopterra.Simulation(
+                    coopterra.load_scenario(path, territory=valley), seed=1, threads=2
+                )
+            continue
+        sim = coopterra.Simulation(
+            coopterra.load_scenario(path, territory=valley), seed=1, threads=2
+        )
+        sim.run(weeks=2)
+        assert sim.residents == 9616, name
+    # In a scenario, relative to it; it replaces the [territory] of the scenarios it extends.
+    scenario = tmp_path / "support_here.toml"
+    scenario.write_text(
+        f'schema_version = 1\nextends = "{SCENARIOS / "carpool_support.toml"}"\n'
+        'territory = "royans.toml"\n'
+    )
+    assert coopterra.load_scenario(scenario).get("territory.select.epcis") == ["200067767"]
+
+
+def test_territory_files_and_source_overrides_are_checked(tmp_path):
+    # --set territory.source=communes drops the shipped scenario's synthetic keys cleanly.
+    s = coopterra.load_scenario(
+        SCENARIOS / "baseline.toml",
+        {"territory.source": "communes", "territory.communes_file": str(DROME)},
+    )
+    assert "zones = " not in s.to_toml().split("[territory]")[1].split("\n[")[0]
+    result = run_cli(
+        "run",
+        "scenarios/carpool_support.toml",
+        "--territory",
+        "territories/drome.toml",
+        "--weeks",
+        "2",
+        "--threads",
+        "2",
+        "--out",
+        str(tmp_path / "drome.h5"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "519,458 residents, 363 communes" in result.stdout
+    # Errors point at the user's files, with line and column.
+    broken = tmp_path / "broken.toml"
+    broken.write_text(f'[territory]\nsource = "communes"\nzones = 3\ncommunes_file = "{DROME}"\n')
+    result = run_cli("run", "--territory", str(broken))  # the shipped baseline, in site-packages
+    assert result.returncode == 2
+    assert (
+        f"{broken}:3:9: territory.zones: applies to the synthetic territory only" in result.stderr
+    )
+    assert "site-packages" not in result.stderr
+    broken.write_text('[territory]\nsource = "communes"\ncommunes_file = "nowhere.csv"\n')
+    result = run_cli("run", "--territory", str(broken))
+    assert (
+        f"{broken}:3:17: territory.communes_file: file not found: {tmp_path / 'nowhere.csv'}"
+        in result.stderr
+    )
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[territory]\nsource = "synthetic"\n[run]\nweeks = 3\n')
+    result = run_cli("run", "scenarios/baseline.toml", "--territory", str(extra))
+    assert result.returncode == 2
+    assert (
+        f"{extra}:3:1: run: a territory file holds a [territory] table only, found 'run'"
+        in result.stderr
+    )
+    result = run_cli("run", "scenarios/baseline.toml", "--territory", str(tmp_path / "none.toml"))
+    assert result.returncode == 2
+    assert (
+        f"--territory {tmp_path / 'none.toml'}: territory: cannot read the territory file"
+        in result.stderr
+    )
+    named = tmp_path / "named.toml"
+    named.write_text('schema_version = 1\nterritory = "missing.toml"\n')
+    with pytest.raises(
+        coopterra.ConfigurationError, match=r"named.toml:2:13: territory: cannot read the territory"
+    ):
+        coopterra.load_scenario(named)
