@@ -239,3 +239,89 @@ def test_territory_files_and_source_overrides_are_checked(tmp_path):
         coopterra.ConfigurationError, match=r"named.toml:2:13: territory: cannot read the territory"
     ):
         coopterra.load_scenario(named)
+
+
+BOUNDARIES = SHARED_DATA / "drome26_communes_2018.geojson"
+# The communes nouvelles of 2019 the 2018 boundaries predate (INSEE's COG events; each successor's
+# 2024 area is its 2018 polygon's plus the merged ones', checked in the test below).
+DROME_MERGES = "old,new\n26184,26210\n26297,26210\n26219,26216\n26354,26086\n"
+
+
+def test_boundaries_join_on_the_insee_code_and_report_what_does_not_match(tmp_path):
+    t = coopterra.load_territory(DROME, roads=EDGES, boundaries=BOUNDARIES, threads=2)
+    shapes = t.boundaries
+    assert len(shapes) == 363 and list(shapes["code"]) == list(t.zones["code"])
+    assert not shapes.geometry.is_empty.any() and shapes.crs.to_epsg() == 4326
+    note = next(n for n in t.notes if "match no commune of the table" in n)
+    assert "4 polygons" in note and "26184, 26219, 26297, 26354" in note
+    # With the merge table, the 367 polygons make 363 communes: merged ones dissolved.
+    merges = tmp_path / "merges.csv"
+    merges.write_text(DROME_MERGES)
+    m = coopterra.load_territory(DROME, boundaries=BOUNDARIES, merges=merges, threads=2)
+    assert any("dissolved 4 polygons of merged communes" in n for n in m.notes)
+    assert not any("match no commune" in n for n in m.notes)
+    area = m.boundaries.to_crs(2154).area.to_numpy() / 1e6
+    table_area = m.zones["area_km2"].to_numpy()
+    valherbasse = list(m.zones["code"]).index("26210")
+    before = list(t.zones["code"]).index("26210")
+    assert area[valherbasse] > t.boundaries.to_crs(2154).area.iloc[before] / 1e6 + 14
+    np.testing.assert_allclose(area[valherbasse], table_area[valherbasse], rtol=0.03)
+    assert np.median(np.abs(area / table_area - 1)) < 0.02  # polygons and table agree
+    # A selection: polygons of other communes are said to be outside it.
+    agglo = coopterra.load_territory(DROME, select={"epcis": "200068781"}, boundaries=BOUNDARIES)
+    assert len(agglo.boundaries) == 54
+    assert any("309 polygons" in n and "left out by the selection" in n for n in agglo.notes)
+    # Zones without a polygon are listed.
+    few = tmp_path / "few.geojson"
+    shapes.iloc[:10].to_file(few, driver="GeoJSON")
+    partial = coopterra.load_territory(DROME, boundaries=few)
+    assert any(n.startswith("353 zones have no polygon") for n in partial.notes)
+    assert (
+        partial.boundaries.geometry.is_empty.sum() + partial.boundaries.geometry.isna().sum() == 353
+    )
+
+
+def test_broken_boundaries_and_merge_tables_are_located_errors(tmp_path):
+    with pytest.raises(coopterra.CoopterraIOError, match="boundaries file not found"):
+        coopterra.load_territory(DROME, boundaries=tmp_path / "none.geojson")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json")
+    with pytest.raises(coopterra.InputDataError, match="not a readable GeoJSON or GeoPackage"):
+        coopterra.load_territory(DROME, boundaries=bad)
+    nameless = tmp_path / "nameless.geojson"
+    nameless.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"nom": "A"},'
+        ' "geometry": {"type": "Point", "coordinates": [5, 45]}}]}'
+    )
+    with pytest.raises(coopterra.InputDataError, match="no INSEE code column"):
+        coopterra.load_territory(DROME, boundaries=nameless)
+    merges = tmp_path / "merges.csv"
+    merges.write_text("old,new\n26184,26210\n2619,26216\n26184,26216\n")
+    with pytest.raises(coopterra.InputDataError) as info:
+        coopterra.load_territory(DROME, boundaries=BOUNDARIES, merges=merges)
+    found = [(d.line, d.column, d.message) for d in info.value.diagnostics]
+    assert found == [
+        (3, 1, "'2619' is not an INSEE code"),
+        (4, 0, "commune 26184 merges into both 26210 and 26216"),
+    ]
+
+
+def test_choropleth_and_geopackage_of_the_drome(tmp_path):
+    import geopandas as gpd
+
+    t = coopterra.load_territory(DROME, roads=EDGES, boundaries=BOUNDARIES, threads=2)
+    density = t.zones.set_index("code")["population"] / t.zones.set_index("code")["area_km2"]
+    ax = t.plot(np.log10(density.clip(lower=1)), label="log10 inhabitants per km2")
+    path = tmp_path / "drome.png"
+    ax.figure.savefig(path, dpi=60)
+    image = matplotlib.image.imread(path)
+    assert image.shape[0] > 200 and image.std() > 0.05
+    assert len(ax.collections) >= 1  # polygons, not markers
+    out = tmp_path / "drome.gpkg"
+    t.to_geopackage(out, {"density": density})
+    back = gpd.read_file(out, layer="communes")
+    assert len(back) == 363 and back.crs.to_epsg() == 4326
+    np.testing.assert_allclose(back["density"], density.reindex(back["code"]).to_numpy())
+    assert int(back["population"].sum()) == 519_458
+    with pytest.raises(ValueError, match="no boundaries"):
+        coopterra.load_territory(DROME).to_geopackage(tmp_path / "x.gpkg")
