@@ -8,6 +8,7 @@
 
 #include "coopterra/core/error.hpp"
 #include "coopterra/io/csv.hpp"
+#include "coopterra/population/population.hpp"
 #include "coopterra/scenario/parameters.hpp"
 #include "coopterra/territory/communes.hpp"
 
@@ -373,4 +374,82 @@ TEST_CASE("a commune-to-EPCI table is checked", "[communes][epci]") {
         "commune belongs to one EPCI");
   CHECK(d[2].format() == "epci.csv:5:2: epci_siren: missing EPCI code");
   CHECK(problems("code,siren\n26001,1\n").at(0).message.find("insee_com and epci_siren") != std::string::npos);
+}
+
+namespace {
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+}  // namespace
+
+TEST_CASE("home-work flows replace the radiation model's workplaces where given", "[communes][flows]") {
+  TerritorySpec spec = communes_spec("drome26_communes.csv");
+  spec.select_epcis = {"200068781"};  // Valence Romans Agglo, 54 communes
+  // INSEE's layout (mobilites professionnelles): residence, work, workers (weighted, fractional).
+  spec.flows_file = write_temp("flows.csv",
+                               "CODGEO,LIBGEO,DCLT,L_DCLT,NBFLUX_C20_ACTOCC15P\n"
+                               "26362,Valence,26362,Valence,30000.4\n"
+                               "26362,Valence,26281,Romans-sur-Isere,10000\n"
+                               "26362,Valence,38185,Grenoble,700\n"
+                               "26281,Romans-sur-Isere,26362,Valence,5000\n"
+                               "26001,Solaure en Diois,26362,Valence,3\n");  // residents outside the selection
+  const Territory t = load_commune_territory(spec, 2);
+  REQUIRE(t.has_flows());
+  bool read = false, dropped = false, radiation = false;
+  for (const auto& note : t.notes) {
+    read |= note.find("read 3 home-work flows (45000 workers)") != std::string::npos;
+    dropped |= note.find("dropped 1 flows (700 workers) to workplaces outside") != std::string::npos;
+    radiation |= note.find("52 inhabited communes have no flow in the table") != std::string::npos;
+  }
+  CHECK(read);
+  CHECK(dropped);
+  CHECK(radiation);
+  auto index = [&](const std::string& code) {
+    return static_cast<std::uint32_t>(std::find(t.zones.code.begin(), t.zones.code.end(), code) - t.zones.code.begin());
+  };
+  const std::uint32_t valence = index("26362"), romans = index("26281");
+  const PopulationSpec pop = default_spec().population;
+  const Residents r = make_population(t, pop, Random(11), 2);
+  std::size_t at_home = 0, in_romans = 0, elsewhere = 0, romans_in_valence = 0, romans_commuters = 0;
+  for (std::size_t i = 0; i < r.home.size(); ++i) {
+    if (r.work[i] == kNoZone) continue;
+    if (r.home[i] == valence) (r.work[i] == valence ? at_home : r.work[i] == romans ? in_romans : elsewhere) += 1;
+    if (r.home[i] == romans) ++romans_commuters, romans_in_valence += r.work[i] == valence;
+  }
+  CHECK(elsewhere == 0);
+  CHECK(static_cast<double>(in_romans) / static_cast<double>(at_home + in_romans) == Approx(0.25).margin(0.01));
+  CHECK(romans_in_valence == romans_commuters);  // Romans' only flow
+  // The same seed gives the same workplaces whatever the threads; without flows, the radiation model.
+  CHECK(make_population(t, pop, Random(11), 1).work == r.work);
+  spec.flows_file.clear();
+  const Residents radiation_only = make_population(load_commune_territory(spec, 2), pop, Random(11), 2);
+  CHECK(radiation_only.work != r.work);
+}
+
+TEST_CASE("a broken flow table gets located errors", "[communes][flows]") {
+  TerritorySpec spec = communes_spec("drome26_communes.csv");
+  spec.select_epcis = {"200068781"};
+  spec.flows_file = write_temp("broken_flows.csv",
+                               "home,work,workers\n"
+                               "26362,26281,10\n"
+                               "26362,26281,12\n"  // 3: repeated
+                               "2636X,26281,1\n"   // 4: unknown code
+                               "26281,26362,-4\n"  // 5: negative
+                               "26281,26058,many\n");
+  try {
+    (void)load_commune_territory(spec, 1);
+    FAIL("a broken flow table was accepted");
+  } catch (const InputDataError& e) {
+    const auto& d = e.diagnostics();
+    REQUIRE(d.size() == 4);
+    CHECK_THAT(d[0].format(), Catch::EndsWith("broken_flows.csv:3:2: work: the flow from 26362 to 26281 is given "
+                                              "twice (also on line 2)"));
+    CHECK_THAT(d[1].format(), Catch::EndsWith(":4:1: home: '2636X' is not a commune of the commune table"));
+    CHECK_THAT(d[2].format(), Catch::EndsWith(":5:3: workers: expected a number of workers >= 0, got '-4'"));
+    CHECK_THAT(d[3].format(), Catch::EndsWith(":6:3: workers: expected a number of workers >= 0, got 'many'"));
+  }
+  spec.flows_file = write_temp("no_columns.csv", "a,b\n1,2\n");
+  CHECK_THROWS_WITH(load_commune_territory(spec, 1), Catch::Contains("a home-work flow table has columns CODGEO"));
 }

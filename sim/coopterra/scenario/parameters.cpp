@@ -208,6 +208,10 @@ std::vector<Parameter> build_registry() {
            "optional commune-to-EPCI table (CSV: insee_com, epci_siren[, epci_nom]) joined on the INSEE code, to "
            "select by EPCI on a table without EPCI columns",
            "INSEE, Intercommunalite - Metropole (docs/territories.md)"),
+      PATH("territory.flows_file", territory.flows_file,
+           "optional home-work flows (CSV: commune of residence, commune of work, workers): commuters' workplaces "
+           "follow them instead of the radiation model",
+           "INSEE, mobilites professionnelles (docs/territories.md)"),
       STRING("territory.arrondissements", territory.arrondissements, "merge", (V{"merge", "zones"}),
              "municipal arrondissements (Paris, Lyon, Marseille) merged into their commune, or kept as zones",
              "docs/territories.md"),

@@ -308,6 +308,11 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
   std::vector<std::string> without_epci;
   for (const Unit& unit : units) {
     out.all_codes.insert(unit.code);
+    if (unit.from_arrondissements)
+      for (const auto& group : unit.groups) {
+        out.all_codes.insert(field(*group.front(), col.code));
+        out.zone_code_of[field(*group.front(), col.code)] = unit.code;
+      }
     table_codes.insert(unit.code);
     const CsvRecord& first = *unit.groups.front().front();
     auto dep_of = [&](const CsvRecord& row) {
@@ -533,6 +538,18 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
   return out;
 }
 
+namespace {
+// Zone of each code naming one: the zones' own, and arrondissements merged into their commune.
+std::unordered_map<std::string, std::uint32_t> zone_index(const CommuneSelection& communes) {
+  std::unordered_map<std::string, std::uint32_t> zone_of;
+  for (std::size_t i = 0; i < communes.zones.size(); ++i)
+    zone_of.emplace(communes.zones.code[i], static_cast<std::uint32_t>(i));
+  for (const auto& [code, parent] : communes.zone_code_of)
+    if (const auto it = zone_of.find(parent); it != zone_of.end()) zone_of.emplace(code, it->second);
+  return zone_of;
+}
+}  // namespace
+
 std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& communes, const TerritorySpec& spec,
                                  std::vector<std::string>& notes) {
   Problems problems(table.path);
@@ -548,9 +565,7 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
   problems.throw_if_any();
   if (from_crowfly) km = crowfly;
 
-  std::unordered_map<std::string, std::uint32_t> zone_of;
-  for (std::size_t i = 0; i < communes.zones.size(); ++i)
-    zone_of.emplace(communes.zones.code[i], static_cast<std::uint32_t>(i));
+  auto zone_of = zone_index(communes);
   std::map<std::pair<std::uint32_t, std::uint32_t>, RoadLink> links;
   std::size_t outside = 0, duplicates = 0;
   for (const CsvRecord& r : table.records) {
@@ -563,7 +578,7 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
                      "'" + code + "' is not a commune of the commune table");
         ok = false;
       }
-    if (ok && a == b) {
+    if (ok && (a == b || (zone_of.count(a) && zone_of.count(b) && zone_of[a] == zone_of[b]))) {
       problems.add(r.line, to + 1, table.header[static_cast<std::size_t>(to)], "a road from a commune to itself");
       ok = false;
     }
@@ -614,6 +629,100 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
   return roads;
 }
 
+void read_flows(const CsvTable& table, const CommuneSelection& communes, Territory& territory,
+                std::vector<std::string>& notes) {
+  Problems problems(table.path);
+  const int home = table.column_any({"CODGEO", "codgeo", "home", "residence", "from"});
+  const int work = table.column_any({"DCLT", "dclt", "work", "workplace", "to"});
+  int workers = table.column_any({"workers", "flux", "NBFLUX"});
+  for (std::size_t c = 0; c < table.header.size() && workers < 0; ++c)
+    if (table.header[c].rfind("NBFLUX", 0) == 0) workers = static_cast<int>(c);  // NBFLUX_C20_ACTOCC15P...
+  if (home < 0 || work < 0 || workers < 0)
+    problems.add(1, 0, "",
+                 "a home-work flow table has columns CODGEO (commune of residence), DCLT (commune of work) and "
+                 "NBFLUX_... (workers), or home, work, workers (docs/territories.md)");
+  problems.throw_if_any();
+  const auto zone_of = zone_index(communes);
+  auto zone = [&](const std::string& code) -> std::optional<std::uint32_t> {
+    const auto it = zone_of.find(code);
+    if (it == zone_of.end()) return std::nullopt;
+    return it->second;
+  };
+  const std::size_t n = communes.zones.size();
+  std::vector<std::map<std::uint32_t, double>> rows(n);
+  std::map<std::pair<std::string, std::string>, int> line_of;
+  std::size_t outside = 0, merged_rows = 0;
+  double outside_workers = 0;
+  for (const CsvRecord& r : table.records) {
+    const std::string& a = r.fields[static_cast<std::size_t>(home)];
+    const std::string& b = r.fields[static_cast<std::size_t>(work)];
+    const std::string& w = r.fields[static_cast<std::size_t>(workers)];
+    bool ok = true;
+    if (!communes.all_codes.count(a)) {
+      problems.add(r.line, home + 1, table.header[static_cast<std::size_t>(home)],
+                   "'" + a + "' is not a commune of the commune table");
+      ok = false;
+    }
+    const auto count = parse_real(w);
+    if (!count || *count < 0) {
+      problems.add(r.line, workers + 1, table.header[static_cast<std::size_t>(workers)],
+                   w.empty() ? "missing value" : "expected a number of workers >= 0, got '" + w + "'");
+      ok = false;
+    }
+    const auto [seen, inserted] = line_of.emplace(std::pair{a, b}, r.line);
+    if (!inserted) {
+      problems.add(
+          r.line, work + 1, table.header[static_cast<std::size_t>(work)],
+          "the flow from " + a + " to " + b + " is given twice (also on line " + std::to_string(seen->second) + ")");
+      ok = false;
+    }
+    if (!ok) continue;
+    const auto from = zone(a);
+    if (!from) continue;  // residents outside the selection
+    const auto to = zone(b);
+    if (!to) {  // work outside the selection (or abroad): commuters of the territory, not placed
+      ++outside;
+      outside_workers += *count;
+      continue;
+    }
+    auto [cell, fresh] = rows[*from].emplace(*to, 0.0);
+    if (!fresh) ++merged_rows;  // two arrondissements of one merged commune
+    cell->second += *count;
+  }
+  problems.throw_if_any();
+  territory.flow_begin.assign(1, 0);
+  std::size_t without = 0;
+  double placed = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double total = 0;
+    for (const auto& [to, w] : rows[i])
+      if (w > 0) {
+        territory.flow_work.push_back(to);
+        territory.flow_workers.push_back(w);
+        total += w;
+      }
+    placed += total;
+    if (total == 0 && communes.zones.population[i] > 0) ++without;
+    territory.flow_begin.push_back(static_cast<std::uint32_t>(territory.flow_work.size()));
+  }
+  std::ostringstream msg;
+  msg << "read " << territory.flow_work.size() << " home-work flows (" << std::llround(placed) << " workers) from "
+      << table.path << ": commuters' workplaces follow them";
+  notes.push_back(msg.str());
+  if (outside > 0) {
+    std::ostringstream o;
+    o << "dropped " << outside << " flows (" << std::llround(outside_workers)
+      << " workers) to workplaces outside the selected communes";
+    notes.push_back(o.str());
+  }
+  if (merged_rows > 0)
+    notes.push_back("summed " + std::to_string(merged_rows) + " flows of arrondissements merged into their commune");
+  if (without > 0)
+    notes.push_back(std::to_string(without) +
+                    " inhabited communes have no flow in the table: their commuters' workplaces follow the radiation "
+                    "model");
+}
+
 Territory load_commune_territory(const TerritorySpec& spec, int threads) {
   const CsvTable communes_table = read_csv(spec.communes_file);
   CommuneSelection selection = read_communes(communes_table, spec);
@@ -655,6 +764,7 @@ Territory load_commune_territory(const TerritorySpec& spec, int threads) {
                            in_file(spec.roads_file));
     }
   }
+  if (!spec.flows_file.empty()) read_flows(read_csv(spec.flows_file), selection, t, t.notes);
   t.zones = std::move(selection.zones);
   classify_zones(t.zones, spec);
   compute_shortest_paths(t, spec.detour_factor, spec.road_speed_kmh, threads);

@@ -19,6 +19,8 @@ namespace coopterra {
 struct CommuneSelection {
   Zones zones;
   std::set<std::string> all_codes;  // every commune code of the table, selected or not
+  // Codes that are not zones but name one: arrondissements merged into their commune.
+  std::map<std::string, std::string> zone_code_of;
   std::vector<std::string> notes;
 };
 
@@ -41,6 +43,13 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
 // and counted in `notes`.
 std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& communes, const TerritorySpec& spec,
                                  std::vector<std::string>& notes);
+
+// Home-work flows between selected communes (INSEE's "mobilites professionnelles" layout: commune
+// of residence CODGEO, commune of work DCLT, workers NBFLUX_*; or home, work, workers) into
+// `territory`'s flow arrays. Flows to or from communes outside the selection are dropped and
+// counted in `notes`; unknown codes, bad counts and repeated pairs are located errors.
+void read_flows(const CsvTable& table, const CommuneSelection& communes, Territory& territory,
+                std::vector<std::string>& notes);
 
 // The whole territory: communes, roads (the edge list, or nearest neighbours), shortest paths,
 // zone kinds. Throws InputDataError for broken tables or a road network that leaves zones apart.
