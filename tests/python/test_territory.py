@@ -325,3 +325,30 @@ def test_choropleth_and_geopackage_of_the_drome(tmp_path):
     assert int(back["population"].sum()) == 519_458
     with pytest.raises(ValueError, match="no boundaries"):
         coopterra.load_territory(DROME).to_geopackage(tmp_path / "x.gpkg")
+
+
+@pytest.mark.parametrize(
+    ("departement", "communes", "population"),
+    [
+        ("13", 119, 2_056_943),  # Marseille made of its 16 arrondissements
+        ("26", 363, 519_458),
+        ("59", 648, 2_611_293),
+        ("69", 266, 1_893_692),  # Lyon, 9 arrondissements
+        ("75", 1, 2_133_111),  # Paris, 20 arrondissements
+    ],
+)
+def test_departements_of_the_national_table(departement, communes, population):
+    t = coopterra.load_territory(FRANCE, select={"departements": [departement]}, threads=2)
+    assert (len(t.zones), t.population) == (communes, population)
+
+
+def test_epci_selection_on_the_national_table():
+    t = coopterra.load_territory(
+        FRANCE,
+        select={"epcis": ["200046977"]},  # Metropole de Lyon
+        epci_file=str(SHARED_DATA / "france_epci_communes.csv"),
+        arrondissements="zones",
+    )
+    assert len(t.zones) == 58 - 1 + 9
+    assert set(t.zones["epci_name"]) == {"Métropole de Lyon"}
+    assert any("arrondissements (ARM) of the table as zones" in n for n in t.notes)

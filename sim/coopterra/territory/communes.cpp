@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <numbers>
 #include <optional>
@@ -28,6 +29,7 @@ class Problems {
     if (list_.size() < kMaxReported) list_.push_back({Location{path_, line, column, key}, std::move(message)});
   }
   bool empty() const { return count_ == 0; }
+  std::size_t count() const { return count_; }
   void throw_if_any() {
     if (list_.empty()) return;
     if (count_ > list_.size())
@@ -82,6 +84,52 @@ struct Columns {
       postal, parent;
 };
 
+}  // namespace
+
+std::uint64_t build_bytes(std::size_t zones, std::int64_t residents, bool radiation) {
+  const auto z2 = static_cast<std::uint64_t>(zones) * zones;
+  return z2 * 2 * sizeof(float) + (radiation ? z2 * sizeof(double) : 0) +
+         static_cast<std::uint64_t>(std::max<std::int64_t>(residents, 0)) * kBytesPerResident;
+}
+
+std::uint64_t available_memory_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key, unit;
+  std::uint64_t kb = 0;
+  while (in >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024;
+  return 0;
+}
+
+namespace {
+std::string gigabytes(std::uint64_t bytes) {
+  std::ostringstream out;
+  out.precision(1);
+  out << std::fixed << static_cast<double>(bytes) / 1e9 << " GB";
+  return out.str();
+}
+}  // namespace
+
+namespace {
+// Refused up front, before the matrices and the population are built, if it cannot fit: the
+// memory error comes before the table's own problems (which would be reported once it fits).
+void refuse_if_too_large(const Zones& zones, const TerritorySpec& spec, std::size_t problems) {
+  std::int64_t residents = 0;
+  for (auto p : zones.population) residents += p;
+  const std::size_t n = zones.size();
+  const std::uint64_t need = build_bytes(n, residents, spec.flows_file.empty());
+  const std::uint64_t have = available_memory_bytes();
+  if (have == 0 || need <= have) return;
+  throw ConfigurationError(
+      "the selection has " + std::to_string(n) + " communes and " + std::to_string(residents) +
+          " inhabitants: building it needs about " + gigabytes(need) + " (road distance and time matrices " +
+          gigabytes(build_bytes(n, 0, false)) + ", the radiation model's workplace probabilities " +
+          gigabytes(build_bytes(n, 0, true) - build_bytes(n, 0, false)) +
+          " unless territory.flows_file gives workplaces, residents " + gigabytes(build_bytes(0, residents, false)) +
+          ") but this machine has " + gigabytes(have) + " available: select fewer communes (territory.select)" +
+          (problems > 0 ? "; the selected rows also have " + std::to_string(problems) + " problems" : ""),
+      Location{spec.communes_file, 0, 0, "territory.select"});
+}
 }  // namespace
 
 std::map<std::string, EpciOf> read_epci_table(const CsvTable& table) {
@@ -486,6 +534,7 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
                                    : "EPCI " + e + " is not in " + spec.epci_file + " (column epci_siren)");
     }
   if (z.size() == 0 && select_all && problems.empty()) problems.add(0, 0, "", "the table has no commune");
+  refuse_if_too_large(z, spec, problems.count());
   problems.throw_if_any();
 
   // Planar coordinates: equirectangular projection around the selection's mean position.

@@ -6,6 +6,7 @@
 // the file, line and column (all problems at once), and no population is ever changed: rows that
 // are not communes (delegated communes, municipal arrondissements) are skipped and counted, rows
 // repeating a commune under another postal code are merged only when every other value agrees.
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -50,6 +51,15 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
 // counted in `notes`; unknown codes, bad counts and repeated pairs are located errors.
 void read_flows(const CsvTable& table, const CommuneSelection& communes, Territory& territory,
                 std::vector<std::string>& notes);
+
+// Memory a territory of `zones` zones and `residents` residents needs to build: the zone-to-zone
+// road distance and time matrices (float), the radiation model's workplace probabilities (double,
+// when `radiation`), and kBytesPerResident per resident (attributes, workplace, 8 social ties,
+// model state and firms: 55 B measured by bench/territory.py, rounded up).
+inline constexpr std::uint64_t kBytesPerResident = 64;
+std::uint64_t build_bytes(std::size_t zones, std::int64_t residents, bool radiation);
+// MemAvailable of /proc/meminfo, in bytes; 0 when unknown.
+std::uint64_t available_memory_bytes();
 
 // The whole territory: communes, roads (the edge list, or nearest neighbours), shortest paths,
 // zone kinds. Throws InputDataError for broken tables or a road network that leaves zones apart.
