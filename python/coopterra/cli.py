@@ -17,7 +17,13 @@ from pathlib import Path
 
 from coopterra import _core
 from coopterra.errors import ConfigurationError, CoopterraError
-from coopterra.scenario import load_scenario, parameters, shipped_scenarios, validate
+from coopterra.scenario import (
+    load_scenario,
+    parameters,
+    shipped_scenarios,
+    territory_override,
+    validate,
+)
 from coopterra.simulation import Simulation
 from coopterra.summary import format_summary
 
@@ -36,10 +42,20 @@ def _parse_set(items: Sequence[str]) -> list[tuple[str, str, str]]:
     return out
 
 
+def _overrides(args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """--territory FILE, then every --set KEY=VALUE, in the order given."""
+    territory = (
+        territory_override(args.territory, f"--territory {args.territory}")
+        if args.territory
+        else []
+    )
+    return territory + _parse_set(args.set or [])
+
+
 def _run(args: argparse.Namespace) -> int:
     path = args.scenario or shipped_scenarios()["baseline"]
     scenario = load_scenario(path)
-    overrides = _parse_set(args.set or [])
+    overrides = _overrides(args)
     if overrides:
         scenario = scenario.with_toml_overrides(overrides)
     threads = args.threads if args.threads is not None else (os.cpu_count() or 1)
@@ -62,7 +78,7 @@ def _compare(args: argparse.Namespace) -> int:
     from coopterra.compare import compare
     from coopterra.report import write_report
 
-    overrides = _parse_set(args.set or [])
+    overrides = _overrides(args)
     scenarios = [load_scenario(path) for path in [args.baseline, *args.scenarios]]
     if overrides:
         scenarios = [s.with_toml_overrides(overrides) for s in scenarios]
@@ -220,6 +236,12 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
         "compare: 1, the runs going in parallel)",
     )
     command.add_argument("--weeks", type=int, help="weeks to simulate (default: run.weeks)")
+    command.add_argument(
+        "--territory",
+        metavar="FILE",
+        help="run on the territory of a territory file (territories/drome.toml) instead of the "
+        "scenario's own",
+    )
     command.add_argument(
         "--set",
         action="append",

@@ -38,6 +38,8 @@ def plot_territory(
     zones = territory.zones
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 7))
+    if territory.boundaries is not None:
+        return _choropleth(territory, values, ax=ax, title=title, label=label, cmap=cmap)
     lat0 = float(zones["lat"].mean())
     x = zones["lon"].to_numpy() * math.cos(math.radians(lat0))
     y = zones["lat"].to_numpy()
@@ -62,11 +64,7 @@ def plot_territory(
             ax.scatter([], [], c=colour, label=kind)
         ax.legend(loc="best", frameon=False)
     else:
-        series = _as_series(values)
-        missing = set(zones["code"]) - set(series.index)
-        if missing:
-            raise ValueError(f"values lack {len(missing)} zones, e.g. {sorted(missing)[:3]}")
-        data = series.reindex(zones["code"]).to_numpy(dtype=float)
+        data = zone_values(territory, values)
         points = ax.scatter(
             x,
             y,
@@ -93,6 +91,62 @@ def plot_territory(
     ax.set_yticks([])
     ax.autoscale_view()
     ax.set_title(title or f"{len(zones)} communes, {int(population.sum()):,} residents")
+    return ax
+
+
+def zone_values(territory: Territory, values: Any) -> np.ndarray[Any, Any]:
+    """Per-zone values in zone order; every zone must have one."""
+    zones = territory.zones
+    series = _as_series(values)
+    missing = set(zones["code"]) - set(series.index)
+    if missing:
+        raise ValueError(f"values lack {len(missing)} zones, e.g. {sorted(missing)[:3]}")
+    result: np.ndarray[Any, Any] = series.reindex(zones["code"]).to_numpy(dtype=float)
+    return result
+
+
+def _choropleth(
+    territory: Territory,
+    values: Any,
+    *,
+    ax: Any,
+    title: str | None,
+    label: str | None,
+    cmap: str,
+) -> Any:
+    """Commune polygons coloured by ``values`` (or by kind without values)."""
+    from matplotlib.patches import Patch
+
+    shapes = territory.boundaries.copy()
+    lat0 = float(territory.zones["lat"].mean())
+    aspect = 1 / math.cos(math.radians(lat0))
+    if values is None:
+        shapes["colour"] = [KIND_COLOURS.get(k, "#555555") for k in shapes["kind"]]
+        shapes.plot(ax=ax, color=shapes["colour"], edgecolor="white", linewidth=0.3)
+        ax.legend(
+            handles=[Patch(color=c, label=k) for k, c in KIND_COLOURS.items()],
+            loc="best",
+            frameon=False,
+        )
+    else:
+        shapes["value"] = zone_values(territory, values)
+        shapes.plot(
+            ax=ax,
+            column="value",
+            cmap=cmap,
+            edgecolor="white",
+            linewidth=0.3,
+            legend=True,
+            legend_kwds={"shrink": 0.7, "label": label or getattr(values, "name", None) or ""},
+            missing_kwds={"color": "#dddddd"},
+        )
+    ax.set_aspect(aspect)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    population = int(territory.zones["population"].sum())
+    ax.set_title(title or f"{len(shapes)} communes, {population:,} residents")
     return ax
 
 

@@ -139,16 +139,29 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def load_scenario(
-    path: PathLike | None = None, overrides: Mapping[str, Value] | None = None
+    path: PathLike | None = None,
+    overrides: Mapping[str, Value] | None = None,
+    *,
+    territory: PathLike | None = None,
 ) -> Scenario:
     """Read and validate a scenario file; ``None`` gives the defaults.
 
+    ``territory`` is a territory file (``territories/drome.toml``: a ``[territory]`` table)
+    replacing the scenario's territory, as ``--territory`` does; ``overrides`` apply after it.
     Raises :class:`~coopterra.errors.ConfigurationError` listing every problem with its
     file:line:column and key path.
     """
     core = _core.Scenario.defaults() if path is None else _core.Scenario.from_file(os.fspath(path))
     scenario = Scenario(core)
+    if territory is not None:
+        scenario = scenario.with_toml_overrides(territory_override(territory))
     return scenario.with_overrides(overrides) if overrides else scenario
+
+
+def territory_override(path: PathLike, origin: str = "") -> list[tuple[str, str, str]]:
+    """The override that puts a territory file in place of a scenario's [territory]."""
+    name = os.fspath(path)
+    return [("territory", json.dumps(name), origin or f"territory file {name}")]
 
 
 def scenario_from_text(text: str, source_name: str = "<text>") -> Scenario:

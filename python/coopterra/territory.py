@@ -26,6 +26,60 @@ class Territory:
 
     def __init__(self, core: _core.Territory) -> None:
         self._core = core
+        self._boundaries: Any = None
+        self._boundary_notes: list[str] = []
+
+    @property
+    def boundaries(self) -> Any:
+        """The zones' polygons as a geopandas GeoDataFrame (one row per zone, WGS84), or None.
+
+        Given by ``load_territory(..., boundaries="communes.geojson")``; a zone without a polygon
+        has an empty geometry and is listed in :attr:`notes`.
+        """
+        return self._boundaries
+
+    def with_boundaries(
+        self,
+        path: str | os.PathLike[str],
+        merges: str | os.PathLike[str] | None = None,
+        table_codes: set[str] | None = None,
+    ) -> Territory:
+        """This territory with commune polygons joined on the INSEE code (see boundaries.py)."""
+        from coopterra.boundaries import join_boundaries
+
+        out = Territory(self._core)
+        out._boundaries, out._boundary_notes = join_boundaries(
+            self.zones, path, merges, table_codes
+        )
+        return out
+
+    def to_geopackage(
+        self, path: str | os.PathLike[str], values: Mapping[str, Any] | None = None
+    ) -> None:
+        """Write one feature per commune, with its geometry, zone columns and ``values``.
+
+        ``values`` maps a column name to per-zone values (a Series or dict by zone code, or a
+        DataArray along ``zone``, e.g. ``{"vehicle_km": ds["vehicle_km_by_zone"].sum("week")}``).
+        The layer ``communes`` opens in QGIS. Needs boundaries.
+        """
+        from coopterra.maps import zone_values
+
+        if self._boundaries is None:
+            raise ValueError(
+                "this territory has no boundaries: load_territory(..., boundaries=FILE)"
+            )
+        frame = self._boundaries.copy()
+        for name, column in (values or {}).items():
+            frame[name] = zone_values(self, column)
+        target = os.fspath(path)
+        # Written beside the target, then renamed: never a half-written file.
+        temporary = os.path.join(os.path.dirname(target) or ".", f".tmp.{os.path.basename(target)}")
+        try:
+            frame.to_file(temporary, layer="communes", driver="GPKG", engine="pyogrio")
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
 
     @property
     def source(self) -> str:
@@ -35,7 +89,7 @@ class Territory:
     @property
     def notes(self) -> list[str]:
         """What loading did that a user should know: rows skipped or merged, assumptions used."""
-        return list(self._core.notes)
+        return list(self._core.notes) + self._boundary_notes
 
     @property
     def checksum(self) -> str:
@@ -116,6 +170,8 @@ def load_territory(
     seed: int | None = None,
     *,
     roads: str | os.PathLike[str] | None = None,
+    boundaries: str | os.PathLike[str] | None = None,
+    merges: str | os.PathLike[str] | None = None,
     threads: int = 1,
     **params: Value,
 ) -> Territory:
@@ -126,7 +182,11 @@ def load_territory(
     table (INSEE's columns, docs/territories.md). ``select`` picks communes of a table: a dict
     with any of ``departements``, ``epcis``, ``communes`` (a code or a list of codes; the union is
     taken), or a list of INSEE codes. ``roads`` is an optional road edge list (CSV with from, to,
-    km and optionally minutes). Every value goes through the scenario validation.
+    km and optionally minutes). ``boundaries`` is a GeoJSON or GeoPackage of commune polygons
+    joined on the INSEE code (:attr:`Territory.boundaries`); ``merges`` a table of commune merges
+    (old, new) dissolving polygons of merged communes into their successor. Other ``territory.*``
+    keys go in ``params`` (``epci_file=...``, ``arrondissements="zones"``). Every value goes
+    through the scenario validation.
     """
     overrides: dict[str, Any] = {f"territory.{k}": v for k, v in params.items()}
     if str(source) == "synthetic":
@@ -155,5 +215,21 @@ def load_territory(
             overrides["territory.select.communes"] = (
                 [select] if isinstance(select, str) else list(select)
             )
+    if boundaries is None and merges is not None:
+        raise ValueError("merges apply to boundaries: give boundaries= too")
     scenario = load_scenario(None, overrides)
-    return Territory(_core.build_territory(scenario._core, threads))
+    territory = Territory(_core.build_territory(scenario._core, threads))
+    if boundaries is None:
+        return territory
+    table_codes = None if str(source) == "synthetic" else _table_codes(source)
+    return territory.with_boundaries(boundaries, merges, table_codes)
+
+
+def _table_codes(path: str | os.PathLike[str]) -> set[str] | None:
+    """Every commune code of a commune table (parents of arrondissements included)."""
+    wanted = ("insee_com", "insee_parente")
+    table = pd.read_csv(path, usecols=lambda c: c in wanted, dtype=str, keep_default_na=False)
+    codes = set(table["insee_com"])
+    if "insee_parente" in table:
+        codes |= set(table["insee_parente"]) - {""}
+    return codes

@@ -8,6 +8,7 @@
 
 #include "coopterra/core/error.hpp"
 #include "coopterra/io/csv.hpp"
+#include "coopterra/population/population.hpp"
 #include "coopterra/scenario/parameters.hpp"
 #include "coopterra/territory/communes.hpp"
 
@@ -229,4 +230,252 @@ TEST_CASE("the CSV reader handles quotes, CRLF and a byte-order mark, and locate
   const CsvTable cr = parse_csv("a,b\r\"x\ry\",2\r3,4\r", "cr.csv");
   REQUIRE(cr.records.size() == 2);
   CHECK(cr.records[1].line == 4);
+}
+
+TEST_CASE("Paris, Lyon and Marseille are made of their arrondissements, or keep them as zones", "[communes][arm]") {
+  TerritorySpec spec = communes_spec("france_communes.csv");
+  struct Case {
+    const char* departement;
+    const char* city;
+    const char* name;
+    std::int64_t population;
+    std::size_t communes;
+    std::size_t arrondissements;
+  };
+  // The sums of issue 17: the national table has only ARM rows for the three cities.
+  const Case cases[] = {{"13", "13055", "Marseille", 2056943, 119, 16},
+                        {"69", "69123", "Lyon", 1893692, 266, 9},
+                        {"75", "75056", "Paris", 2133111, 1, 20}};
+  for (const auto& c : cases) {
+    INFO("departement " << c.departement);
+    spec.select_departements = {c.departement};
+    spec.arrondissements = "merge";
+    const Territory merged = load_commune_territory(spec, 2);
+    CHECK(merged.population() == c.population);
+    CHECK(merged.zones.size() == c.communes);
+    const auto it = std::find(merged.zones.code.begin(), merged.zones.code.end(), c.city);
+    REQUIRE(it != merged.zones.code.end());
+    const auto i = static_cast<std::size_t>(it - merged.zones.code.begin());
+    CHECK(merged.zones.name[i] == c.name);
+    CHECK(merged.zones.kind[i] == ZoneKind::UrbanCore);
+    bool noted = false;
+    for (const auto& note : merged.notes)
+      noted |= note.find(std::string("commune ") + c.city + " (" + c.name + ") has no row of its own: made of its " +
+                         std::to_string(c.arrondissements) + " municipal arrondissements") != std::string::npos;
+    CHECK(noted);
+
+    spec.arrondissements = "zones";
+    const Territory zones = load_commune_territory(spec, 2);
+    CHECK(zones.population() == c.population);
+    CHECK(zones.zones.size() == c.communes - 1 + c.arrondissements);
+    CHECK(std::find(zones.zones.code.begin(), zones.zones.code.end(), c.city) == zones.zones.code.end());
+    // The commune's values are the sums of its arrondissements'; its position their weighted mean.
+    std::int64_t population = 0, households = 0;
+    double area = 0, lat = 0;
+    for (std::size_t z = 0; z < zones.zones.size(); ++z)
+      if (zones.zones.name[z].rfind(std::string(c.name) + " ", 0) == 0 &&
+          zones.zones.name[z].find("Arrondissement") != std::string::npos) {
+        population += zones.zones.population[z];
+        households += zones.zones.households[z];
+        area += zones.zones.area_km2[z];
+        lat += zones.zones.lat[z] * static_cast<double>(zones.zones.population[z]);
+      }
+    CHECK(population == merged.zones.population[i]);
+    CHECK(households == merged.zones.households[i]);
+    CHECK(area == Approx(merged.zones.area_km2[i]));
+    CHECK(lat / static_cast<double>(population) == Approx(merged.zones.lat[i]));
+  }
+  // An arrondissement is not a commune unless kept as a zone; its parent selects them all.
+  spec.select_departements.clear();
+  spec.select_communes = {"13201"};
+  spec.arrondissements = "merge";
+  CHECK_THROWS_WITH(load_commune_territory(spec, 1),
+                    Catch::Contains("13201 is a municipal arrondissement (ARM) of commune 13055: select 13055, or set "
+                                    "territory.arrondissements = \"zones\""));
+  spec.arrondissements = "zones";
+  CHECK(load_commune_territory(spec, 1).zones.size() == 1);
+  spec.select_communes = {"69123"};
+  CHECK(load_commune_territory(spec, 1).zones.size() == 9);
+  spec.arrondissements = "merge";
+  CHECK(load_commune_territory(spec, 1).zones.size() == 1);
+}
+
+TEST_CASE("a commune with its own row and arrondissements is counted once either way", "[communes][arm]") {
+  const std::string csv = kHeader +
+                          "99001,Ville,COM,,99000,45.0,5.0,10.0,300,100,200,150\n"
+                          "99101,Ville 1er Arrondissement,ARM,99001,99001,45.0,5.0,4.0,100,30,70,50\n"
+                          "99102,Ville 2e Arrondissement,ARM,99001,99002,45.1,5.1,6.0,200,70,130,100\n"
+                          "99002,Autre,COM,,99000,45.2,5.2,10.0,50,20,30,20\n";
+  TerritorySpec spec = default_spec().territory;
+  auto merged = read_communes(parse_csv(csv, "t.csv"), spec);
+  CHECK(merged.zones.code == std::vector<std::string>{"99001", "99002"});
+  CHECK(merged.zones.population == std::vector<std::int64_t>{300, 50});
+  spec.arrondissements = "zones";
+  auto zones = read_communes(parse_csv(csv, "t.csv"), spec);
+  CHECK(zones.zones.code == std::vector<std::string>{"99101", "99102", "99002"});
+  CHECK(zones.zones.population == std::vector<std::int64_t>{100, 200, 50});
+  // Arrondissements without a parent code are located errors.
+  const auto d = problems_of(kHeader + "99101,Ville 1er,ARM,,99001,45.0,5.0,4.0,100,30,70,50\n", spec);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].format() == "broken.csv:2:4: insee_parente: an arrondissement (ARM) needs its parent commune's code");
+}
+
+TEST_CASE("EPCI anywhere: the national table joined with the commune-to-EPCI table", "[communes][epci]") {
+  TerritorySpec spec = communes_spec("france_communes.csv");
+  spec.epci_file = kData + "france_epci_communes.csv";
+  spec.select_epcis = {"200068781"};  // CA Valence Romans Agglo: the same 54 communes as the Drome table says
+  const Territory agglo = load_commune_territory(spec, 1);
+  CHECK(agglo.zones.size() == 54);
+  CHECK(agglo.population() == 223777);
+  for (const auto& e : agglo.zones.epci_code) CHECK(e == "200068781");
+  // Across departements and with a city made of arrondissements: the Metropole d'Aix-Marseille-Provence.
+  spec.select_epcis = {"200054807"};
+  const Territory amp = load_commune_territory(spec, 2);
+  CHECK(amp.zones.size() == 92);
+  CHECK(std::find(amp.zones.code.begin(), amp.zones.code.end(), "13055") != amp.zones.code.end());
+  spec.arrondissements = "zones";
+  CHECK(load_commune_territory(spec, 2).zones.size() == 92 - 1 + 16);
+  spec.arrondissements = "merge";
+  // Codes that match nothing are errors naming the key and the table.
+  spec.select_epcis = {"200068781", "123456789"};
+  try {
+    (void)load_commune_territory(spec, 1);
+    FAIL("an unknown EPCI was accepted");
+  } catch (const InputDataError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].where.key == "territory.select.epcis");
+    CHECK_THAT(e.diagnostics()[0].message,
+               Catch::Contains("EPCI 123456789 is not in") && Catch::Contains("france_epci_communes.csv"));
+  }
+  // Communes without an EPCI are listed in the notes (the islands: Ile-de-Sein, Ouessant...).
+  spec.select_epcis.clear();
+  spec.select_departements = {"29"};
+  const Territory finistere = load_commune_territory(spec, 1);
+  bool listed = false;
+  for (const auto& note : finistere.notes) listed |= note.find("selected communes have no EPCI (") != std::string::npos;
+  CHECK(listed);
+}
+
+TEST_CASE("a commune-to-EPCI table is checked", "[communes][epci]") {
+  auto problems = [](const std::string& csv) {
+    try {
+      (void)read_epci_table(parse_csv(csv, "epci.csv"));
+    } catch (const InputDataError& e) {
+      return e.diagnostics();
+    }
+    return std::vector<Diagnostic>{};
+  };
+  CHECK(problems("insee_com,epci_siren\n26001,200068781\n26002,200068781\n").empty());
+  const auto d = problems("insee_com,epci_siren\n26001,200068781\n2600X,200068781\n26001,242600252\n26003,\n");
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].format() == "epci.csv:3:1: insee_com: '2600X' is not an INSEE commune code (5 characters)");
+  CHECK(d[1].format() ==
+        "epci.csv:4:2: epci_siren: commune 26001 is in EPCI 242600252 here and in EPCI 200068781 on line 2: a "
+        "commune belongs to one EPCI");
+  CHECK(d[2].format() == "epci.csv:5:2: epci_siren: missing EPCI code");
+  CHECK(problems("code,siren\n26001,1\n").at(0).message.find("insee_com and epci_siren") != std::string::npos);
+}
+
+namespace {
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+}  // namespace
+
+TEST_CASE("home-work flows replace the radiation model's workplaces where given", "[communes][flows]") {
+  TerritorySpec spec = communes_spec("drome26_communes.csv");
+  spec.select_epcis = {"200068781"};  // Valence Romans Agglo, 54 communes
+  // INSEE's layout (mobilites professionnelles): residence, work, workers (weighted, fractional).
+  spec.flows_file = write_temp("flows.csv",
+                               "CODGEO,LIBGEO,DCLT,L_DCLT,NBFLUX_C20_ACTOCC15P\n"
+                               "26362,Valence,26362,Valence,30000.4\n"
+                               "26362,Valence,26281,Romans-sur-Isere,10000\n"
+                               "26362,Valence,38185,Grenoble,700\n"
+                               "26281,Romans-sur-Isere,26362,Valence,5000\n"
+                               "26001,Solaure en Diois,26362,Valence,3\n");  // residents outside the selection
+  const Territory t = load_commune_territory(spec, 2);
+  REQUIRE(t.has_flows());
+  bool read = false, dropped = false, radiation = false;
+  for (const auto& note : t.notes) {
+    read |= note.find("read 3 home-work flows (45000 workers)") != std::string::npos;
+    dropped |= note.find("dropped 1 flows (700 workers) to workplaces outside") != std::string::npos;
+    radiation |= note.find("52 inhabited communes have no flow in the table") != std::string::npos;
+  }
+  CHECK(read);
+  CHECK(dropped);
+  CHECK(radiation);
+  auto index = [&](const std::string& code) {
+    return static_cast<std::uint32_t>(std::find(t.zones.code.begin(), t.zones.code.end(), code) - t.zones.code.begin());
+  };
+  const std::uint32_t valence = index("26362"), romans = index("26281");
+  const PopulationSpec pop = default_spec().population;
+  const Residents r = make_population(t, pop, Random(11), 2);
+  std::size_t at_home = 0, in_romans = 0, elsewhere = 0, romans_in_valence = 0, romans_commuters = 0;
+  for (std::size_t i = 0; i < r.home.size(); ++i) {
+    if (r.work[i] == kNoZone) continue;
+    if (r.home[i] == valence) (r.work[i] == valence ? at_home : r.work[i] == romans ? in_romans : elsewhere) += 1;
+    if (r.home[i] == romans) ++romans_commuters, romans_in_valence += r.work[i] == valence;
+  }
+  CHECK(elsewhere == 0);
+  CHECK(static_cast<double>(in_romans) / static_cast<double>(at_home + in_romans) == Approx(0.25).margin(0.01));
+  CHECK(romans_in_valence == romans_commuters);  // Romans' only flow
+  // The same seed gives the same workplaces whatever the threads; without flows, the radiation model.
+  CHECK(make_population(t, pop, Random(11), 1).work == r.work);
+  spec.flows_file.clear();
+  const Residents radiation_only = make_population(load_commune_territory(spec, 2), pop, Random(11), 2);
+  CHECK(radiation_only.work != r.work);
+}
+
+TEST_CASE("a broken flow table gets located errors", "[communes][flows]") {
+  TerritorySpec spec = communes_spec("drome26_communes.csv");
+  spec.select_epcis = {"200068781"};
+  spec.flows_file = write_temp("broken_flows.csv",
+                               "home,work,workers\n"
+                               "26362,26281,10\n"
+                               "26362,26281,12\n"  // 3: repeated
+                               "2636X,26281,1\n"   // 4: unknown code
+                               "26281,26362,-4\n"  // 5: negative
+                               "26281,26058,many\n");
+  try {
+    (void)load_commune_territory(spec, 1);
+    FAIL("a broken flow table was accepted");
+  } catch (const InputDataError& e) {
+    const auto& d = e.diagnostics();
+    REQUIRE(d.size() == 4);
+    CHECK_THAT(d[0].format(), Catch::EndsWith("broken_flows.csv:3:2: work: the flow from 26362 to 26281 is given "
+                                              "twice (also on line 2)"));
+    CHECK_THAT(d[1].format(), Catch::EndsWith(":4:1: home: '2636X' is not a commune of the commune table"));
+    CHECK_THAT(d[2].format(), Catch::EndsWith(":5:3: workers: expected a number of workers >= 0, got '-4'"));
+    CHECK_THAT(d[3].format(), Catch::EndsWith(":6:3: workers: expected a number of workers >= 0, got 'many'"));
+  }
+  spec.flows_file = write_temp("no_columns.csv", "a,b\n1,2\n");
+  CHECK_THROWS_WITH(load_commune_territory(spec, 1), Catch::Contains("a home-work flow table has columns CODGEO"));
+}
+
+TEST_CASE("a territory too large for the machine is refused up front with the memory it needs", "[communes][memory]") {
+  // 2 float matrices and a double matrix of zones x zones, and 96 B a resident.
+  CHECK(build_bytes(1000, 1000000, true) == 1000ull * 1000 * 16 + 96000000ull);
+  CHECK(build_bytes(1000, 1000000, false) == 1000ull * 1000 * 8 + 96000000ull);
+  // France: 34,934 communes and 67,406,310 inhabitants (2021) once Paris, Lyon and Marseille are made of
+  // their arrondissements; ~26 GB to build.
+  TerritorySpec spec = communes_spec("france_communes.csv");
+  const std::uint64_t need = build_bytes(34934, 67406310, true);
+  CHECK(need > 20'000'000'000ull);
+  if (need > available_memory_bytes()) {
+    try {
+      (void)load_commune_territory(spec, 1);
+      FAIL("France was built although it does not fit");
+    } catch (const ConfigurationError& e) {
+      CHECK(e.diagnostics()[0].where.key == "territory.select");
+      CHECK_THAT(e.diagnostics()[0].message,
+                 Catch::StartsWith("the selection has 34934 communes and 67406310 inhabitants: building it needs "
+                                   "about 26.0 GB") &&
+                     Catch::Contains("available: select fewer communes") &&
+                     Catch::EndsWith("the selected rows also have 25 problems"));
+    }
+  } else {  // a larger machine reaches the table's own problems (Oise, Vendee, Mayotte rows)
+    CHECK_THROWS_AS(load_commune_territory(spec, 1), InputDataError);
+  }
 }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 import numpy as np
 import pytest
 
 import coopterra
 
-from conftest import SHARED_DATA, run_cli
+from conftest import ROOT, SCENARIOS, SHARED_DATA, run_cli
 
 matplotlib.use("Agg")
 
@@ -134,3 +136,219 @@ def test_the_drome_runs_and_maps(tmp_path):
     assert image.shape[0] > 200 and image.std() > 0.05  # a picture, not a blank
     with pytest.raises(ValueError, match="values lack"):
         coopterra.plot_territory(sim.territory, {"26198": 1.0})
+
+
+def test_territory_files_run_every_policy_scenario_unchanged(tmp_path):
+    drome = ROOT / "territories" / "drome.toml"
+    default = ROOT / "territories" / "default.toml"
+    # The shipped territory files: the built-in default is the shipped scenarios' territory.
+    base = coopterra.load_scenario(SCENARIOS / "baseline.toml")
+    assert (
+        coopterra.load_scenario(SCENARIOS / "baseline.toml", territory=default).to_toml()
+        == base.to_toml()
+    )
+    on_drome = coopterra.load_scenario(SCENARIOS / "carpool_support.toml", territory=drome)
+    assert on_drome.get("territory.source") == "communes"
+    communes_file = on_drome.get("territory.communes_file")
+    assert isinstance(communes_file, str)
+    assert Path(communes_file).resolve() == (SHARED_DATA / "drome26_communes.csv").resolve()
+    assert on_drome.get("authority.budget_eur") == 150_000  # the policies are the scenario's
+    # A small real territory (one EPCI of the Drome) for every shipped policy scenario.
+    valley = tmp_path / "royans.toml"
+    valley.write_text(
+        '[territory]\nsource = "communes"\n'
+        f'communes_file = "{DROME}"\n'
+        'select = {epcis = ["200067767"]}  # CC du Royans-Vercors\n'
+    )
+    for name, path in coopterra.scenario.shipped_scenarios().items():
+        if name == "territorial_experiment":  # targets communes of the synthetic territory by code
+            with pytest.raises(
+                coopterra.ConfigurationError, match="commune 'Z0002' is not in the territory"
+            ):
+                coopterra.Simulation(
+                    coopterra.load_scenario(path, territory=valley), seed=1, threads=2
+                )
+            continue
+        sim = coopterra.Simulation(
+            coopterra.load_scenario(path, territory=valley), seed=1, threads=2
+        )
+        sim.run(weeks=2)
+        assert sim.residents == 9616, name
+    # In a scenario, relative to it; it replaces the [territory] of the scenarios it extends.
+    scenario = tmp_path / "support_here.toml"
+    scenario.write_text(
+        f'schema_version = 1\nextends = "{SCENARIOS / "carpool_support.toml"}"\n'
+        'territory = "royans.toml"\n'
+    )
+    assert coopterra.load_scenario(scenario).get("territory.select.epcis") == ["200067767"]
+
+
+def test_territory_files_and_source_overrides_are_checked(tmp_path):
+    # --set territory.source=communes drops the shipped scenario's synthetic keys cleanly.
+    s = coopterra.load_scenario(
+        SCENARIOS / "baseline.toml",
+        {"territory.source": "communes", "territory.communes_file": str(DROME)},
+    )
+    assert "zones = " not in s.to_toml().split("[territory]")[1].split("\n[")[0]
+    result = run_cli(
+        "run",
+        "scenarios/carpool_support.toml",
+        "--territory",
+        "territories/drome.toml",
+        "--weeks",
+        "2",
+        "--threads",
+        "2",
+        "--out",
+        str(tmp_path / "drome.h5"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "519,458 residents, 363 communes" in result.stdout
+    # Errors point at the user's files, with line and column.
+    broken = tmp_path / "broken.toml"
+    broken.write_text(f'[territory]\nsource = "communes"\nzones = 3\ncommunes_file = "{DROME}"\n')
+    result = run_cli("run", "--territory", str(broken))  # the shipped baseline, in site-packages
+    assert result.returncode == 2
+    assert (
+        f"{broken}:3:9: territory.zones: applies to the synthetic territory only" in result.stderr
+    )
+    assert "site-packages" not in result.stderr
+    broken.write_text('[territory]\nsource = "communes"\ncommunes_file = "nowhere.csv"\n')
+    result = run_cli("run", "--territory", str(broken))
+    assert (
+        f"{broken}:3:17: territory.communes_file: file not found: {tmp_path / 'nowhere.csv'}"
+        in result.stderr
+    )
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[territory]\nsource = "synthetic"\n[run]\nweeks = 3\n')
+    result = run_cli("run", "scenarios/baseline.toml", "--territory", str(extra))
+    assert result.returncode == 2
+    assert (
+        f"{extra}:3:1: run: a territory file holds a [territory] table only, found 'run'"
+        in result.stderr
+    )
+    result = run_cli("run", "scenarios/baseline.toml", "--territory", str(tmp_path / "none.toml"))
+    assert result.returncode == 2
+    assert (
+        f"--territory {tmp_path / 'none.toml'}: territory: cannot read the territory file"
+        in result.stderr
+    )
+    named = tmp_path / "named.toml"
+    named.write_text('schema_version = 1\nterritory = "missing.toml"\n')
+    with pytest.raises(
+        coopterra.ConfigurationError, match=r"named.toml:2:13: territory: cannot read the territory"
+    ):
+        coopterra.load_scenario(named)
+
+
+BOUNDARIES = SHARED_DATA / "drome26_communes_2018.geojson"
+# The communes nouvelles of 2019 the 2018 boundaries predate (INSEE's COG events; each successor's
+# 2024 area is its 2018 polygon's plus the merged ones', checked in the test below).
+DROME_MERGES = "old,new\n26184,26210\n26297,26210\n26219,26216\n26354,26086\n"
+
+
+def test_boundaries_join_on_the_insee_code_and_report_what_does_not_match(tmp_path):
+    t = coopterra.load_territory(DROME, roads=EDGES, boundaries=BOUNDARIES, threads=2)
+    shapes = t.boundaries
+    assert len(shapes) == 363 and list(shapes["code"]) == list(t.zones["code"])
+    assert not shapes.geometry.is_empty.any() and shapes.crs.to_epsg() == 4326
+    note = next(n for n in t.notes if "match no commune of the table" in n)
+    assert "4 polygons" in note and "26184, 26219, 26297, 26354" in note
+    # With the merge table, the 367 polygons make 363 communes: merged ones dissolved.
+    merges = tmp_path / "merges.csv"
+    merges.write_text(DROME_MERGES)
+    m = coopterra.load_territory(DROME, boundaries=BOUNDARIES, merges=merges, threads=2)
+    assert any("dissolved 4 polygons of merged communes" in n for n in m.notes)
+    assert not any("match no commune" in n for n in m.notes)
+    area = m.boundaries.to_crs(2154).area.to_numpy() / 1e6
+    table_area = m.zones["area_km2"].to_numpy()
+    valherbasse = list(m.zones["code"]).index("26210")
+    before = list(t.zones["code"]).index("26210")
+    assert area[valherbasse] > t.boundaries.to_crs(2154).area.iloc[before] / 1e6 + 14
+    np.testing.assert_allclose(area[valherbasse], table_area[valherbasse], rtol=0.03)
+    assert np.median(np.abs(area / table_area - 1)) < 0.02  # polygons and table agree
+    # A selection: polygons of other communes are said to be outside it.
+    agglo = coopterra.load_territory(DROME, select={"epcis": "200068781"}, boundaries=BOUNDARIES)
+    assert len(agglo.boundaries) == 54
+    assert any("309 polygons" in n and "left out by the selection" in n for n in agglo.notes)
+    # Zones without a polygon are listed.
+    few = tmp_path / "few.geojson"
+    shapes.iloc[:10].to_file(few, driver="GeoJSON")
+    partial = coopterra.load_territory(DROME, boundaries=few)
+    assert any(n.startswith("353 zones have no polygon") for n in partial.notes)
+    assert (
+        partial.boundaries.geometry.is_empty.sum() + partial.boundaries.geometry.isna().sum() == 353
+    )
+
+
+def test_broken_boundaries_and_merge_tables_are_located_errors(tmp_path):
+    with pytest.raises(coopterra.CoopterraIOError, match="boundaries file not found"):
+        coopterra.load_territory(DROME, boundaries=tmp_path / "none.geojson")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json")
+    with pytest.raises(coopterra.InputDataError, match="not a readable GeoJSON or GeoPackage"):
+        coopterra.load_territory(DROME, boundaries=bad)
+    nameless = tmp_path / "nameless.geojson"
+    nameless.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"nom": "A"},'
+        ' "geometry": {"type": "Point", "coordinates": [5, 45]}}]}'
+    )
+    with pytest.raises(coopterra.InputDataError, match="no INSEE code column"):
+        coopterra.load_territory(DROME, boundaries=nameless)
+    merges = tmp_path / "merges.csv"
+    merges.write_text("old,new\n26184,26210\n2619,26216\n26184,26216\n")
+    with pytest.raises(coopterra.InputDataError) as info:
+        coopterra.load_territory(DROME, boundaries=BOUNDARIES, merges=merges)
+    found = [(d.line, d.column, d.message) for d in info.value.diagnostics]
+    assert found == [
+        (3, 1, "'2619' is not an INSEE code"),
+        (4, 0, "commune 26184 merges into both 26210 and 26216"),
+    ]
+
+
+def test_choropleth_and_geopackage_of_the_drome(tmp_path):
+    import geopandas as gpd
+
+    t = coopterra.load_territory(DROME, roads=EDGES, boundaries=BOUNDARIES, threads=2)
+    density = t.zones.set_index("code")["population"] / t.zones.set_index("code")["area_km2"]
+    ax = t.plot(np.log10(density.clip(lower=1)), label="log10 inhabitants per km2")
+    path = tmp_path / "drome.png"
+    ax.figure.savefig(path, dpi=60)
+    image = matplotlib.image.imread(path)
+    assert image.shape[0] > 200 and image.std() > 0.05
+    assert len(ax.collections) >= 1  # polygons, not markers
+    out = tmp_path / "drome.gpkg"
+    t.to_geopackage(out, {"density": density})
+    back = gpd.read_file(out, layer="communes")
+    assert len(back) == 363 and back.crs.to_epsg() == 4326
+    np.testing.assert_allclose(back["density"], density.reindex(back["code"]).to_numpy())
+    assert int(back["population"].sum()) == 519_458
+    with pytest.raises(ValueError, match="no boundaries"):
+        coopterra.load_territory(DROME).to_geopackage(tmp_path / "x.gpkg")
+
+
+@pytest.mark.parametrize(
+    ("departement", "communes", "population"),
+    [
+        ("13", 119, 2_056_943),  # Marseille made of its 16 arrondissements
+        ("26", 363, 519_458),
+        ("59", 648, 2_611_293),
+        ("69", 266, 1_893_692),  # Lyon, 9 arrondissements
+        ("75", 1, 2_133_111),  # Paris, 20 arrondissements
+    ],
+)
+def test_departements_of_the_national_table(departement, communes, population):
+    t = coopterra.load_territory(FRANCE, select={"departements": [departement]}, threads=2)
+    assert (len(t.zones), t.population) == (communes, population)
+
+
+def test_epci_selection_on_the_national_table():
+    t = coopterra.load_territory(
+        FRANCE,
+        select={"epcis": ["200046977"]},  # Metropole de Lyon
+        epci_file=str(SHARED_DATA / "france_epci_communes.csv"),
+        arrondissements="zones",
+    )
+    assert len(t.zones) == 58 - 1 + 9
+    assert set(t.zones["epci_name"]) == {"Métropole de Lyon"}
+    assert any("arrondissements (ARM) of the table as zones" in n for n in t.notes)

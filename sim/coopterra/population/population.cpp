@@ -80,7 +80,25 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
   for (std::size_t z = 0; z < zones; ++z)
     std::fill(r.home.begin() + r.zone_begin[z], r.home.begin() + r.zone_begin[z + 1], static_cast<std::uint32_t>(z));
 
-  const std::vector<double> cdf = workplace_cdf(t, spec.work_in_home_zone_share);
+  // Workplaces: the radiation model, or the territory's home-work flows where it has them (the
+  // radiation rows are then computed only if some inhabited zone has no flow).
+  std::vector<std::uint32_t> flow_begin(zones + 1, 0);
+  std::vector<double> flow_cdf;
+  bool radiation_needed = !t.has_flows();
+  if (t.has_flows()) {
+    flow_begin = t.flow_begin;
+    flow_cdf.resize(t.flow_workers.size());
+    for (std::size_t z = 0; z < zones; ++z) {
+      double workers = 0;
+      for (auto k = flow_begin[z]; k < flow_begin[z + 1]; ++k) workers += t.flow_workers[k];
+      double cumulated = 0;
+      for (auto k = flow_begin[z]; k < flow_begin[z + 1]; ++k) flow_cdf[k] = (cumulated += t.flow_workers[k]) / workers;
+      if (flow_begin[z + 1] > flow_begin[z]) flow_cdf[flow_begin[z + 1] - 1] = 1.0;
+      radiation_needed |= flow_begin[z + 1] == flow_begin[z] && t.zones.population[z] > 0;
+    }
+  }
+  const std::vector<double> cdf =
+      radiation_needed ? workplace_cdf(t, spec.work_in_home_zone_share) : std::vector<double>{};
   const auto k = static_cast<std::uint32_t>(spec.ties_per_resident);
   r.ties_per_resident = k;
   r.ties.resize(n * k);
@@ -126,9 +144,16 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
       r.work[i] = kNoZone;
       if (flags & Residents::Commuter) {
         const double u = random.uniform(Purpose::Workplace, i, 0);
-        const double* row = cdf.data() + std::size_t{home} * zones;
-        const auto j = static_cast<std::size_t>(std::upper_bound(row, row + zones, u) - row);
-        r.work[i] = static_cast<std::uint32_t>(std::min(j, zones - 1));
+        const std::uint32_t fb = flow_begin[home], fe = flow_begin[home + 1];
+        if (fe > fb) {
+          const double* row = flow_cdf.data() + fb;
+          const auto j = static_cast<std::size_t>(std::upper_bound(row, row + (fe - fb), u) - row);
+          r.work[i] = t.flow_work[fb + std::min<std::size_t>(j, fe - fb - 1)];
+        } else {
+          const double* row = cdf.data() + std::size_t{home} * zones;
+          const auto j = static_cast<std::size_t>(std::upper_bound(row, row + zones, u) - row);
+          r.work[i] = static_cast<std::uint32_t>(std::min(j, zones - 1));
+        }
       }
       // Ties: mostly within the home zone, the rest anywhere; never oneself.
       const std::uint32_t zb = r.zone_begin[home], zn = r.zone_begin[home + 1] - zb;

@@ -30,6 +30,9 @@ void describe(Fields<Spec, TerritorySpec>& f) {
   f("source", &T::source);
   f("communes_file", &T::communes_file);
   f("roads_file", &T::roads_file);
+  f("epci_file", &T::epci_file);
+  f("flows_file", &T::flows_file);
+  f("arrondissements", &T::arrondissements);
   f("select.departements", &T::select_departements);
   f("select.epcis", &T::select_epcis);
   f("select.communes", &T::select_communes);

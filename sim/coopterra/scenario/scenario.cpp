@@ -68,9 +68,10 @@ std::string did_you_mean(const std::string& path) {
 constexpr const char* kSyntheticOnly[] = {"territory.zones",           "territory.residents",
                                           "territory.radius_km",       "territory.rank_size_exponent",
                                           "territory.periurban_share", "territory.seed"};
-constexpr const char* kCommunesOnly[] = {"territory.communes_file", "territory.roads_file",
-                                         "territory.select.departements", "territory.select.epcis",
-                                         "territory.select.communes"};
+constexpr const char* kCommunesOnly[] = {"territory.communes_file",   "territory.roads_file",
+                                         "territory.epci_file",       "territory.flows_file",
+                                         "territory.arrondissements", "territory.select.departements",
+                                         "territory.select.epcis",    "territory.select.communes"};
 
 bool applies(const std::string& key, const Spec& spec) {
   auto in = [&](const auto& list) { return std::find(std::begin(list), std::end(list), key) != std::end(list); };
@@ -339,6 +340,8 @@ class Validator {
   // may extend the synthetic baseline and switch to a commune table).
   bool written_with_source(const toml::table& root, const char* key) const {
     if (is_override(key)) return true;  // an override is an explicit choice
+    // A source chosen by an override drops the keys of the other kind that files wrote.
+    if (is_override("territory.source")) return false;
     const toml::node* node = root.at_path(key).node();
     if (!node) return false;
     const toml::node* source = root.at_path("territory.source").node();
@@ -552,6 +555,48 @@ void merge_into(toml::table& into, toml::table&& from) {
   }
 }
 
+// A territory file (territories/drome.toml): a [territory] table and nothing else, so that any
+// scenario's policies run on any territory. `name` is relative to `folder`; `at` locates the
+// reference to it for a file that cannot be read.
+toml::table read_territory_file(const std::string& name, const std::filesystem::path& folder, const Location& at) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path path = fs::path(name).is_relative() ? folder / name : fs::path(name);
+  path = fs::weakly_canonical(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  if (!in || !fs::is_regular_file(path, ec))
+    throw ConfigurationError("cannot read the territory file " + path.string(), at);
+  std::ostringstream text;
+  text << in.rdbuf();
+  toml::table file = parse_or_throw(text.str(), path.string());
+  for (const auto& [k, node] : file)
+    if (k.str() != "territory")
+      throw ConfigurationError("a territory file holds a [territory] table only, found '" + std::string(k.str()) + "'",
+                               location_of(node, path.string(), std::string(k.str())));
+  toml::node* table = file.get("territory");
+  if (!table || !table->is_table())
+    throw ConfigurationError("a territory file holds a [territory] table (docs/territories.md)",
+                             table ? location_of(*table, path.string(), "territory") : in_file(path.string()));
+  return std::move(*table->as_table());
+}
+
+// `territory = "FILE"` in a scenario: the territory file's table replaces the [territory] of the
+// scenarios it extends. Returns whether the scenario names one.
+bool resolve_territory_file(toml::table& root, const std::string& source_name) {
+  const toml::node* node = root.get("territory");
+  if (!node || node->is_table()) return false;
+  const auto name = node->value_exact<std::string>();
+  if (!name)
+    throw ConfigurationError(
+        "expected a territory file name (territory = \"territories/drome.toml\") or a "
+        "[territory] table",
+        location_of(*node, source_name, "territory"));
+  toml::table table = read_territory_file(*name, std::filesystem::path(source_name).parent_path(),
+                                          location_of(*node, source_name, "territory"));
+  root.insert_or_assign("territory", std::move(table));
+  return true;
+}
+
 constexpr std::size_t kMaxExtendsDepth = 16;
 
 // Parses a scenario and the scenarios it extends (`extends = "baseline.toml"` or a list, relative
@@ -568,6 +613,7 @@ struct Lineage {
 toml::table load_tree(std::string_view text, const std::string& source_name, Lineage& lineage) {
   namespace fs = std::filesystem;
   toml::table root = parse_or_throw(text, source_name);
+  const bool own_territory = resolve_territory_file(root, source_name);
   const toml::node* extends = root.get("extends");
   if (!extends) return root;
   std::vector<std::string> parents;
@@ -616,6 +662,7 @@ toml::table load_tree(std::string_view text, const std::string& source_name, Lin
     chain.pop_back();
   }
   root.erase("extends");
+  if (own_territory) merged.erase("territory");
   merge_into(merged, std::move(root));
   return merged;
 }
@@ -709,6 +756,15 @@ Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const 
       continue;
     }
     v.add_override(o);
+    if (o.key == "territory") {  // --territory FILE: relative to the working directory
+      const auto name = holder.get("value")->value_exact<std::string>();
+      if (!name) {
+        v.error(static_cast<const toml::node*>(nullptr), o.key, "expected the name of a territory file");
+        continue;
+      }
+      root.insert_or_assign("territory", read_territory_file(*name, {}, Location{o.origin, 0, 0, o.key}));
+      continue;
+    }
     insert_at(root, o, std::move(*holder.get("value")), v);
   }
   out.spec_ = validate_table(root, v);

@@ -20,6 +20,9 @@ struct TerritorySpec {
   // A commune table (source = "communes"): file, selection, optional road edge list.
   std::string communes_file;
   std::string roads_file;
+  std::string epci_file;        // optional commune-to-EPCI table
+  std::string flows_file;       // optional home-work flows (commune of residence, of work, workers)
+  std::string arrondissements;  // "merge" (into their commune) or "zones"
   std::vector<std::string> select_departements;
   std::vector<std::string> select_epcis;
   std::vector<std::string> select_communes;

@@ -55,6 +55,11 @@ std::string Territory::checksum() const {
     f.value(r.b);
     f.value(r.km);
   }
+  for (std::size_t k = 0; k < flow_work.size(); ++k) {  // none for the synthetic territory
+    f.value(flow_work[k]);
+    f.value(flow_workers[k]);
+  }
+  for (auto b : flow_begin) f.value(b);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(f.h));
   return buf;

@@ -42,6 +42,12 @@ struct Territory {
   std::vector<std::string> notes;  // what loading did that a user should know (rows skipped...)
   Zones zones;
   std::vector<RoadLink> roads;
+  // Home-work flows from a table (territory.flows_file), by commune of residence, compressed:
+  // the flows of zone i are flow_work[flow_begin[i] .. flow_begin[i+1]), with their workers.
+  // Empty when the territory has none (workplaces then follow the radiation model).
+  std::vector<std::uint32_t> flow_begin, flow_work;
+  std::vector<double> flow_workers;
+  bool has_flows() const noexcept { return !flow_begin.empty(); }
   // Shortest-path road distance (km) and car travel time (min) between zones; the diagonal holds
   // the mean trip within a zone.
   Eigen::MatrixXf road_km;
