@@ -429,7 +429,10 @@ def ratio_interval(spent: np.ndarray, gained: np.ndarray) -> tuple[float, float]
 def _effect_row(
     scenario: str, indicator: str, unit: str, base: np.ndarray, value: np.ndarray
 ) -> dict[str, object]:
-    mean, low, high = mean_interval(value - base)
+    diff = value - base
+    # Sums of whole cents, grams or counts: a difference within rounding of the totals is none.
+    diff[np.abs(diff) <= 1e-9 * max(1.0, float(np.max(np.abs(base), initial=0.0)))] = 0.0
+    mean, low, high = mean_interval(diff)
     return {
         "scenario": scenario,
         "indicator": indicator,

@@ -204,9 +204,9 @@ def headline_sentence(c: Comparison, name: str, lang: str = "en") -> str:
     fees_direction = -_significant(leaving)
     if fees_direction > 0:
         fees = (
-            f"et garde {money(kept)} de commissions sur le territoire"
+            f"et évite que {money(kept)} de commissions quittent le territoire"
             if fr
-            else f"and keeps {money(kept)} of platform fees in the territory"
+            else f"and keeps {money(kept)} of platform fees from leaving the territory"
         )
     elif fees_direction < 0:
         fees = (

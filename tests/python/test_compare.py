@@ -81,6 +81,8 @@ def test_compare_command_prints_the_table_and_writes_a_self_contained_report(tmp
         str(report),
         "--table",
         str(table),
+        "--out",
+        str(tmp_path / "runs"),
     )
     assert result.returncode == 0, result.stderr
     assert "carpool_support" in result.stdout and "public money spent" in result.stdout

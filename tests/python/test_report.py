@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,17 +23,9 @@ from coopterra.compare import (
 from coopterra.outcomes import HEADLINES, MARGIN_LEAVING, fees_leaving, headlines_markdown, quantity
 from coopterra.report import report_to_pdf, write_report
 
-from conftest import ROOT, SCENARIOS, run_cli
+from conftest import ROOT, SCENARIOS, run_cli, shared_data
 
 SCREENSHOTS = ROOT / "results" / "screenshots"
-
-
-def shared_data() -> Path:
-    """The public data beside the repository (CI) or beside the worktrees (development)."""
-    for folder in (ROOT.parent / "shared" / "data", ROOT.parents[2] / "shared" / "data"):
-        if (folder / "drome26_communes.csv").exists():
-            return folder
-    raise AssertionError("the shared public data is beside the repository (shared/data)")
 
 
 def small(name: str, weeks: int = 52) -> coopterra.Scenario:
@@ -171,6 +162,11 @@ def test_the_report_in_a_real_browser(comparison, tmp_path, lang):
             for sentence in sentences:
                 assert sentence in text
             assert browser.evaluate("document.querySelectorAll('.js-plotly-plot svg').length") >= 12
+            widths = browser.evaluate(
+                "[...document.querySelectorAll('.js-plotly-plot')]"
+                ".map(p => p.offsetWidth - p.parentElement.offsetWidth)"
+            )
+            assert max(widths) <= 0, f"{size}: a chart is wider than its place"
         # the ranking sorts: by public money spent, descending after two clicks
         browser.evaluate("document.querySelectorAll('#ranking thead button')[1].click()")
         browser.evaluate("document.querySelectorAll('#ranking thead button')[1].click()")
