@@ -34,7 +34,6 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy import stats
 
 from coopterra._files import write_atomically
 from coopterra.errors import ConfigurationError, CoopterraError
@@ -391,6 +390,8 @@ def comparison_of_runs(runs: dict[str, list[xr.Dataset]], seeds: list[int]) -> C
 
 def mean_interval(diff: np.ndarray) -> tuple[float, float, float]:
     """Mean of paired differences and its 95 % Student-t confidence interval (NaN below n=2)."""
+    from scipy import stats
+
     n = len(diff)
     mean = float(np.mean(diff))
     if n < 2:
@@ -412,6 +413,8 @@ def ratio_interval(spent: np.ndarray, gained: np.ndarray) -> tuple[float, float]
     if len(spent) < 2 or (np.all(spent == spent[0]) and np.all(gained == gained[0])):
         value = float(ratio(spent, gained))
         return (value, value) if len(spent) >= 2 else (math.nan, math.nan)
+    from scipy import stats
+
     result = stats.bootstrap(
         (spent, gained),
         ratio,
