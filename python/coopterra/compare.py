@@ -286,6 +286,8 @@ def compare(
 
 def _clear_previous(folder: Path) -> None:
     """Remove the files of an earlier comparison in ``folder``; refuse other results files."""
+    if folder.exists() and not folder.is_dir():
+        _refuse(folder, "--out", "not a folder: give a folder for the runs' results files")
     folder.mkdir(parents=True, exist_ok=True)
     listed: set[str] = set()
     manifest = folder / MANIFEST
@@ -314,7 +316,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / MANIFEST
     try:
         data = json.loads(path.read_text())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         _refuse(folder, "", f"no {MANIFEST}: give the folder that 'coopterra compare --out' wrote")
     except json.JSONDecodeError as e:
         raise ConfigurationError(

@@ -274,3 +274,9 @@ def test_report_rebuilds_from_saved_runs_and_compare_never_mixes_them(tmp_path):
     assert sorted(p.name for p in stray.iterdir()) == ["mine.h5"]
     missing = run_cli("report", str(tmp_path))
     assert missing.returncode == 2 and "manifest.json" in missing.stderr
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "manifest.json").write_text('{"schema": "coopterra-comparison/1",\n')
+    broken = run_cli("report", str(tmp_path / "bad"))
+    assert broken.returncode == 2 and "manifest.json:2:1: not valid JSON" in broken.stderr
+    a_file = run_cli("report", str(tmp_path / "t.xlsx"))
+    assert a_file.returncode == 2 and "no manifest.json" in a_file.stderr
