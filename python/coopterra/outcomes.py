@@ -392,6 +392,9 @@ def quantity(
         return text + shown
     if unit == "%":
         return text + (NARROW_NBSP + "%" if lang == "fr" else "%")
+    singular = abs(value) == 1 or (lang == "fr" and abs(value) < 2)  # "1 platform", "0 emploi"
+    if integer and not scale and singular and shown.endswith("s"):
+        shown = shown[:-1]
     if scale and shown in ("€", "EUR"):
         joiner = "" if lang == "fr" else " "
         return text + joiner + shown

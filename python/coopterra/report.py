@@ -65,7 +65,7 @@ TEXT: dict[str, dict[str, str]] = {
         "co2e": "CO₂e avoided",
         "per_tonne": "cost per t CO₂e",
         "jobs": "jobs added",
-        "kept": "fees kept in the territory",
+        "kept": "fees kept from leaving",
         "members": "cooperative members added",
         "band": "Lines: mean of the replicates; bands: their range (lowest to highest).",
         "week": "week",
@@ -97,7 +97,7 @@ TEXT: dict[str, dict[str, str]] = {
         "co2e": "CO₂e évité",
         "per_tonne": "coût par t CO₂e",
         "jobs": "emplois ajoutés",
-        "kept": "commissions gardées sur le territoire",
+        "kept": "commissions retenues sur le territoire",
         "members": "sociétaires ajoutés",
         "band": "Lignes : moyenne des répétitions ; bandes : leur étendue (du plus bas au plus "
         "haut).",
@@ -778,7 +778,7 @@ def render_report(
         lang=lang,
         title=title,
         lead=lead,
-        warnings=[_warning_text(w, lang) for w in c.warnings],
+        warnings=_warnings(c, lang),
         t=t,
         sentences=list(c.sentences(lang).values()),
         ranking=_ranking(c, lang),
@@ -797,14 +797,23 @@ def render_report(
     return page
 
 
-def _warning_text(warning: str, lang: str) -> str:
-    if lang != "fr":
-        return warning
-    return (
-        warning.replace("only", "seulement")
-        .replace("replicates per scenario", "répétitions par scénario")
-        .replace("replicate per scenario", "répétition par scénario")
+def _warnings(c: Comparison, lang: str) -> list[str]:
+    """The comparison's warnings, in the report's language."""
+    if lang != "fr" or not c.warnings:
+        return list(c.warnings)
+    from coopterra.compare import MIN_REPLICATES
+
+    n = c.replicates
+    what = (
+        "aucun intervalle ne peut être donné"
+        if n == 1
+        else "les intervalles sont larges et incertains"
     )
+    plural = "s" if n > 1 else ""
+    return [
+        f"seulement {n} répétition{plural} par scénario : {what} ; en faire au moins "
+        f"{MIN_REPLICATES} (--replicates)"
+    ]
 
 
 def write_report(
