@@ -188,10 +188,13 @@ def headline_sentence(c: Comparison, name: str, lang: str = "en") -> str:
         if not per_tonne["status"]:
             effect += f" — {quantity(float(per_tonne['estimate']), 'EUR/t', lang=lang)} —"
     elif direction > 0:
+        rise = ""
+        if math.isfinite(low) and low != high:
+            rise = f" [{number_pair(-high, -low, lang)}]"
         effect = (
-            f"{title} ajoute {tonnes(-avoided)} (CO₂e non évité)"
+            f"{title} ajoute {tonnes(-avoided)}{rise} (CO₂e non évité)"
             if fr
-            else f"{title} adds {tonnes(-avoided)} (CO2e not avoided)"
+            else f"{title} adds {tonnes(-avoided)}{rise} (CO2e not avoided)"
         )
     else:
         change = quantity(-avoided, "t CO2e", lang=lang, sign=True)

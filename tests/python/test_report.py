@@ -16,6 +16,7 @@ from scipy import stats
 import coopterra
 from coopterra.compare import (
     COST_PER_TONNE,
+    comparison_of_runs,
     cost_per_outcome,
     load_comparison,
     mean_interval,
@@ -95,6 +96,18 @@ def test_the_comparison_of_three_policies(comparison):
     assert "0.00 to 0.00" not in text and "person" not in text.split("carpool_support")[0]
     for sentence in c.sentences().values():
         assert sentence in text
+
+
+def test_one_replicate_gives_no_interval_and_says_so(comparison):
+    c = comparison_of_runs({k: v[:1] for k, v in comparison.runs.items()}, comparison.seeds[:1])
+    assert c.warnings == [
+        "only 1 replicate per scenario: no interval can be given; use at least 5 (--replicates)"
+    ]
+    assert c.table["ci_low"].isna().all() and c.table["ci_high"].isna().all()
+    text = c.format()
+    assert "warning: only 1 replicate" in text
+    block = text.split("\ncarpool_support\n")[1]
+    assert "[" not in block.split("\n\n")[0]  # no interval printed for any outcome
 
 
 def test_fees_leaving_are_every_platforms_margins_in_the_books(comparison):
