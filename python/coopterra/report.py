@@ -207,7 +207,7 @@ def headline_sentence(c: Comparison, name: str, lang: str = "en") -> str:
     fees_direction = -_significant(leaving)
     if fees_direction > 0:
         fees = (
-            f"et évite que {money(kept)} de commissions quittent le territoire"
+            f"et retient {money(kept)} de commissions sur le territoire"
             if fr
             else f"and keeps {money(kept)} of platform fees from leaving the territory"
         )
