@@ -831,9 +831,11 @@ def write_report(
     """Write the report to ``path`` (written to a temporary file, then renamed into place).
 
     ``boundaries``: commune boundaries (a GeoDataFrame, or a path read with geopandas) for
-    choropleth maps; without them the maps are schematic. ``territory`` is accepted for
-    compatibility (the report reads the communes from the results)."""
-    del territory
+    choropleth maps; without them the maps are schematic. A ``territory`` that carries its
+    boundaries (``territory.boundaries``, a GeoDataFrame) gives them when ``boundaries`` is not
+    given; the communes themselves are read from the results."""
+    if boundaries is None and territory is not None:
+        boundaries = getattr(territory, "boundaries", None)
     page = render_report(comparison, boundaries=boundaries, title=title, lang=lang)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, page)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -193,6 +195,12 @@ def test_the_report_in_a_real_browser(comparison, tmp_path, lang):
         assert "€" in html and "t CO₂e" in html and "Pour " in sentences[0]
 
 
+def first_map(page: Path) -> str:
+    html = page.read_text()
+    start = html.index('<svg class="map"')
+    return html[start : html.index("</svg>", start)]
+
+
 def test_choropleth_on_real_commune_boundaries(tmp_path):
     data = shared_data()
     (tmp_path / "base.toml").write_text(
@@ -212,9 +220,7 @@ def test_choropleth_on_real_commune_boundaries(tmp_path):
     page = tmp_path / "drome.html"
     write_report(c, page, boundaries=boundaries)
     html = page.read_text()
-    svg = html[
-        html.index('<svg class="map"') : html.index("</svg>", html.index('<svg class="map"'))
-    ]
+    svg = first_map(page)
     import geopandas as gpd
 
     codes = {str(z) for z in c.runs["dieulefit"][0]["zone"].values}
@@ -223,6 +229,9 @@ def test_choropleth_on_real_commune_boundaries(tmp_path):
     assert svg.count("<path ") == len(known)  # the territory's communes, on their boundaries
     assert 'fill="#d9d9d9"' not in svg  # each with its value
     assert "<circle" not in svg and "Real commune boundaries" in html
+    # a territory that carries its boundaries gives them to the report
+    write_report(c, tmp_path / "t.html", territory=SimpleNamespace(boundaries=str(boundaries)))
+    assert first_map(tmp_path / "t.html").count("<path ") == len(known)
     with Browser() as browser:
         browser.load(page.as_uri(), 390, 844, True)
         assert browser.evaluate("document.documentElement.scrollWidth") <= 390
