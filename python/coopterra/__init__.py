@@ -8,7 +8,7 @@ cooperatives.
 """
 
 from coopterra import _core as _core
-from coopterra.compare import Comparison, compare
+from coopterra.compare import Comparison, compare, load_comparison
 from coopterra.ensemble import Ensemble, run_ensemble
 from coopterra.errors import (
     ConfigurationError,
@@ -19,7 +19,7 @@ from coopterra.errors import (
     InvariantError,
 )
 from coopterra.maps import plot_territory
-from coopterra.report import write_report
+from coopterra.report import report_to_pdf, write_report
 from coopterra.results import open_results, results_table, to_dataframe
 from coopterra.scenario import (
     Scenario,
@@ -56,11 +56,13 @@ __all__ = [
     "compare",
     "format_summary",
     "hdf5_version",
+    "load_comparison",
     "load_scenario",
     "load_territory",
     "open_results",
     "parameters",
     "plot_territory",
+    "report_to_pdf",
     "results_table",
     "run_ensemble",
     "scenario_from_text",

@@ -1,4 +1,5 @@
-"""The command line: ``coopterra run`` and ``coopterra validate`` (also ``python -m coopterra``).
+"""The command line: ``coopterra run``, ``compare``, ``report``, ``validate``, ``parameters``
+(also ``python -m coopterra``).
 
 Exit codes: 0 success; 2 invalid scenario or arguments; 1 any other coopterra error;
 130 interrupted by Ctrl-C.
@@ -14,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coopterra import _core
 from coopterra.errors import ConfigurationError, CoopterraError
@@ -26,6 +28,9 @@ from coopterra.scenario import (
 )
 from coopterra.simulation import Simulation
 from coopterra.summary import format_summary
+
+if TYPE_CHECKING:
+    from coopterra.compare import Comparison
 
 
 def _parse_set(items: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -76,13 +81,13 @@ def _run(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     from coopterra.compare import compare
-    from coopterra.report import write_report
 
     overrides = _overrides(args)
     scenarios = [load_scenario(path) for path in [args.baseline, *args.scenarios]]
     if overrides:
         scenarios = [s.with_toml_overrides(overrides) for s in scenarios]
     threads = args.threads if args.threads is not None else 1  # runs go in parallel instead
+    _check_report_options(args)
     try:
         comparison = compare(
             scenarios[0],
@@ -102,12 +107,47 @@ def _compare(args: argparse.Namespace) -> int:
         Path(args.table).parent.mkdir(parents=True, exist_ok=True)
         comparison.table.to_csv(args.table, index=False)
         print(f"table written to {args.table}")
-    if args.report:
-        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-        sim = Simulation(scenarios[0], seed=args.seed, threads=threads)
-        write_report(comparison, args.report, territory=sim.territory)
-        print(f"report written to {args.report}")
-    print(f"results of every run in {args.out}")
+    _write_outputs(comparison, args, args.report)
+    print(f"results of every run in {args.out} (listed in its manifest.json)")
+    return 0
+
+
+def _write_outputs(comparison: Comparison, args: argparse.Namespace, report: str | None) -> None:
+    """The report (HTML, and PDF) and the Excel workbook that compare and report write."""
+    from coopterra.report import report_to_pdf, write_report
+
+    if args.excel:
+        comparison.to_excel(args.excel)
+        print(f"workbook written to {args.excel}")
+    if report or args.pdf:
+        html = Path(report) if report else Path(args.pdf).with_suffix(".html")
+        write_report(comparison, html, boundaries=args.boundaries, lang=args.lang)
+        print(f"report written to {html}")
+        if args.pdf:
+            report_to_pdf(html, args.pdf)
+            print(f"PDF written to {args.pdf}")
+
+
+def _check_report_options(args: argparse.Namespace) -> None:
+    """Fail on unreadable boundaries or a missing browser before any run, not after."""
+    if args.boundaries:
+        from coopterra.maps import load_boundaries
+
+        args.boundaries = load_boundaries(args.boundaries)
+    if args.pdf:
+        from coopterra.report import chromium
+
+        chromium()
+
+
+def _report(args: argparse.Namespace) -> int:
+    from coopterra.compare import load_comparison
+
+    _check_report_options(args)
+    comparison = load_comparison(args.results)
+    print(comparison.format())
+    out = args.out or str(Path(args.results) / "report.html")
+    _write_outputs(comparison, args, out)
     return 0
 
 
@@ -251,6 +291,17 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--progress", action="store_true", help="show a progress bar")
 
 
+def _add_report_options(command: argparse.ArgumentParser) -> None:
+    """Options of the commands that write a comparison's report."""
+    command.add_argument("--lang", choices=["en", "fr"], default="en", help="report language")
+    command.add_argument("--pdf", help="also print the report to this PDF (headless Chromium)")
+    command.add_argument("--excel", help="write the comparison as an Excel workbook")
+    command.add_argument(
+        "--boundaries",
+        help="commune boundaries (GeoJSON, GeoPackage...) for choropleth maps by commune",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopterra",
@@ -277,7 +328,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument("--table", help="write the comparison table as CSV")
     cmp.add_argument("--report", help="write a self-contained HTML report")
+    _add_report_options(cmp)
     cmp.set_defaults(handler=_compare)
+    rep = sub.add_parser("report", help="rebuild the report of a comparison from its saved runs")
+    rep.add_argument("results", help="the folder that 'compare --out' wrote (with manifest.json)")
+    rep.add_argument("--out", help="the HTML report (default: RESULTS/report.html)")
+    _add_report_options(rep)
+    rep.set_defaults(handler=_report)
     val = sub.add_parser("validate", help="check scenario files; FILE:LINE:COL messages")
     val.add_argument("files", nargs="+")
     val.add_argument("-q", "--quiet", action="store_true", help="print only problems")

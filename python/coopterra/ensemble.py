@@ -169,7 +169,7 @@ def run_one(spec: RunSpec) -> tuple[int, dict[str, float] | None, str | None]:
         sim.run(spec.weeks)
         ds = sim.results()
         sim.write(spec.path)
-        return spec.run, {name: float(f(ds)) for name, _, f in HEADLINES}, None
+        return spec.run, {h.name: float(h.value(ds)) for h in HEADLINES}, None
     except Exception as e:  # reported by run id, never dropped
         return spec.run, None, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"
 

@@ -161,3 +161,161 @@ def _as_series(values: Any) -> pd.Series:
         series: pd.Series = values.to_series()
         return series
     return pd.Series(dict(values))
+
+
+# --- maps for reports: SVG choropleths, offline and accessible --------------------------------
+
+CODE_COLUMNS = ("code", "insee_com", "INSEE_COM", "codgeo", "CODGEO", "com", "insee")
+
+
+def load_boundaries(source: Any) -> Any:
+    """Commune boundaries as a GeoDataFrame with a ``code`` column (INSEE code, text).
+
+    ``source`` is a GeoDataFrame or a path to any file GDAL reads (GeoJSON, GeoPackage,
+    shapefile...), read with geopandas through pyogrio. The code column is the first of
+    ``code``, ``insee_com``, ``codgeo``... that the file has."""
+    import geopandas as gpd
+
+    from coopterra.errors import InputDataError
+
+    if isinstance(source, gpd.GeoDataFrame):
+        frame = source
+        where = "the boundaries given"
+    else:
+        where = str(source)
+        try:
+            frame = gpd.read_file(source, engine="pyogrio")
+        except Exception as e:
+            raise InputDataError(
+                f"{where}: cannot read commune boundaries: {e}",
+                [(where, 0, 0, "boundaries", "a GeoJSON, GeoPackage or shapefile of communes")],
+            ) from None
+    column = next((c for c in CODE_COLUMNS if c in frame.columns), None)
+    if column is None:
+        raise InputDataError(
+            f"{where}: no commune code column (expected one of {', '.join(CODE_COLUMNS)})",
+            [(where, 0, 0, "boundaries", "a commune code column")],
+        )
+    out = frame[[column, "geometry"]].rename(columns={column: "code"})
+    out["code"] = out["code"].astype(str)
+    if out.crs is None:
+        out = out.set_crs(4326)
+    return out
+
+
+def zones_of_results(ds: Any) -> pd.DataFrame:
+    """The communes of a results dataset: code, name, kind, lat, lon, population."""
+    return pd.DataFrame(
+        {
+            "code": [str(c) for c in ds["zone"].values],
+            "name": [str(n) for n in ds["zone_name"].values],
+            "kind": [str(k) for k in ds["zone_kind"].values],
+            "lat": ds["zone_lat"].values.astype(float),
+            "lon": ds["zone_lon"].values.astype(float),
+            "population": ds["zone_population"].values.astype(float),
+        }
+    )
+
+
+def _colour(value: float, scale: float) -> str:
+    """Diverging colour: blue below zero, red above, white at zero."""
+    if not math.isfinite(value):
+        return "#d9d9d9"
+    t = max(-1.0, min(1.0, value / scale)) if scale > 0 else 0.0
+    low, high = (33, 102, 172), (178, 24, 43)
+    end = low if t < 0 else high
+    rgb = [round(255 + (e - 255) * abs(t)) for e in end]
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def commune_map_svg(
+    values: pd.Series,
+    zones: pd.DataFrame,
+    boundaries: Any = None,
+    *,
+    title: str,
+    describe: Any = str,
+    missing_text: str = "no boundary",
+) -> str:
+    """An SVG map of ``values`` (indexed by commune code): a choropleth on the communes' real
+    boundaries when ``boundaries`` is given (a GeoDataFrame or a path, see
+    :func:`load_boundaries`), else a schematic map of circles sized by population at the
+    communes' coordinates (synthetic territories, or boundaries of none of the communes). Only
+    the territory's communes are drawn. ``describe(value)`` writes a value for the
+    tooltips and the legend. Every commune carries its name and value as a tooltip."""
+    from html import escape
+
+    width, height = 640.0, 520.0
+    scale = float(np.nanmax(np.abs(values.to_numpy(dtype=float)))) if len(values) else 0.0
+    if not math.isfinite(scale):
+        scale = 0.0
+    names = dict(zip(zones["code"].astype(str), zones["name"], strict=True))
+    shapes: list[str] = []
+    frame = None
+    if boundaries is not None:
+        frame = load_boundaries(boundaries)
+        frame = frame[frame["code"].isin(set(zones["code"].astype(str)))]  # the territory's
+        if frame.empty:
+            frame = None  # boundaries of other communes: the schematic map instead
+    if frame is not None:
+        frame = frame.to_crs(frame.estimate_utm_crs())
+        x0, y0, x1, y1 = frame.total_bounds
+        tolerance = max(x1 - x0, y1 - y0) / 700
+        frame["geometry"] = frame.geometry.simplify(tolerance)
+        k = min(width / (x1 - x0), height / (y1 - y0))
+
+        def point(x: float, y: float) -> str:
+            return f"{(x - x0) * k:.1f},{(y1 - y) * k:.1f}"
+
+        for code, geometry in zip(frame["code"], frame.geometry, strict=True):
+            polygons = getattr(geometry, "geoms", [geometry])
+            d = []
+            for polygon in polygons:
+                for ring in [polygon.exterior, *polygon.interiors]:
+                    coords = list(ring.coords)
+                    d.append("M" + "L".join(point(x, y) for x, y in coords) + "Z")
+            value = float(values.get(code, math.nan))
+            label = names.get(code, code)
+            text = describe(value) if math.isfinite(value) else missing_text
+            shapes.append(
+                f'<path d="{"".join(d)}" fill="{_colour(value, scale)}" stroke="#ffffff" '
+                f'stroke-width="0.4"><title>{escape(str(label))}: {escape(text)}</title></path>'
+            )
+        width, height = (x1 - x0) * k, (y1 - y0) * k
+    else:
+        lat0 = float(zones["lat"].mean())
+        x = zones["lon"].to_numpy(dtype=float) * math.cos(math.radians(lat0))
+        y = zones["lat"].to_numpy(dtype=float)
+        margin = 30.0
+        span = max(float(np.ptp(x)), float(np.ptp(y)), 1e-9)
+        k = (min(width, height) - 2 * margin) / span
+        population = zones["population"].to_numpy(dtype=float)
+        radius = 4 + 26 * np.sqrt(population / max(float(population.max()), 1.0))
+        order = np.argsort(-population)  # large circles first, small ones drawn over them
+        for i in order:
+            code = str(zones["code"].iloc[i])
+            value = float(values.get(code, math.nan))
+            cx, cy = margin + (x[i] - x.min()) * k, margin + (y.max() - y[i]) * k
+            shapes.append(
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius[i]:.1f}" '
+                f'fill="{_colour(value, scale)}" stroke="#555555" stroke-width="0.6" '
+                f'fill-opacity="0.9"><title>{escape(str(zones["name"].iloc[i]))}: '
+                f"{escape(describe(value))}</title></circle>"
+            )
+        width = margin * 2 + float(np.ptp(x)) * k
+        height = margin * 2 + float(np.ptp(y)) * k
+    legend_y = height + 12
+    legend = (
+        f'<defs><linearGradient id="ramp"><stop offset="0" stop-color="{_colour(-1, 1)}"/>'
+        f'<stop offset="0.5" stop-color="#ffffff"/><stop offset="1" stop-color="{_colour(1, 1)}"/>'
+        f'</linearGradient></defs><rect x="0" y="{legend_y:.0f}" width="200" height="12" '
+        f'fill="url(#ramp)" stroke="#999999"/>'
+        f'<text x="0" y="{legend_y + 28:.0f}" font-size="12">{escape(describe(-scale))}</text>'
+        f'<text x="200" y="{legend_y + 28:.0f}" font-size="12" text-anchor="end">'
+        f"{escape(describe(scale))}</text>"
+    )
+    return (
+        f'<svg class="map" viewBox="0 0 {width:.0f} {legend_y + 36:.0f}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>{''.join(shapes)}{legend}</svg>"
+    )

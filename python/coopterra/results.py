@@ -74,7 +74,7 @@ def results_table(paths: Sequence[str | os.PathLike[str]]) -> pd.DataFrame:
             "weeks": ds.sizes["week"],
             "residents": ds.attrs.get("residents"),
         }
-        row.update({name: f(ds) for name, _, f in HEADLINES})
+        row.update({h.name: h.value(ds) for h in HEADLINES})
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -1,9 +1,13 @@
-"""A readable summary of a run's results, for the terminal and for notebooks."""
+"""A readable summary of a run's results, for the terminal and for notebooks: carpooling week
+by week, then every headline outcome as defined once in coopterra.outcomes (docs/indicators.md).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import xarray as xr
+
+from coopterra.outcomes import BY_NAME, HEADLINES, digits_for, number, unit_text
 
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -34,11 +38,11 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
         100 * ds["aware"].sel(platform="incumbent") / residents,
         False,
     )
-    add("vehicle-km of commuting", "km", ds["vehicle_km"], True)
-    add("CO2e of commuting", "t", ds["co2e"] / 1000, True)
+    add("vehicle-km of commuting per week", "km", ds["vehicle_km"], False)
+    add("CO2e of commuting per week", "t CO2e", ds["co2e"] / 1000, False)
     add("carpool fares paid", "EUR", ds["fares_paid"].sum("platform"), True)
-    add("platform fees kept in the territory", "EUR", ds["fees_kept_in_territory"], True)
-    add("platform fees leaving the territory", "EUR", ds["fees_leaving_territory"], True)
+    for h in HEADLINES:
+        rows.append((h.name, unit_text(h.unit), None, None, h.value(ds)))  # type: ignore[arg-type]
     return pd.DataFrame(rows, columns=["indicator", "unit", "first week", "last week", "whole run"])
 
 
@@ -55,16 +59,19 @@ def format_summary(ds: xr.Dataset, profile: pd.DataFrame | None = None) -> str:
     )
     table = summary_table(ds)
 
-    def number(v: float | None, unit: str) -> str:
+    def cell(v: float | None, label: str, unit: str) -> str:
         if v is None or pd.isna(v):
             return ""
-        return f"{v:,.1f}" if unit in ("% residents", "t") else f"{v:,.0f}"
+        headline = BY_NAME.get(label)
+        if headline is not None:
+            return number(v, digits_for(v, headline.integer) if unit != "×" else 2)
+        return f"{v:,.1f}" if unit in ("% residents", "t CO2e") else f"{v:,.0f}"
 
     def row(cells: list[str]) -> str:
         # Two left-aligned text columns, then right-aligned numbers.
-        return cells[0].ljust(38) + cells[1].ljust(12) + "".join(c.rjust(14) for c in cells[2:])
+        return cells[0].ljust(48) + cells[1].ljust(12) + "".join(c.rjust(14) for c in cells[2:])
 
-    lines = [row(list(table.columns)), "-" * 92]
+    lines = [row(list(table.columns)), "-" * 102]
     for _, r in table.iterrows():
         unit = r["unit"]
         lines.append(
@@ -72,9 +79,9 @@ def format_summary(ds: xr.Dataset, profile: pd.DataFrame | None = None) -> str:
                 [
                     r["indicator"],
                     unit,
-                    number(r["first week"], unit),
-                    number(r["last week"], unit),
-                    number(r["whole run"], unit),
+                    cell(r["first week"], r["indicator"], unit),
+                    cell(r["last week"], r["indicator"], unit),
+                    cell(r["whole run"], r["indicator"], unit),
                 ]
             )
         )

@@ -31,3 +31,11 @@ def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str
         timeout=timeout,
         cwd=ROOT,
     )
+
+
+def shared_data() -> Path:
+    """The public data beside the repository (CI: ../shared/data) or beside the worktrees."""
+    for folder in (SHARED_DATA, ROOT.parents[1] / "shared" / "data"):
+        if (folder / "drome26_communes.csv").exists():
+            return folder
+    raise AssertionError(f"the shared public data is beside the repository ({SHARED_DATA})")
