@@ -1,8 +1,10 @@
 #include "coopterra/simulation.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <string_view>
 #include <type_traits>
 
 #include "coopterra/core/allocate.hpp"
@@ -276,6 +278,37 @@ namespace {
 
 constexpr const char* kCheckpointMagic = "coopterra-checkpoint/4";
 
+// A checkpoint ends with a trailer: a tag and the FNV-1a checksum of every byte before it. Any
+// changed byte (a flipped bit) changes the checksum, and bytes after the trailer (trailing
+// garbage) leave no trailer at the end: both are refused before a byte of the state is used.
+constexpr std::string_view kTrailerTag = "coopterra-sum/1:";
+
+std::string sealed(std::string payload) {
+  Fnv1a f;
+  f.bytes(payload.data(), payload.size());
+  char digits[17];
+  std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(f.h));
+  payload.append(kTrailerTag).append(digits, 16);
+  return payload;
+}
+
+// The checkpoint without its trailer, once its checksum is verified.
+std::string unsealed(const std::string& checkpoint) {
+  const std::size_t trailer = kTrailerTag.size() + 16;
+  if (checkpoint.size() < trailer ||
+      std::string_view(checkpoint).substr(checkpoint.size() - trailer, kTrailerTag.size()) != kTrailerTag)
+    throw InputDataError(
+        "not a complete coopterra checkpoint: no checksum at its end (truncated, followed by other bytes, or written "
+        "by another version)");
+  Fnv1a f;
+  f.bytes(checkpoint.data(), checkpoint.size() - trailer);
+  char digits[17];
+  std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(f.h));
+  if (checkpoint.compare(checkpoint.size() - 16, 16, digits) != 0)
+    throw InputDataError("the checkpoint is damaged: its checksum does not match its content");
+  return checkpoint.substr(0, checkpoint.size() - trailer);
+}
+
 void write_week(Writer& w, const CarpoolWeek& c) {
   w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);
   w.value(c.choosing), w.value(c.aware), w.value(c.drivers), w.value(c.passengers), w.value(c.unmatched);
@@ -390,16 +423,19 @@ std::string Simulation::checkpoint() const {
   }
   w.value<std::uint64_t>(snapshots_.size());
   for (const auto& s : snapshots_) w.value(s.week), w.vector(s.mode), w.vector(s.markets);
-  return w.take();
+  return sealed(w.take());
 }
 
-std::string Simulation::checkpoint_scenario(const std::string& checkpoint) {
+std::string Simulation::checkpoint_scenario(const std::string& sealed_checkpoint) {
+  const std::string checkpoint = unsealed(sealed_checkpoint);
   Reader r(checkpoint);
   if (r.text() != kCheckpointMagic) throw InputDataError("not a coopterra checkpoint");
   return r.text();
 }
 
-std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, const Scenario* scenario, int threads) {
+std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkpoint, const Scenario* scenario,
+                                                int threads) {
+  const std::string checkpoint = unsealed(sealed_checkpoint);
   Reader r(checkpoint);
   if (r.text() != kCheckpointMagic) throw InputDataError("not a coopterra checkpoint");
   const std::string scenario_text = r.text();

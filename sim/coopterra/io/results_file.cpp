@@ -13,6 +13,7 @@
 #include <random>
 
 #include "coopterra/core/error.hpp"
+#include "coopterra/io/files.hpp"
 
 namespace coopterra {
 
@@ -72,7 +73,8 @@ void attribute_string(hid_t object, const std::string& name, const std::string& 
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
   Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
               ("create attribute " + name).c_str());
-  const char* text = value.c_str();
+  const std::string utf8 = valid_utf8(value);  // a results file holds only valid UTF-8
+  const char* text = utf8.c_str();
   check(H5Awrite(attr, type, &text), "write attribute " + name);
 }
 
@@ -106,11 +108,16 @@ hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& 
   hsize_t count = 1;
   for (auto s : shape) count *= s;
   const bool is_string = std::holds_alternative<std::vector<std::string>>(v.data);
-  if (!is_string && count >= 64) {
-    // Moderate compression: zlib level 4 with shuffle (level 9 costs far more time for little gain).
+  if (!is_string && count > 0) {
+    // Every numeric dataset is chunked to carry a Fletcher-32 checksum, verified by libhdf5 on
+    // every read: a flipped bit is an error, never a changed value.
     check(H5Pset_chunk(plist, static_cast<int>(shape.size()), shape.data()), "chunk " + v.name);
-    check(H5Pset_shuffle(plist), "shuffle " + v.name);
-    check(H5Pset_deflate(plist, 4), "compress " + v.name);
+    if (count >= 64) {
+      // Moderate compression: zlib level 4 with shuffle (level 9 costs far more time for little gain).
+      check(H5Pset_shuffle(plist), "shuffle " + v.name);
+      check(H5Pset_deflate(plist, 4), "compress " + v.name);
+    }
+    check(H5Pset_fletcher32(plist), "checksum " + v.name);
   }
   hid_t type = -1;
   bool own_type = false;
@@ -136,8 +143,11 @@ hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& 
     status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, b->data());
   else {
     const auto& strings = std::get<std::vector<std::string>>(v.data);
+    std::vector<std::string> utf8;
+    utf8.reserve(strings.size());
+    for (const auto& s : strings) utf8.push_back(valid_utf8(s));
     std::vector<const char*> pointers;
-    for (const auto& s : strings) pointers.push_back(s.c_str());
+    for (const auto& s : utf8) pointers.push_back(s.c_str());
     status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data());
   }
   if (own_type) H5Tclose(type);
@@ -153,7 +163,11 @@ void write_hdf5(const Dataset& d, const std::string& path) {
   // Keep the creation order of variables and attributes, as netCDF-4 files do.
   check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
   check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, H5P_DEFAULT), H5Fclose, ("create " + path).c_str());
+  // The HDF5 1.10 file format: its superblock, object headers and chunk indexes carry checksums,
+  // so libhdf5 refuses damaged metadata instead of following it (netCDF-C and h5py read it).
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
+  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110), "choose the file format");
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, fapl), H5Fclose, ("create " + path).c_str());
 
   std::vector<hid_t> scales;
   struct CloseAll {
