@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
+#include <regex>
 #include <string_view>
 #include <type_traits>
 
@@ -234,6 +236,27 @@ int Simulation::run(int weeks, const std::function<bool(int)>& on_week) {
   return done;
 }
 
+namespace {
+
+// Provenance as shared (results files, reports): paths relative to the scenario's folder, and
+// any other absolute path reduced to its file name (the territory checksum identifies the data),
+// so no home folder or machine layout leaves the machine.
+std::string shareable(const std::string& text, const std::string& scenario_source) {
+  namespace fs = std::filesystem;
+  std::string out = text;
+  std::error_code ec;
+  const fs::path source(scenario_source);
+  if (source.has_parent_path() && fs::is_regular_file(source, ec)) {
+    const std::string folder = fs::weakly_canonical(fs::absolute(source, ec), ec).parent_path().string() + "/";
+    for (std::size_t at; folder.size() > 1 && (at = out.find(folder)) != std::string::npos;)
+      out.erase(at, folder.size());
+  }
+  static const std::regex absolute_folders(R"((^|[\s"'(=;,])/(?:[^\s"'();,/]+/)+)");
+  return std::regex_replace(out, absolute_folders, "$1");
+}
+
+}  // namespace
+
 Dataset Simulation::results() const {
   Dataset d = describe(series_, territory_, scenario_.spec(), platforms_, markets_->channels(), *books_);
   describe_snapshots(d);
@@ -251,13 +274,14 @@ Dataset Simulation::results() const {
       {"threads", static_cast<std::int64_t>(threads_)},
       {"weeks", static_cast<std::int64_t>(week_)},
       {"scenario_name", scenario_.spec().name},
-      {"scenario_source", scenario_.source_name()},
-      {"scenario_overrides", overrides},
-      // The scenario as run: its run.seed is the seed actually used, so the text reproduces the run.
-      {"scenario_resolved", scenario_.resolved_toml(random_.seed())},
-      {"territory_source", territory_.source},
+      {"scenario_source", shareable(scenario_.source_name(), scenario_.source_name())},
+      {"scenario_overrides", shareable(overrides, scenario_.source_name())},
+      // The scenario as run: its run.seed is the seed actually used, so the text reproduces the run
+      // (data files named relative to the scenario's folder, or by file name and checksum).
+      {"scenario_resolved", shareable(scenario_.resolved_toml(random_.seed()), scenario_.source_name())},
+      {"territory_source", shareable(territory_.source, scenario_.source_name())},
       {"territory_checksum", territory_.checksum()},
-      {"territory_notes", notes},
+      {"territory_notes", shareable(notes, scenario_.source_name())},
       {"residents", static_cast<std::int64_t>(residents_.size())},
       {"forked_at_week", static_cast<std::int64_t>(forked_at_)},
       {"firms", static_cast<std::int64_t>(firms_.size())},

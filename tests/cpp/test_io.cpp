@@ -122,3 +122,16 @@ TEST_CASE("extends must name a regular file", "[io][scenario]") {
                     Catch::Contains("not a regular file"));
   CHECK_THROWS_WITH(Scenario::from_file((folder / "pipe").string()), Catch::Contains("not a regular file"));
 }
+
+TEST_CASE("a bad --set is blamed on the --set, not on the scenario file", "[io][scenario]") {
+  const auto path = scratch("blame.toml");
+  std::ofstream(path) << "schema_version = 1\n";
+  const Scenario s = Scenario::from_file(path.string());
+  try {
+    (void)s.with_overrides({{"policies[1].rate", "0.5", "--set policies[1].rate=0.5"}});
+    FAIL("accepted");
+  } catch (const ConfigurationError& e) {
+    REQUIRE(!e.diagnostics().empty());
+    CHECK(e.diagnostics().front().where.file == "--set policies[1].rate=0.5");
+  }
+}

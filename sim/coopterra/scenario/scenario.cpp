@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <map>
 #include <set>
 #include <sstream>
@@ -95,9 +96,14 @@ class Validator {
       where.line = static_cast<int>(src.begin.line);
       where.column = static_cast<int>(src.begin.column);
     }
-    // A value given as an override has no line in a file: its label says where it came from.
+    // A value given as an override has no line in a file: its label says where it came from
+    // (also for a table the override created: `--set policies[1].rate=...` makes "policies[1]").
+    // A node read from a file keeps its file's location.
+    const bool from_a_file = region && region->path && !region->path->empty();
     for (const auto& [overridden, origin] : overrides_) {
-      if (overridden == key) where = Location{origin, 0, 0, key};
+      const bool creates = overridden.size() > key.size() && overridden.compare(0, key.size(), key) == 0 &&
+                           overridden[key.size()] == '.';
+      if (overridden == key || (creates && !from_a_file)) where = Location{origin, 0, 0, key};
     }
     diagnostics_.push_back({std::move(where), std::move(message)});
   }
@@ -494,7 +500,7 @@ class Validator {
     for (double w : s.cooperatives.vote_weights) weights += w;
     if (std::abs(weights - 1.0) > 1e-9) {
       std::ostringstream msg;
-      msg << "the weights of the colleges must sum to 1, got " << weights;
+      msg << "the weights of the colleges must sum to 1, got " << std::setprecision(12) << weights;
       error(node_of("cooperatives.vote_weights"), "cooperatives.vote_weights", msg.str());
     }
     if (std::llround(committed * 100.0) > std::llround(s.authority.budget_eur * 100.0)) {
