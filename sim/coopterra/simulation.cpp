@@ -322,8 +322,8 @@ std::string unsealed(const std::string& checkpoint) {
   if (checkpoint.size() < trailer ||
       std::string_view(checkpoint).substr(checkpoint.size() - trailer, kTrailerTag.size()) != kTrailerTag)
     throw InputDataError(
-        "not a complete coopterra checkpoint: no checksum at its end (truncated, followed by other bytes, or written "
-        "by another version)");
+        "not a coopterra checkpoint, or truncated: no checksum at its end (cut short, followed by other "
+        "bytes, or written by another version)");
   Fnv1a f;
   f.bytes(checkpoint.data(), checkpoint.size() - trailer);
   char digits[17];

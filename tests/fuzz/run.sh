@@ -11,7 +11,7 @@ mkdir -p "$OUT/found" "$OUT/found_communes"
 CXX="${FUZZ_CXX:-clang++-14}"
 launcher=""; command -v ccache >/dev/null && launcher="ccache"
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-       -I"$ROOT/sim" -I"$OUT" -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
+       -I"$ROOT/sim" -I"$OUT" $(pkg-config --cflags eigen3) -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
 sources=(scenario/scenario.cpp scenario/parameters.cpp scenario/market_parameters.cpp core/error.cpp io/files.cpp
          io/csv.cpp territory/communes.cpp territory/territory.cpp core/allocate.cpp)
 objects=()

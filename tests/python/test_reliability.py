@@ -316,7 +316,7 @@ def test_ctrl_c_during_a_large_build_is_honoured_at_once():
             "coopterra",
             "run",
             "--set",
-            "territory.residents=15000000",
+            "territory.residents=10000000",
             "--weeks",
             "1",
             "--out",
@@ -327,7 +327,7 @@ def test_ctrl_c_during_a_large_build_is_honoured_at_once():
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(6)
+    time.sleep(4)  # imported, building the territory and population (~10 s)
     process.send_signal(signal.SIGINT)
     started = time.monotonic()
     _, err = process.communicate(timeout=120)
