@@ -80,6 +80,10 @@ class Simulation:
         The GIL is released while the engine works. Ctrl-C stops the run cleanly at the end of
         the current week (raising ``KeyboardInterrupt``); the simulation can then be resumed or
         its results read. Returns the number of weeks simulated by this call.
+
+        The scenario's ``run.weeks`` is the run's horizon ("until the end" of a policy with
+        ``end_week = 0``): to run longer, set it (``scenario.with_overrides({"run.weeks": n})``),
+        as ``coopterra run --weeks`` and ``run_ensemble(weeks=...)`` do.
         """
         if weeks is None:
             weeks = max(0, self.scenario.integer("run.weeks") - self.week)
