@@ -472,3 +472,21 @@ def test_run_prints_the_headline_families_of_compare(tmp_path):
         assert family in result.stdout
     assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
     assert np.isfinite(coopterra.open_results(tmp_path / "r.h5")["co2e"].sum())
+
+
+def test_the_shareable_report_shows_no_absolute_path(tmp_path):
+    from coopterra.compare import compare
+    from coopterra.report import write_report
+
+    data = tmp_path / "home" / "someone" / "data"
+    data.mkdir(parents=True)
+    table = commune_table(data / "communes.csv")
+    folder = tmp_path / "work"
+    folder.mkdir()
+    base = coopterra.load_scenario(commune_scenario(folder, table))
+    other = base.with_overrides({"authority.budget_eur": 50000.0})
+    comparison = compare(base, [other], replicates=1, weeks=2, out=tmp_path / "runs")
+    write_report(comparison, tmp_path / "r.html", territory=coopterra.Simulation(base).territory)
+    page = (tmp_path / "r.html").read_text()
+    assert str(tmp_path) not in page and "/home/" not in page
+    assert "communes.csv" in page
