@@ -188,7 +188,7 @@ TEST_CASE("road edge lists: real, checked, and disconnected ones refused with th
     REQUIRE(e.diagnostics().size() == 3);
     CHECK(e.diagnostics()[0].format() == "r.csv:2:2: to: '26009' is not a commune of the commune table");
     CHECK(e.diagnostics()[1].format() == "r.csv:3:2: to: a road from a commune to itself");
-    CHECK(e.diagnostics()[2].format() == "r.csv:4:3: km: expected a positive length in km, got '-1'");
+    CHECK(e.diagnostics()[2].format() == "r.csv:4:3: km: expected a positive length in km of at most 20000, got '-1'");
   }
 }
 

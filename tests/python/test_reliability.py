@@ -4,6 +4,7 @@ coopterra error in Python); damaged files are refused, never read as other value
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import signal
@@ -490,3 +491,18 @@ def test_the_shareable_report_shows_no_absolute_path(tmp_path):
     page = (tmp_path / "r.html").read_text()
     assert str(tmp_path) not in page and "/home/" not in page
     assert "communes.csv" in page
+
+
+def test_a_road_of_1e308_km_is_a_located_error_not_a_disconnected_network(tmp_path):
+    table = commune_table(tmp_path / "c.csv")
+    roads = tmp_path / "roads.csv"
+    codes = [row[0] for row in COMMUNES]
+    lines = ["from,to,km"] + [f"{a},{b},12.5" for a, b in itertools.pairwise(codes)]
+    lines[1] = f"{codes[0]},{codes[1]},1e308"
+    lines[2] = f"{codes[1]},{codes[2]},1e308"
+    roads.write_text("\n".join(lines) + "\n")
+    scenario = commune_scenario(tmp_path, table, f'roads_file = "{roads}"\n')
+    with pytest.raises(CoopterraError) as e:
+        coopterra.Simulation(scenario)
+    first = str(e.value.diagnostics[0])
+    assert first.startswith(f"{roads}:2:3: km: expected a positive length in km of at most 20000")
