@@ -1,25 +1,32 @@
-"""The command line: ``coopterra run``, ``compare``, ``report``, ``validate``, ``parameters``
+"""The command line: ``coopterra run``, ``compare``, ``report``, ``validate`` and ``parameters``
 (also ``python -m coopterra``).
 
-Exit codes: 0 success; 2 invalid scenario or arguments; 1 any other coopterra error;
-130 interrupted by Ctrl-C.
+Exit codes: 0 success; 2 invalid scenario or arguments (one located line per problem, nothing
+written); 1 any other coopterra error; 130 interrupted by Ctrl-C; 141 output pipe closed (as
+``coopterra parameters | head``: quiet). Arguments are checked by the validation layer below
+(ranges, output paths writable) before any simulation starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import fnmatch
 import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
-from coopterra import _core
-from coopterra.errors import ConfigurationError, CoopterraError
+from coopterra import __version__, _core
+from coopterra._files import check_writable, exclusive_output, write_atomically
+from coopterra.errors import ConfigurationError, CoopterraError, CoopterraIOError
 from coopterra.scenario import (
+    Scenario,
     load_scenario,
     parameters,
     shipped_scenarios,
@@ -30,7 +37,102 @@ from coopterra.simulation import Simulation
 from coopterra.summary import format_summary
 
 if TYPE_CHECKING:
+    import xarray as xr
+
     from coopterra.compare import Comparison
+
+T = TypeVar("T")
+
+# --- Validation layer: every argument checked before any work ----------------------------------
+
+MAX_WEEKS = 5200  # as run.weeks: a century
+MAX_SEED = 2**53
+
+
+def _integer(name: str, low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer in [low, high], else a one-line error (exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            span = f"from {low:,} to {high:,}" if high is not None else f">= {low}"
+            raise argparse.ArgumentTypeError(f"must be an integer {span}, got {text}")
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
+weeks_type = _integer("weeks", 1, MAX_WEEKS)
+seed_type = _integer("seed", 0, MAX_SEED)
+count_type = _integer("count", 1)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``coopterra run: error: argument --weeks: ...``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Output paths checked (writable, not under a file) before a run, not after it."""
+    if getattr(args, "command", None) == "compare":
+        check_writable(args.out, folder=True)
+        for name in ("table", "report"):
+            if getattr(args, name, None):
+                check_writable(getattr(args, name))
+    elif getattr(args, "out", None) is not None:
+        check_writable(args.out)
+
+
+def _interruptible(work: Callable[[], T]) -> T:
+    """Run ``work`` (engine code that releases the GIL: building a territory and population)
+    in a thread, so that Ctrl-C is honoured at once, not when the build ends."""
+    box: dict[str, T] = {}
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as e:  # handed to the main thread
+            failure.append(e)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        print("interrupted; nothing written", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(130)  # the build cannot be stopped midway; nothing was written
+    if failure:
+        raise failure[0]
+    return box["value"]
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Progress bars by default on a terminal, off when stderr is not one (logs, pipes)."""
+    return args.progress if args.progress is not None else sys.stderr.isatty()
+
+
+def _with_weeks(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """--weeks beyond run.weeks moves the run's horizon (see ensemble.with_horizon)."""
+    from coopterra.ensemble import with_horizon
+
+    if args.weeks is not None and args.weeks > scenario.integer("run.weeks"):
+        return scenario.with_toml_overrides(
+            [("run.weeks", str(args.weeks), f"--weeks {args.weeks}")]
+        )
+    return with_horizon(scenario, None)
+
+
+# --- Commands -----------------------------------------------------------------------------------
 
 
 def _parse_set(items: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -59,24 +161,39 @@ def _overrides(args: argparse.Namespace) -> list[tuple[str, str, str]]:
 
 def _run(args: argparse.Namespace) -> int:
     path = args.scenario or shipped_scenarios()["baseline"]
+    out = Path(args.out) if args.out else Path("results") / f"{Path(str(path)).stem}.h5"
+    check_writable(out)
     scenario = load_scenario(path)
     overrides = _overrides(args)
     if overrides:
         scenario = scenario.with_toml_overrides(overrides)
+    scenario = _with_weeks(scenario, args)
     threads = args.threads if args.threads is not None else (os.cpu_count() or 1)
-    sim = Simulation(scenario, seed=args.seed, threads=threads)
-    weeks = args.weeks if args.weeks is not None else scenario.integer("run.weeks")
-    try:
-        sim.run(weeks, progress=args.progress)
-    except KeyboardInterrupt:
-        print(f"interrupted after week {sim.week}; no results written", file=sys.stderr)
-        return 130
-    out = Path(args.out) if args.out else Path("results") / f"{Path(str(path)).stem}.h5"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    sim.write(out)
-    print(format_summary(sim.results(), sim.profile()))
+    with exclusive_output(out):
+        sim = _interruptible(lambda: Simulation(scenario, seed=args.seed, threads=threads))
+        weeks = args.weeks if args.weeks is not None else scenario.integer("run.weeks")
+        try:
+            sim.run(weeks, progress=_progress(args))
+        except KeyboardInterrupt:
+            print(f"interrupted after week {sim.week}; no results written", file=sys.stderr)
+            return 130
+        sim.write(out)
+    ds = sim.results()
+    print(format_summary(ds, sim.profile()))
+    print(_headlines(ds))
     print(f"results written to {out}")
     return 0
+
+
+def _headlines(ds: xr.Dataset) -> str:
+    """The headline outcomes of a run: the same families as ``compare`` shows (climate, public
+    money, jobs, firms, platforms, fees, local multiplier)."""
+    from coopterra.outcomes import HEADLINES, quantity
+
+    lines = ["headline outcomes (as in `coopterra compare`)"]
+    for h in HEADLINES:
+        lines.append(f"  {h.name:<50}{quantity(h.value(ds), h.unit, h.integer):>20}")
+    return "\n".join(lines)
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -86,6 +203,7 @@ def _compare(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(path) for path in [args.baseline, *args.scenarios]]
     if overrides:
         scenarios = [s.with_toml_overrides(overrides) for s in scenarios]
+    scenarios = [_with_weeks(s, args) for s in scenarios]
     threads = args.threads if args.threads is not None else 1  # runs go in parallel instead
     _check_report_options(args)
     try:
@@ -97,15 +215,14 @@ def _compare(args: argparse.Namespace) -> int:
             threads=threads,
             weeks=args.weeks,
             out=args.out,
-            progress=args.progress,
+            progress=_progress(args),
         )
     except KeyboardInterrupt:
         print("interrupted; nothing written", file=sys.stderr)
         return 130
     print(comparison.format())
     if args.table:
-        Path(args.table).parent.mkdir(parents=True, exist_ok=True)
-        comparison.table.to_csv(args.table, index=False)
+        write_atomically(args.table, comparison.table.to_csv(index=False))
         print(f"table written to {args.table}")
     _write_outputs(comparison, args, args.report)
     print(f"results of every run in {args.out} (listed in its manifest.json)")
@@ -154,7 +271,10 @@ def _report(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
-        problems = validate(path)
+        # In file and line order: the file given first, then the files it extends.
+        problems = sorted(
+            validate(path), key=lambda d: (d.file != str(path), d.file, d.line, d.column)
+        )
         for d in problems:
             print(str(d))
         if problems:
@@ -260,22 +380,43 @@ def _parameters(args: argparse.Namespace) -> int:
     if args.csv:
         print(parameters_csv(), end="")
         return 0
-    for p in parameters():
+    chosen = [p for p in parameters() if _matches(p, args.pattern)]
+    if not chosen:
+        print(f"no parameter matches {args.pattern!r}", file=sys.stderr)
+        return 1
+    for p in chosen:
         unit = f" [{p['unit']}]" if p["unit"] else ""
         print(f"{p['key']} = {p['default']!r}{unit}")
         print(f"    {p['description']}\n    source: {p['source']}")
     return 0
 
 
+def _matches(p: dict[str, object], pattern: str | None) -> bool:
+    """A parameter matches a glob on its key (``territory.*``) or a word of its key or
+    description (``budget``), case-insensitively."""
+    if not pattern:
+        return True
+    key = str(p["key"]).lower()
+    text = pattern.lower()
+    if any(c in text for c in "*?["):
+        return fnmatch.fnmatchcase(key, text)
+    return text in key or text in str(p["description"]).lower()
+
+
 def _add_run_options(command: argparse.ArgumentParser) -> None:
     """Options every command that runs simulations takes."""
     command.add_argument(
         "--threads",
-        type=int,
+        type=_integer("threads", 1, 1024),
         help="threads per run; results do not depend on it (run: all cores by default; "
         "compare: 1, the runs going in parallel)",
     )
-    command.add_argument("--weeks", type=int, help="weeks to simulate (default: run.weeks)")
+    command.add_argument(
+        "--weeks",
+        type=weeks_type,
+        help="weeks to simulate (default: run.weeks; more than run.weeks extends the run's "
+        "horizon, so policies 'until the end' last to the end)",
+    )
     command.add_argument(
         "--territory",
         metavar="FILE",
@@ -288,7 +429,12 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="override a scenario key by its dotted path; repeatable",
     )
-    command.add_argument("--progress", action="store_true", help="show a progress bar")
+    command.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars (default: on when stderr is a terminal)",
+    )
 
 
 def _add_report_options(command: argparse.ArgumentParser) -> None:
@@ -303,23 +449,28 @@ def _add_report_options(command: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coopterra",
         description="Territorial simulation of partnerships between local governments and "
         "platform cooperatives.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"coopterra {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run a scenario, print a summary, write an HDF5 file")
     run.add_argument("scenario", nargs="?", help="scenario file (default: the shipped baseline)")
-    run.add_argument("--seed", type=int, help="seed of the run (default: the scenario's run.seed)")
+    run.add_argument(
+        "--seed", type=seed_type, help="seed of the run (default: the scenario's run.seed)"
+    )
     _add_run_options(run)
     run.add_argument("--out", help="results file (default: results/SCENARIO.h5)")
     run.set_defaults(handler=_run)
     cmp = sub.add_parser("compare", help="paired comparison of scenarios against a baseline")
     cmp.add_argument("baseline", help="the baseline scenario file")
     cmp.add_argument("scenarios", nargs="+", help="scenario files to compare with it")
-    cmp.add_argument("--replicates", type=int, default=5, help="paired runs per scenario (5)")
-    cmp.add_argument("--seed", type=int, default=1, help="seed of the first replicate (1)")
+    cmp.add_argument(
+        "--replicates", type=count_type, default=5, help="paired runs per scenario (5)"
+    )
+    cmp.add_argument("--seed", type=seed_type, default=1, help="seed of the first replicate (1)")
     _add_run_options(cmp)
     cmp.add_argument(
         "--out",
@@ -340,6 +491,12 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     val.set_defaults(handler=_validate)
     par = sub.add_parser("parameters", help="list every scenario parameter with unit and source")
+    par.add_argument(
+        "pattern",
+        nargs="?",
+        help="only the parameters whose key matches this glob (territory.*) or whose key or "
+        "description contains this word",
+    )
     par.add_argument("--markdown", action="store_true", help="as the table of docs/parameters.md")
     par.add_argument("--csv", action="store_true", help="as data/parameters.csv (machine-readable)")
     par.set_defaults(handler=_parameters)
@@ -349,15 +506,39 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        status: int = args.handler(args)
+        with _quiet_broken_pipe():
+            _check_outputs(args)
+            status: int = args.handler(args)
+            sys.stdout.flush()
         return status
+    except BrokenPipeError:
+        return 141
+    except KeyboardInterrupt:
+        print("interrupted; nothing written", file=sys.stderr)
+        return 130
     except ConfigurationError as e:
-        for d in e.diagnostics:
-            print(str(d), file=sys.stderr)
+        for line in [str(d) for d in e.diagnostics] or [str(e)]:
+            print(line, file=sys.stderr)
+        return 2
+    except CoopterraIOError as e:
+        print(str(e), file=sys.stderr)
         return 2
     except CoopterraError as e:
         print(str(e), file=sys.stderr)
         return 1
+
+
+@contextlib.contextmanager
+def _quiet_broken_pipe() -> Iterator[None]:
+    """A reader that closes the pipe early (``| head``) ends the command quietly: standard
+    output is pointed at /dev/null so that Python's final flush does not complain."""
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        raise
 
 
 if __name__ == "__main__":

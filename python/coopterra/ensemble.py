@@ -28,6 +28,8 @@ from typing import Any, cast
 import pandas as pd
 import xarray as xr
 
+from coopterra._files import check_writable
+from coopterra.errors import ConfigurationError
 from coopterra.outcomes import HEADLINES
 from coopterra.results import open_results, stack_runs
 from coopterra.scenario import PathLike, Scenario, Value, load_scenario, scenario_from_text
@@ -135,6 +137,7 @@ def expand_runs(
     )
     runs: list[RunSpec] = []
     for name, scenario in named.items():
+        scenario = with_horizon(scenario, weeks)
         for values in points:
             resolved = (
                 scenario.with_overrides({**fixed, **values}) if (fixed or values) else scenario
@@ -156,6 +159,15 @@ def expand_runs(
                     )
                 )
     return runs
+
+
+def with_horizon(scenario: Scenario, weeks: int | None) -> Scenario:
+    """The scenario run for ``weeks`` weeks: when they go beyond its ``run.weeks``, the horizon
+    moves with them, so what is "until the end" (a policy's ``end_week = 0``) lasts to the end of
+    the run and the stored scenario says how long it ran. A shorter run keeps the scenario."""
+    if weeks is not None and weeks > scenario.integer("run.weeks"):
+        return scenario.with_overrides({"run.weeks": weeks})
+    return scenario
 
 
 def run_one(spec: RunSpec) -> tuple[int, dict[str, float] | None, str | None]:
@@ -191,8 +203,13 @@ def run_ensemble(
 
     ``samples``, a list of {key: value} points (from a sampling design), replaces the grid of
     ``parameters``: each scenario runs at each point."""
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+        raise ConfigurationError(
+            f"configuration error: replicates must be an integer >= 1, got {replicates!r}",
+            [("", 0, 0, "replicates", f"must be an integer >= 1, got {replicates!r}")],
+        )
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="coopterra-ensemble-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    check_writable(folder, folder=True)
     runs = expand_runs(
         scenarios,
         replicates=replicates,

@@ -7,12 +7,15 @@ writes and the datasets built here in memory carry the same names, dimensions an
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from coopterra.errors import CoopterraIOError
 
 
 def dataset_from_core(described: dict[str, Any]) -> xr.Dataset:
@@ -28,14 +31,51 @@ def dataset_from_core(described: dict[str, Any]) -> xr.Dataset:
     return xr.Dataset(variables, coords=coords, attrs=dict(described["attrs"]))
 
 
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_TRAILER_TAG = b"\ncoopterra-crc32:"  # sim/coopterra/io/results_file.hpp
+
+
+def check_results_file(path: str | os.PathLike[str]) -> None:
+    """Refuse, before libhdf5 sees it, what cannot be a results file: a missing file, a folder,
+    a FIFO or device, a file without the HDF5 signature (raises CoopterraIOError)."""
+    name = os.fspath(path)
+    if not os.path.exists(name):
+        raise CoopterraIOError(f"{name}: results file not found")
+    if not os.path.isfile(name):
+        raise CoopterraIOError(f"{name}: not a regular file")
+    with open(name, "rb") as f:
+        data = f.read()
+    if not data.startswith(_HDF5_SIGNATURE):
+        raise CoopterraIOError(f"{name}: not an HDF5 results file (no HDF5 signature)")
+    # coopterra's trailer: the CRC-32 of every byte before it (files written by other tools
+    # have none and are left to libhdf5's own checks).
+    at = data.rfind(_TRAILER_TAG, max(0, len(data) - 64))
+    if at >= 0 and len(data) == at + len(_TRAILER_TAG) + 9 and data.endswith(b"\n"):
+        stored = data[at + len(_TRAILER_TAG) : -1]
+        if stored != b"%08x" % zlib.crc32(data[:at]):
+            raise CoopterraIOError(
+                f"{name}: the results file is damaged: its checksum does not match its content"
+            )
+
+
 def open_results(
     paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
 ) -> xr.Dataset:
     """Open one results file, or several as one dataset stacked along a ``run`` dimension with
-    each run's file, scenario and seed as coordinates (loaded in memory, the files closed)."""
+    each run's file, scenario and seed as coordinates (loaded in memory, the files closed).
+
+    A damaged file (a flipped bit: every dataset carries a Fletcher-32 checksum, the metadata
+    checksums of the HDF5 format) raises CoopterraIOError, never returns changed values."""
     if isinstance(paths, str | os.PathLike):
-        with xr.open_dataset(os.fspath(paths), engine="h5netcdf") as ds:
-            return ds.load()
+        check_results_file(paths)
+        try:
+            with xr.open_dataset(os.fspath(paths), engine="h5netcdf") as ds:
+                return ds.load()
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, UnicodeDecodeError) as e:
+            raise CoopterraIOError(
+                f"{os.fspath(paths)}: the results file is damaged or not a coopterra results "
+                f"file ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
+            ) from None
     parts = [open_results(p) for p in paths]
     coords: dict[str, list[Any]] = {
         "file": [os.fspath(p) for p in paths],

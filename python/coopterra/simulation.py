@@ -15,7 +15,8 @@ import pandas as pd
 import xarray as xr
 
 from coopterra import _core
-from coopterra._files import write_atomically
+from coopterra._files import clean_stale_temporaries, write_atomically
+from coopterra.errors import ConfigurationError, CoopterraIOError
 from coopterra.results import dataset_from_core
 from coopterra.scenario import PathLike, Scenario, load_scenario
 from coopterra.territory import Territory
@@ -42,8 +43,11 @@ class Simulation:
             seed = scenario.integer("run.seed")
         if isinstance(threads, bool) or not isinstance(threads, int):
             raise TypeError(f"threads must be an int, got {type(threads).__name__}")
-        if not isinstance(seed, int) or seed < 0 or seed > 2**53:
-            raise ValueError(f"seed must be an integer in [0, 2**53], got {seed!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0 or seed > 2**53:
+            raise ConfigurationError(
+                f"configuration error: seed must be an integer from 0 to 2**53, got {seed!r}",
+                [("", 0, 0, "seed", f"must be an integer from 0 to 2**53, got {seed!r}")],
+            )
         self.scenario = scenario
         self._sim = _core.Simulation(scenario._core, seed, threads)
         self._territory: Territory | None = None
@@ -76,11 +80,18 @@ class Simulation:
         The GIL is released while the engine works. Ctrl-C stops the run cleanly at the end of
         the current week (raising ``KeyboardInterrupt``); the simulation can then be resumed or
         its results read. Returns the number of weeks simulated by this call.
+
+        The scenario's ``run.weeks`` is the run's horizon ("until the end" of a policy with
+        ``end_week = 0``): to run longer, set it (``scenario.with_overrides({"run.weeks": n})``),
+        as ``coopterra run --weeks`` and ``run_ensemble(weeks=...)`` do.
         """
         if weeks is None:
             weeks = max(0, self.scenario.integer("run.weeks") - self.week)
-        if weeks < 0:
-            raise ValueError(f"weeks must be >= 0, got {weeks}")
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 0:
+            raise ConfigurationError(
+                f"configuration error: weeks must be an integer >= 0, got {weeks!r}",
+                [("", 0, 0, "weeks", f"must be an integer >= 0, got {weeks!r}")],
+            )
         if not progress:
             return int(self._sim.run(weeks))
         from tqdm.auto import tqdm
@@ -118,6 +129,8 @@ class Simulation:
         if isinstance(checkpoint, bytes):
             data = checkpoint
         else:
+            if not os.path.isfile(checkpoint):
+                raise CoopterraIOError(f"{os.fspath(checkpoint)}: not a checkpoint file")
             with open(checkpoint, "rb") as f:
                 data = f.read()
         if scenario is None:
@@ -141,7 +154,9 @@ class Simulation:
         return dataset_from_core(self._sim.results())
 
     def write(self, path: str | os.PathLike[str]) -> None:
-        """Write the results to a NetCDF4-compatible HDF5 file, atomically."""
+        """Write the results to a NetCDF4-compatible HDF5 file, atomically (temporaries of an
+        earlier write killed midway are removed first)."""
+        clean_stale_temporaries(path)
         self._sim.write_results(os.fspath(path))
 
     def profile(self) -> pd.DataFrame:

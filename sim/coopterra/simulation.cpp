@@ -1,8 +1,12 @@
 #include "coopterra/simulation.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
+#include <regex>
+#include <string_view>
 #include <type_traits>
 
 #include "coopterra/core/allocate.hpp"
@@ -232,6 +236,27 @@ int Simulation::run(int weeks, const std::function<bool(int)>& on_week) {
   return done;
 }
 
+namespace {
+
+// Provenance as shared (results files, reports): paths relative to the scenario's folder, and
+// any other absolute path reduced to its file name (the territory checksum identifies the data),
+// so no home folder or machine layout leaves the machine.
+std::string shareable(const std::string& text, const std::string& scenario_source) {
+  namespace fs = std::filesystem;
+  std::string out = text;
+  std::error_code ec;
+  const fs::path source(scenario_source);
+  if (source.has_parent_path() && fs::is_regular_file(source, ec)) {
+    const std::string folder = fs::weakly_canonical(fs::absolute(source, ec), ec).parent_path().string() + "/";
+    for (std::size_t at; folder.size() > 1 && (at = out.find(folder)) != std::string::npos;)
+      out.erase(at, folder.size());
+  }
+  static const std::regex absolute_folders(R"((^|[\s"'(=;,])/(?:[^\s"'();,/]+/)+)");
+  return std::regex_replace(out, absolute_folders, "$1");
+}
+
+}  // namespace
+
 Dataset Simulation::results() const {
   Dataset d = describe(series_, territory_, scenario_.spec(), platforms_, markets_->channels(), *books_);
   describe_snapshots(d);
@@ -249,13 +274,14 @@ Dataset Simulation::results() const {
       {"threads", static_cast<std::int64_t>(threads_)},
       {"weeks", static_cast<std::int64_t>(week_)},
       {"scenario_name", scenario_.spec().name},
-      {"scenario_source", scenario_.source_name()},
-      {"scenario_overrides", overrides},
-      // The scenario as run: its run.seed is the seed actually used, so the text reproduces the run.
-      {"scenario_resolved", scenario_.resolved_toml(random_.seed())},
-      {"territory_source", territory_.source},
+      {"scenario_source", shareable(scenario_.source_name(), scenario_.source_name())},
+      {"scenario_overrides", shareable(overrides, scenario_.source_name())},
+      // The scenario as run: its run.seed is the seed actually used, so the text reproduces the run
+      // (data files named relative to the scenario's folder, or by file name and checksum).
+      {"scenario_resolved", shareable(scenario_.resolved_toml(random_.seed()), scenario_.source_name())},
+      {"territory_source", shareable(territory_.source, scenario_.source_name())},
       {"territory_checksum", territory_.checksum()},
-      {"territory_notes", notes},
+      {"territory_notes", shareable(notes, scenario_.source_name())},
       {"residents", static_cast<std::int64_t>(residents_.size())},
       {"forked_at_week", static_cast<std::int64_t>(forked_at_)},
       {"firms", static_cast<std::int64_t>(firms_.size())},
@@ -275,6 +301,37 @@ namespace coopterra {
 namespace {
 
 constexpr const char* kCheckpointMagic = "coopterra-checkpoint/4";
+
+// A checkpoint ends with a trailer: a tag and the FNV-1a checksum of every byte before it. Any
+// changed byte (a flipped bit) changes the checksum, and bytes after the trailer (trailing
+// garbage) leave no trailer at the end: both are refused before a byte of the state is used.
+constexpr std::string_view kTrailerTag = "coopterra-sum/1:";
+
+std::string sealed(std::string payload) {
+  Fnv1a f;
+  f.bytes(payload.data(), payload.size());
+  char digits[17];
+  std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(f.h));
+  payload.append(kTrailerTag).append(digits, 16);
+  return payload;
+}
+
+// The checkpoint without its trailer, once its checksum is verified.
+std::string unsealed(const std::string& checkpoint) {
+  const std::size_t trailer = kTrailerTag.size() + 16;
+  if (checkpoint.size() < trailer ||
+      std::string_view(checkpoint).substr(checkpoint.size() - trailer, kTrailerTag.size()) != kTrailerTag)
+    throw InputDataError(
+        "not a coopterra checkpoint, or truncated: no checksum at its end (cut short, followed by other "
+        "bytes, or written by another version)");
+  Fnv1a f;
+  f.bytes(checkpoint.data(), checkpoint.size() - trailer);
+  char digits[17];
+  std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(f.h));
+  if (checkpoint.compare(checkpoint.size() - 16, 16, digits) != 0)
+    throw InputDataError("the checkpoint is damaged: its checksum does not match its content");
+  return checkpoint.substr(0, checkpoint.size() - trailer);
+}
 
 void write_week(Writer& w, const CarpoolWeek& c) {
   w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);
@@ -390,16 +447,19 @@ std::string Simulation::checkpoint() const {
   }
   w.value<std::uint64_t>(snapshots_.size());
   for (const auto& s : snapshots_) w.value(s.week), w.vector(s.mode), w.vector(s.markets);
-  return w.take();
+  return sealed(w.take());
 }
 
-std::string Simulation::checkpoint_scenario(const std::string& checkpoint) {
+std::string Simulation::checkpoint_scenario(const std::string& sealed_checkpoint) {
+  const std::string checkpoint = unsealed(sealed_checkpoint);
   Reader r(checkpoint);
   if (r.text() != kCheckpointMagic) throw InputDataError("not a coopterra checkpoint");
   return r.text();
 }
 
-std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, const Scenario* scenario, int threads) {
+std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkpoint, const Scenario* scenario,
+                                                int threads) {
+  const std::string checkpoint = unsealed(sealed_checkpoint);
   Reader r(checkpoint);
   if (r.text() != kCheckpointMagic) throw InputDataError("not a coopterra checkpoint");
   const std::string scenario_text = r.text();

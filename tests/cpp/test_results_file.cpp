@@ -26,10 +26,12 @@ std::string read_string_attribute(hid_t object, const char* name) {
   const hid_t attr = H5Aopen(object, name, H5P_DEFAULT);
   REQUIRE(attr >= 0);
   const hid_t type = H5Aget_type(attr);
-  char* value = nullptr;
-  REQUIRE(H5Aread(attr, type, &value) >= 0);
-  std::string out = value;
-  H5free_memory(value);
+  // Fixed-length UTF-8 strings (checksummed with their object header), padded with NULs.
+  REQUIRE(H5Tis_variable_str(type) == 0);
+  CHECK(H5Tget_cset(type) == H5T_CSET_UTF8);
+  std::string out(H5Tget_size(type), '\0');
+  REQUIRE(H5Aread(attr, type, out.data()) >= 0);
+  out.resize(out.find('\0') == std::string::npos ? out.size() : out.find('\0'));
   H5Tclose(type);
   H5Aclose(attr);
   return out;

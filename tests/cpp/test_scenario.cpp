@@ -178,7 +178,7 @@ TEST_CASE("extends: parents first, tables merged, policies concatenated, errors 
   CHECK_THROWS_WITH(Scenario::from_file((dir / "a.toml").string()), Catch::Contains("a cycle of extends"));
   write(dir / "c.toml", "schema_version = 1\nextends = \"nowhere.toml\"\n");
   CHECK_THROWS_WITH(Scenario::from_file((dir / "c.toml").string()),
-                    Catch::Contains("c.toml:2:11: extends: cannot read the extended scenario"));
+                    Catch::Contains("c.toml:2:11: extends: the extended scenario: file not found"));
   std::filesystem::remove_all(dir);
 }
 

@@ -1,9 +1,9 @@
 #include "coopterra/io/csv.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <cctype>
 
 #include "coopterra/core/error.hpp"
+#include "coopterra/io/files.hpp"
 
 namespace coopterra {
 
@@ -19,10 +19,61 @@ int CsvTable::column_any(std::initializer_list<std::string_view> names) const {
   return -1;
 }
 
+namespace {
+
+// The separator of a table: a comma, or a semicolon (or a tab) when the header line has no comma
+// but has that character (the exports of INSEE and of French spreadsheets).
+char detect_separator(std::string_view text) {
+  bool quoted = false;
+  std::size_t commas = 0, semicolons = 0, tabs = 0;
+  for (const char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n' || c == '\r') break;
+    commas += c == ',', semicolons += c == ';', tabs += c == '\t';
+  }
+  if (commas > 0) return ',';
+  if (semicolons > 0) return ';';
+  if (tabs > 0) return '\t';
+  return ',';
+}
+
+// "12,5" or "-0,25": a number written with a decimal comma.
+bool decimal_comma_number(const std::string& field) {
+  std::size_t i = (!field.empty() && (field[0] == '-' || field[0] == '+')) ? 1 : 0;
+  const std::size_t comma = field.find(',');
+  if (comma == std::string::npos || comma == i || comma + 1 == field.size()) return false;
+  for (std::size_t k = i; k < field.size(); ++k)
+    if (k != comma && !std::isdigit(static_cast<unsigned char>(field[k]))) return false;
+  return true;
+}
+
+}  // namespace
+
 CsvTable parse_csv(std::string_view text, const std::string& path) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   CsvTable table;
   table.path = path;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    text.remove_prefix(3);
+    table.encoding = "UTF-8 with a byte-order mark";
+  }
+  if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF")
+    throw InputDataError(
+        "the table is in UTF-16: save it as UTF-8 (in a spreadsheet: 'CSV UTF-8'; or "
+        "`iconv -f UTF-16 -t UTF-8 IN.csv > OUT.csv`)",
+        in_file(path));
+  if (text.find('\0') != std::string_view::npos)
+    throw InputDataError("the file has NUL bytes: not a text table (a spreadsheet file? export it as CSV UTF-8)",
+                         in_file(path));
+  std::string converted;
+  if (!is_valid_utf8(text)) {
+    // Not UTF-8: a Latin-1 or Windows-1252 export (Excel's "CSV" on Windows), converted.
+    converted = windows1252_to_utf8(text);
+    text = converted;
+    table.encoding = "Windows-1252 (Latin-1), converted to UTF-8";
+  }
+  const char separator = detect_separator(text);
+  table.separator = separator;
   std::vector<CsvRecord> records;
   CsvRecord current{1, {}};
   std::string field;
@@ -56,7 +107,7 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
       }
       if (!in_quotes && i + 1 < text.size()) {
         const char next = text[i + 1];
-        if (next != ',' && next != '\r' && next != '\n')
+        if (next != separator && next != '\r' && next != '\n')
           throw InputDataError("text after the closing quote of a field", Location{path, line, 0, {}});
       }
       continue;
@@ -69,10 +120,6 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
         field_started = true;
         record_has_content = true;
         break;
-      case ',':
-        end_field();
-        record_has_content = true;
-        break;
       case '\r':
         if (i + 1 < text.size() && text[i + 1] == '\n') break;  // CRLF: the LF ends the record
         end_record();
@@ -83,6 +130,11 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
         ++line;
         break;
       default:
+        if (c == separator) {
+          end_field();
+          record_has_content = true;
+          break;
+        }
         field += c;
         field_started = true;
         record_has_content = true;
@@ -98,18 +150,30 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
                            Location{path, records.front().line, 0, {}});
     for (std::size_t j = 0; j < i; ++j)
       if (table.header[j] == table.header[i])
-        throw InputDataError("column '" + table.header[i] + "' appears twice in the header",
-                             Location{path, records.front().line, 0, {}});
+        throw InputDataError(
+            "columns " + std::to_string(j + 1) + " and " + std::to_string(i + 1) + " of the header have the same name",
+            Location{path, records.front().line, 0, {}});
   }
   std::vector<Diagnostic> problems;
+  // A hint when the fields are split by another character than the header's (a ';'-separated
+  // file with decimal commas read as comma-separated, or the other way round).
+  const std::string hint =
+      separator == ','
+          ? " (if the file is ';'-separated with decimal commas, as INSEE's downloads, its header must use ';' "
+            "too; or export it as comma-separated with decimal points)"
+          : std::string(" (the header is '") + (separator == ';' ? ";" : "tab") + "'-separated)";
   for (std::size_t r = 1; r < records.size(); ++r) {
     if (records[r].fields.size() != table.header.size()) {
       if (problems.size() < 100)
-        problems.push_back({Location{path, records[r].line, 0, {}}, "expected " + std::to_string(table.header.size()) +
-                                                                        " fields as in the header, found " +
-                                                                        std::to_string(records[r].fields.size())});
+        problems.push_back({Location{path, records[r].line, 0, {}},
+                            "expected " + std::to_string(table.header.size()) + " fields as in the header, found " +
+                                std::to_string(records[r].fields.size()) + (problems.empty() ? hint : "")});
       continue;
     }
+    // A ';'-separated table writes its decimals with a comma: "12,5" is 12.5.
+    if (separator != ',')
+      for (auto& f : records[r].fields)
+        if (decimal_comma_number(f)) f[f.find(',')] = '.';
     table.records.push_back(std::move(records[r]));
   }
   if (!problems.empty()) throw InputDataError(std::move(problems));
@@ -117,14 +181,7 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
 }
 
 CsvTable read_csv(const std::string& path, std::size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError("cannot open the table", in_file(path));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
-  if (text.size() > max_bytes)
-    throw InputDataError("the table is larger than " + std::to_string(max_bytes) + " bytes", in_file(path));
-  return parse_csv(text, path);
+  return parse_csv(read_regular_file(path, max_bytes, "table"), path);
 }
 
 }  // namespace coopterra

@@ -4,15 +4,19 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <random>
 
 #include "coopterra/core/error.hpp"
+#include "coopterra/io/files.hpp"
 
 namespace coopterra {
 
@@ -60,20 +64,25 @@ class QuietErrors {
   void* data_ = nullptr;
 };
 
-hid_t string_type() {
+// Fixed-length UTF-8 strings of `size` bytes (at least 1), padded with NULs: unlike
+// variable-length strings (kept in HDF5's global heap, which has no checksum), their bytes sit in
+// checksummed object headers (attributes) or in chunks with a Fletcher-32 checksum (datasets).
+hid_t string_type(std::size_t size) {
   const hid_t t = H5Tcopy(H5T_C_S1);
-  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_size(t, std::max<std::size_t>(size, 1));
+  H5Tset_strpad(t, H5T_STR_NULLPAD);
   H5Tset_cset(t, H5T_CSET_UTF8);
   return t;
 }
 
 void attribute_string(hid_t object, const std::string& name, const std::string& value) {
-  Handle type(string_type(), H5Tclose, "create a string type");
+  std::string utf8 = valid_utf8(value);  // a results file holds only valid UTF-8
+  Handle type(string_type(utf8.size()), H5Tclose, "create a string type");
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
   Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
               ("create attribute " + name).c_str());
-  const char* text = value.c_str();
-  check(H5Awrite(attr, type, &text), "write attribute " + name);
+  utf8.resize(std::max<std::size_t>(utf8.size(), 1), '\0');
+  check(H5Awrite(attr, type, utf8.data()), "write attribute " + name);
 }
 
 template <class T>
@@ -106,11 +115,24 @@ hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& 
   hsize_t count = 1;
   for (auto s : shape) count *= s;
   const bool is_string = std::holds_alternative<std::vector<std::string>>(v.data);
-  if (!is_string && count >= 64) {
-    // Moderate compression: zlib level 4 with shuffle (level 9 costs far more time for little gain).
+  std::vector<std::string> utf8;  // the strings as written: valid UTF-8, of `width` bytes at most
+  std::size_t width = 1;
+  if (is_string) {
+    for (const auto& text : std::get<std::vector<std::string>>(v.data)) {
+      utf8.push_back(valid_utf8(text));
+      width = std::max(width, utf8.back().size());
+    }
+  }
+  if (count > 0) {
+    // Every numeric dataset is chunked to carry a Fletcher-32 checksum, verified by libhdf5 on
+    // every read: a flipped bit is an error, never a changed value.
     check(H5Pset_chunk(plist, static_cast<int>(shape.size()), shape.data()), "chunk " + v.name);
-    check(H5Pset_shuffle(plist), "shuffle " + v.name);
-    check(H5Pset_deflate(plist, 4), "compress " + v.name);
+    if (count >= 64) {
+      // Moderate compression: zlib level 4 with shuffle (level 9 costs far more time for little gain).
+      check(H5Pset_shuffle(plist), "shuffle " + v.name);
+      check(H5Pset_deflate(plist, 4), "compress " + v.name);
+    }
+    check(H5Pset_fletcher32(plist), "checksum " + v.name);
   }
   hid_t type = -1;
   bool own_type = false;
@@ -121,7 +143,7 @@ hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& 
   else if (std::holds_alternative<std::vector<std::uint8_t>>(v.data))
     type = H5T_NATIVE_UINT8;
   else
-    type = string_type(), own_type = true;
+    type = string_type(width), own_type = true;
   const hid_t ds = H5Dcreate2(file, v.name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT);
   if (ds < 0) {
     if (own_type) H5Tclose(type);
@@ -136,14 +158,22 @@ hid_t write_variable(hid_t file, const Variable& v, const std::vector<hsize_t>& 
     status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, b->data());
   else {
     const auto& strings = std::get<std::vector<std::string>>(v.data);
-    std::vector<const char*> pointers;
-    for (const auto& s : strings) pointers.push_back(s.c_str());
-    status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data());
+    std::vector<char> buffer(strings.size() * width, '\0');
+    for (std::size_t k = 0; k < utf8.size(); ++k) std::copy(utf8[k].begin(), utf8[k].end(), buffer.begin() + k * width);
+    status = H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data());
   }
   if (own_type) H5Tclose(type);
   if (status < 0) {
     H5Dclose(ds);
     throw IOError("HDF5: cannot write dataset " + v.name);
+  }
+  if (is_string) {
+    try {
+      attribute_string(ds, "_Encoding", "utf-8");  // how xarray and netCDF readers decode the bytes
+    } catch (...) {
+      H5Dclose(ds);
+      throw;
+    }
   }
   return ds;
 }
@@ -153,7 +183,11 @@ void write_hdf5(const Dataset& d, const std::string& path) {
   // Keep the creation order of variables and attributes, as netCDF-4 files do.
   check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
   check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, H5P_DEFAULT), H5Fclose, ("create " + path).c_str());
+  // The HDF5 1.10 file format: its superblock, object headers and chunk indexes carry checksums,
+  // so libhdf5 refuses damaged metadata instead of following it (netCDF-C and h5py read it).
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
+  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110), "choose the file format");
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, fapl), H5Fclose, ("create " + path).c_str());
 
   std::vector<hid_t> scales;
   struct CloseAll {
@@ -195,6 +229,26 @@ void write_hdf5(const Dataset& d, const std::string& path) {
   file.close("close " + path);
 }
 
+// Appends the trailer that open_results verifies before libhdf5 reads a byte: the CRC-32 of
+// every byte of the HDF5 file, after its end (libhdf5 and netCDF readers ignore bytes past the
+// end of an HDF5 file). It covers what HDF5's own checksums do not (dimension-scale references).
+void append_checksum(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IOError("cannot reopen the file to checksum it", in_file(path));
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::vector<char> buffer(1 << 16);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(buffer.data()), static_cast<uInt>(in.gcount()));
+  in.close();
+  char trailer[64];
+  const int n =
+      std::snprintf(trailer, sizeof trailer, "%s%08lx\n", kResultsTrailerTag, static_cast<unsigned long>(crc));
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  out.write(trailer, n);
+  out.close();
+  if (!out) throw IOError("cannot write the checksum", in_file(path));
+}
+
 void fsync_path(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags);
   if (fd < 0) throw IOError(std::string("cannot open for fsync: ") + std::strerror(errno), in_file(path));
@@ -222,6 +276,7 @@ void write_results_file(const Dataset& dataset, const std::string& path) {
   QuietErrors quiet;
   try {
     write_hdf5(dataset, temporary.string());
+    append_checksum(temporary.string());
     fsync_path(temporary.string(), O_RDONLY);
     fs::rename(temporary, target);
     fsync_path(folder.string(), O_RDONLY | O_DIRECTORY);

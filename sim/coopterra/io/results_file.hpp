@@ -15,6 +15,9 @@
 namespace coopterra {
 
 inline constexpr const char* kResultsSchema = "coopterra-results/1";
+// After the HDF5 bytes, a results file ends with this tag, the CRC-32 of every byte before it in
+// 8 hex digits, and a newline: open_results verifies it before handing the file to libhdf5.
+inline constexpr const char* kResultsTrailerTag = "\ncoopterra-crc32:";
 
 // Throws IOError on failure, leaving no file behind (and any previous file at `path` intact).
 void write_results_file(const Dataset& dataset, const std::string& path);

@@ -1,5 +1,7 @@
 #include "coopterra/population/population.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <array>
 #include <numeric>
@@ -62,10 +64,25 @@ std::vector<double> workplace_cdf(const Territory& t, double stay_share) {
   return cdf;
 }
 
+void check_population(std::int64_t total, const std::string& territory) {
+  if (total <= 0)
+    throw ConfigurationError("the territory has no inhabitant (every commune's population is 0): nothing to simulate",
+                             Location{territory, 0, 0, "territory"});
+  if (total > kMaxResidents) {
+    const double gigabytes = static_cast<double>(total) * kBytesPerResident / 1e9;
+    char need[32];
+    std::snprintf(need, sizeof need, "%.1f", gigabytes);
+    throw ConfigurationError("the territory has " + std::to_string(total) + " inhabitants: at most " +
+                                 std::to_string(kMaxResidents) + " are supported (a run would need about " + need +
+                                 " GB of memory); select fewer communes (territory.select)",
+                             Location{territory, 0, 0, "territory"});
+  }
+}
+
 Residents make_population(const Territory& t, const PopulationSpec& spec, const Random& random, int threads) {
   const std::size_t zones = t.zones.size();
   const auto total = t.population();
-  if (total > std::int64_t{0xfffffff0}) throw ConfigurationError("more than 4 billion residents are not supported");
+  check_population(total, t.source);
   const auto n = static_cast<std::size_t>(total);
   Residents r;
   r.home.resize(n);

@@ -3,13 +3,16 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "coopterra/io/files.hpp"
 #include "coopterra/scenario/parameters.hpp"
 
 namespace coopterra {
@@ -94,9 +97,14 @@ class Validator {
       where.line = static_cast<int>(src.begin.line);
       where.column = static_cast<int>(src.begin.column);
     }
-    // A value given as an override has no line in a file: its label says where it came from.
+    // A value given as an override has no line in a file: its label says where it came from
+    // (also for a table the override created: `--set policies[1].rate=...` makes "policies[1]").
+    // A node read from a file keeps its file's location.
+    const bool from_a_file = region && region->path && !region->path->empty();
     for (const auto& [overridden, origin] : overrides_) {
-      if (overridden == key) where = Location{origin, 0, 0, key};
+      const bool creates = overridden.size() > key.size() && overridden.compare(0, key.size(), key) == 0 &&
+                           overridden[key.size()] == '.';
+      if (overridden == key || (creates && !from_a_file)) where = Location{origin, 0, 0, key};
     }
     diagnostics_.push_back({std::move(where), std::move(message)});
   }
@@ -217,7 +225,13 @@ class Validator {
     if (p.is_relative() && from_file) p = fs::path(*src.path).parent_path() / p;
     std::error_code ec;
     p = fs::absolute(p, ec).lexically_normal();
-    if (!fs::is_regular_file(p, ec)) error(&node, key, "file not found: " + p.string());
+    const auto status = fs::status(p, ec);
+    if (fs::is_directory(status))
+      error(&node, key, "a folder, not a file: " + p.string());
+    else if (fs::exists(status) && !fs::is_regular_file(status))
+      error(&node, key, "not a regular file (a FIFO, a device or a socket): " + p.string());
+    else if (!fs::is_regular_file(status))
+      error(&node, key, "file not found: " + p.string());
     return p.string();
   }
 
@@ -489,7 +503,7 @@ class Validator {
     for (double w : s.cooperatives.vote_weights) weights += w;
     if (std::abs(weights - 1.0) > 1e-9) {
       std::ostringstream msg;
-      msg << "the weights of the colleges must sum to 1, got " << weights;
+      msg << "the weights of the colleges must sum to 1, got " << std::setprecision(12) << weights;
       error(node_of("cooperatives.vote_weights"), "cooperatives.vote_weights", msg.str());
     }
     if (std::llround(committed * 100.0) > std::llround(s.authority.budget_eur * 100.0)) {
@@ -519,10 +533,100 @@ class Validator {
   std::vector<Diagnostic> diagnostics_;
 };
 
+// Refuses, before the TOML library sees it, a text whose arrays and inline tables nest deeper than
+// kMaxTomlNesting or with a dotted key of more than kMaxTomlKeyParts parts: the library recurses
+// on both and would overflow the stack (a crash, not an error) on a small hostile file.
+void check_toml_bounds(std::string_view text, const std::string& source_name) {
+  enum class In { Value, Comment, Basic, Literal, MultiBasic, MultiLiteral } in = In::Value;
+  int line = 1, column = 0, depth = 0, parts = 0;
+  bool after_part = false, after_dot = false, in_part = false;
+  const auto refuse = [&](const std::string& what) {
+    throw ConfigurationError(what, Location{source_name, line, column, {}});
+  };
+  const auto key_part = [&] {
+    parts = after_dot ? parts + 1 : 1;
+    after_part = true, after_dot = false;
+    if (parts > kMaxTomlKeyParts) refuse("a dotted key of more than " + std::to_string(kMaxTomlKeyParts) + " parts");
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool three = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
+    ++column;
+    if (c == '\n') ++line, column = 0;
+    switch (in) {
+      case In::Comment:
+        if (c == '\n') in = In::Value;
+        continue;
+      case In::Basic:
+      case In::Literal:
+        if (c == '\\' && in == In::Basic) {
+          ++i, ++column;
+        } else if (c == '\n') {
+          in = In::Value, parts = 0, after_part = after_dot = false;  // unterminated: the parser says so
+        } else if (c == (in == In::Basic ? '"' : '\'')) {
+          in = In::Value;
+          key_part();
+        }
+        continue;
+      case In::MultiBasic:
+      case In::MultiLiteral:
+        if (c == '\\' && in == In::MultiBasic) {
+          if (i + 1 < text.size() && text[i + 1] == '\n') ++line, column = -1;
+          ++i, ++column;
+        } else if (three && c == (in == In::MultiBasic ? '"' : '\'')) {
+          in = In::Value, i += 2, column += 2;
+          while (i + 1 < text.size() && text[i + 1] == c) ++i, ++column;  // up to two quotes end the content
+          parts = 0, after_part = after_dot = false;
+        }
+        continue;
+      case In::Value: break;
+    }
+    const bool key_char = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    if (key_char) {
+      if (!in_part) key_part();
+      in_part = true;
+      continue;
+    }
+    in_part = false;
+    switch (c) {
+      case ' ':
+      case '\t': break;
+      case '.':
+        if (after_part)
+          after_dot = true, after_part = false;
+        else
+          parts = 0, after_dot = false;
+        break;
+      case '"':
+      case '\'':
+        if (three) {
+          in = c == '"' ? In::MultiBasic : In::MultiLiteral, i += 2, column += 2;
+        } else {
+          in = c == '"' ? In::Basic : In::Literal;
+        }
+        break;
+      case '#': in = In::Comment, parts = 0, after_part = after_dot = false; break;
+      case '[':
+      case '{':
+        if (++depth > kMaxTomlNesting)
+          refuse("arrays and inline tables nested more than " + std::to_string(kMaxTomlNesting) + " levels deep");
+        parts = 0, after_part = after_dot = false;
+        break;
+      case ']':
+      case '}':
+        depth = std::max(0, depth - 1);
+        parts = 0, after_part = after_dot = false;
+        break;
+      default: parts = 0, after_part = after_dot = false;
+    }
+  }
+}
+
 toml::table parse_or_throw(std::string_view text, const std::string& source_name) {
   if (text.size() > kMaxScenarioBytes)
     throw ConfigurationError("scenario is larger than " + std::to_string(kMaxScenarioBytes) + " bytes",
                              in_file(source_name));
+  check_toml_bounds(text, source_name);
   try {
     return toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
@@ -645,20 +749,19 @@ toml::table load_tree(std::string_view text, const std::string& source_name, Lin
       throw ConfigurationError("a cycle of extends: " + cycle + key, location_of(*extends, source_name, "extends"));
     }
     if (!lineage.merged.insert(key).second) continue;  // a shared ancestor, already merged
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-      throw ConfigurationError("cannot read the extended scenario " + key,
+    std::string parent_text;
+    try {
+      if (name.empty()) throw IOError("the extended scenario: the file name is empty");
+      parent_text = read_regular_file(key, kMaxScenarioBytes, "the extended scenario");
+    } catch (const IOError& e) {
+      throw ConfigurationError(e.diagnostics().front().message + (name.empty() ? "" : ": " + key),
                                location_of(*extends, source_name, "extends"));
-    std::ostringstream parent_text;
-    parent_text << in.rdbuf();
-    if (parent_text.str().size() > kMaxScenarioBytes)
-      throw ConfigurationError("extended scenario larger than " + std::to_string(kMaxScenarioBytes) + " bytes",
-                               in_file(key));
+    }
     chain.push_back(key);
     const int level = static_cast<int>(chain.size()) - 1;
     auto& recorded = lineage.depth[key];
     recorded = std::max(recorded, level);
-    merge_into(merged, load_tree(parent_text.str(), key, lineage));
+    merge_into(merged, load_tree(parent_text, key, lineage));
     chain.pop_back();
   }
   root.erase("extends");
@@ -706,17 +809,7 @@ Spec validate_table(const toml::table& root, Validator& v) {
 }  // namespace
 
 Scenario Scenario::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError("cannot open scenario file", in_file(path));
-  std::string text;
-  char buffer[65536];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxScenarioBytes)
-      throw ConfigurationError("scenario is larger than " + std::to_string(kMaxScenarioBytes) + " bytes",
-                               in_file(path));
-  }
-  return from_string(text, path);
+  return from_string(read_regular_file(path, kMaxScenarioBytes, "scenario"), path);
 }
 
 Scenario Scenario::from_string(std::string_view text, const std::string& source_name) {
@@ -746,6 +839,7 @@ Scenario Scenario::with_overrides(const std::vector<Override>& overrides) const 
   for (const auto& o : out.overrides_) {
     toml::table holder;
     try {
+      check_toml_bounds(o.value, o.origin);
       holder = toml::parse("value = " + o.value, o.origin);
     } catch (const toml::parse_error&) {
       holder = toml::table{};  // not a TOML value: take the text as a string

@@ -24,6 +24,10 @@ struct Override {
 };
 
 inline constexpr std::size_t kMaxScenarioBytes = 1 << 20;
+// Arrays and inline tables nested in one another, and parts of one dotted key, at most: checked on
+// the text before the TOML library parses it (it recurses on both).
+inline constexpr int kMaxTomlNesting = 64;
+inline constexpr int kMaxTomlKeyParts = 64;
 
 class Scenario {
  public:

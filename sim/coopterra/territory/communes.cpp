@@ -633,9 +633,12 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
     }
     const std::string& km_text = r.fields[static_cast<std::size_t>(km)];
     const auto length = parse_real(km_text);
-    if (!length || *length <= 0) {
+    // No road is longer than half the Earth's circumference: a larger value is a unit or typing error
+    // (and 1e308 km would overflow the shortest paths into "not connected").
+    if (!length || *length <= 0 || *length > 20000) {
       problems.add(r.line, km + 1, table.header[static_cast<std::size_t>(km)],
-                   km_text.empty() ? "missing value" : "expected a positive length in km, got '" + km_text + "'");
+                   km_text.empty() ? "missing value"
+                                   : "expected a positive length in km of at most 20000, got '" + km_text + "'");
       ok = false;
     }
     std::optional<double> time;
