@@ -54,8 +54,8 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
     return std::make_unique<MarketModel>(territory_, residents_, scenario_.spec(), platforms_, random_);
   });
   economy_ = std::make_unique<Economy>(territory_, firms_, scenario_.spec(), platforms_, markets_->channels(), random_);
-  books_ = std::make_unique<Books>(platforms_, markets_->channels());
   timeline_ = std::make_unique<PolicyTimeline>(spec, territory_, platforms_, markets_->channels());
+  books_ = std::make_unique<Books>(platforms_, markets_->channels(), timeline_->flows());
   balances_.assign(books_->accounts().size(), 0);
   balances_[static_cast<std::size_t>(Account::Authority)] = std::llround(spec.authority.budget_eur * 100.0);
   for (std::size_t q = 0; q < platforms_.size(); ++q)
@@ -76,8 +76,11 @@ void Simulation::step() {
   CarpoolLevers levers;
   MarketLevers market_levers;
   std::int64_t available = 0;  // what the authority can pay per use, what is committed still reserved
+  std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
+  std::vector<std::int64_t> financing;  // the policies' own flows: loans, quasi-equity, citizens' shares
   {
     Profile::Scope s(profile_, phase_policies_);
+    financing = timeline_->finance(week, *economy_, by_policy);
     available = balances_[authority] - timeline_->committed_from(week);
     levers = timeline_->levers(week, available > 0);
     for (std::size_t p = 0; p < kPlatforms; ++p) levers.open[p] = economy_->open()[carpool_platforms_[p]];
@@ -117,48 +120,21 @@ void Simulation::step() {
   }
   std::int64_t incentives = 0;
   for (auto c : carpool.incentive_cents) incentives += c;
-  std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
   EconomyWeek economy;
+  std::int64_t outside = 0;  // spent outside the territory: campaigns, the network's services
   {
     Profile::Scope s(profile_, phase_economy_);
-    EconomyLevers policy = timeline_->economy_levers(week, economy_->open(), payable - incentives > 0, by_policy);
+    EconomyLevers policy =
+        timeline_->economy_levers(week, economy_->open(), payable - incentives > 0, by_policy, outside);
     policy.support_budget_cents = std::max<std::int64_t>(0, payable - incentives);
     economy = economy_->step(week, market, carpool, market_levers, policy, threads_);
-    // Barter fee support, attributed to the policies that pay it.
-    std::vector<std::size_t> ids;
-    std::vector<double> weights;
-    for (std::size_t i = 0; i < by_policy.size(); ++i)
-      if (timeline_->policies()[i].spec->kind == "barter_support" && timeline_->active(i, week))
-        ids.push_back(i), weights.push_back(timeline_->policies()[i].spec->fee_share);
-    const auto shares = allocate_proportionally(economy.flows.barter_fee_support, weights);
-    for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
+    timeline_->attribute_barter_support(week, economy.flows.barter_fee_support, by_policy);
   }
   {
     Profile::Scope s(profile_, phase_accounting_);
-    // Spending outside the territory: awareness campaigns (every market) and the network.
-    std::int64_t outside = 0;
-    for (std::size_t i = 0; i < by_policy.size(); ++i) {
-      const std::string& kind = timeline_->policies()[i].spec->kind;
-      if (kind == "awareness_campaign") by_policy[i] += timeline_->scheduled_cents(i, week);
-      if (kind == "awareness_campaign" || kind == "cooperative_network") outside += timeline_->scheduled_cents(i, week);
-    }
-    // Each platform's incentives, attributed to the policies that make them up.
-    for (std::size_t p = 0; p < kPlatforms; ++p) {
-      const auto& ids = levers.incentive_policies[p];
-      if (ids.empty()) continue;
-      std::vector<double> weights;
-      for (std::size_t i : ids) {
-        const auto& r = timeline_->policies()[i];
-        double w = 0;
-        for (std::size_t z = 0; z < r.in_zone.size(); ++z)
-          if (r.in_zone[z]) w += static_cast<double>(carpool.passengers_by_zone[p][z]);
-        weights.push_back(w * r.spec->amount_eur);
-      }
-      const auto shares = allocate_proportionally(carpool.incentive_cents[p], weights);
-      for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
-    }
-    LedgerWeek ledger =
-        books_->book(carpool, market, economy, outside, balances_, economy_->firms_cash(), economy_->treasuries());
+    timeline_->attribute_incentives(levers, carpool, by_policy);
+    LedgerWeek ledger = books_->book(carpool, market, economy, outside, balances_, economy_->firms_cash(),
+                                     economy_->treasuries(), financing);
     balances_ = ledger.balance;
     market.orders.clear();
     market.orders.shrink_to_fit();
@@ -274,7 +250,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/4";
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/5";
 
 void write_week(Writer& w, const CarpoolWeek& c) {
   w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);
@@ -380,6 +356,8 @@ std::string Simulation::checkpoint() const {
   w.vector(markets_->state());
   w.text(economy_->save());
   w.vector(balances_);
+  w.value<std::uint64_t>(timeline_->owed().size());
+  for (const auto& owed : timeline_->owed()) w.vector(owed);
   w.value<std::uint64_t>(series_.weeks());
   for (std::size_t i = 0; i < series_.weeks(); ++i) {
     write_week(w, series_.carpool[i]);
@@ -437,10 +415,17 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, c
     throw ConfigurationError(
         "the scenario's budget does not cover what was spent before the checkpoint plus the campaigns still to come",
         Location{sim->scenario_.source_name(), 0, 0, "authority.budget_eur"});
+  // What financed cooperatives still owe: kept when the financing policies are the same.
+  const auto financed = r.value<std::uint64_t>();
+  if (financed > 100000) throw InputDataError("checkpoint is truncated or corrupt");
+  std::vector<std::vector<std::int64_t>> owed;
+  for (std::uint64_t i = 0; i < financed; ++i) owed.push_back(r.vector<std::int64_t>());
   const auto weeks = r.value<std::uint64_t>();
   if (static_cast<std::int64_t>(weeks) != week) throw InputDataError("checkpoint is truncated or corrupt");
   const std::size_t policies = sim->scenario_.spec().policies.size();
   const bool resumed = sim->scenario_.resolved_toml() == scenario_text;
+  // A fork with other financing policies starts their debts afresh (its own policies act from the fork).
+  (void)sim->timeline_->set_owed(std::move(owed));
   sim->forked_at_ = resumed ? static_cast<int>(forked_at) : static_cast<int>(week);
   const std::size_t zones = sim->territory_.zones.size();
   for (std::uint64_t i = 0; i < weeks; ++i) {

@@ -52,6 +52,7 @@ class Simulation {
   const Economy& economy() const noexcept { return *economy_; }
   const std::vector<PlatformInfo>& platforms() const noexcept { return platforms_; }
   const Books& books() const noexcept { return *books_; }
+  const PolicyTimeline& timeline() const noexcept { return *timeline_; }
   const Series& series() const noexcept { return series_; }
   const std::vector<std::int64_t>& balances() const noexcept { return balances_; }
   const Profile& profile() const noexcept { return profile_; }

@@ -45,7 +45,7 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
         member_since_[f] = 0;
   treasury_.resize(p), year_start_.resize(p), authority_equity_.assign(p, 0), capital_.resize(p);
   weeks_negative_.assign(p, 0), open_.assign(p, 1), users_ema_.assign(p, 0.0), invested_.assign(p, 0.0);
-  quality_.assign(p, 0.0);
+  quality_.assign(p, 0.0), joined_.assign(p * kColleges, 0);
   for (std::size_t q = 0; q < p; ++q) {
     treasury_[q] = year_start_[q] = cents(platforms_[q].spec->initial_treasury_eur);
     capital_[q] = cents(platforms_[q].spec->initial_capital_eur);
@@ -368,8 +368,9 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
         }
       }
     }
-    const std::array<std::int64_t, kColleges> m{ps.staff, std::llround(co.user_member_share * users_ema_[q]), producers,
-                                                authority_equity_[q] > 0 ? 1 : 0, co.supporters};
+    std::array<std::int64_t, kColleges> m{ps.staff, std::llround(co.user_member_share * users_ema_[q]), producers,
+                                          authority_equity_[q] > 0 ? 1 : 0, co.supporters};
+    for (std::size_t c = 0; c < kColleges; ++c) m[c] += joined_[q * kColleges + c];
     double weights = 0;
     for (std::size_t c = 0; c < kColleges; ++c)
       if (m[c] > 0) weights += co.vote_weights[c];
@@ -388,7 +389,7 @@ std::string Economy::save() const {
   w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(weeks_over_), w.vector(member_since_);
   w.vector(alive_), w.vector(activity_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
   w.vector(capital_), w.vector(weeks_negative_), w.vector(open_), w.vector(users_ema_), w.vector(invested_);
-  w.vector(quality_);
+  w.vector(quality_), w.vector(joined_);
   return w.take();
 }
 
@@ -402,8 +403,18 @@ void Economy::load(const std::string& bytes) {
   };
   firms(cash_), firms(reference_), firms(units_), firms(weeks_over_), firms(member_since_), firms(alive_);
   firms(activity_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
-  firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_);
+  firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_), firms(joined_);
   update_providers();
+}
+
+void Economy::fund(std::size_t q, std::int64_t cash_cents, std::int64_t income_cents, std::int64_t capital_cents) {
+  treasury_[q] += cash_cents;
+  year_start_[q] += cash_cents - income_cents;  // not the year's surplus, but for its income
+  capital_[q] += capital_cents;
+}
+
+void Economy::add_members(std::size_t q, std::size_t college, std::int64_t members) {
+  joined_[q * kColleges + college] += members;
 }
 
 std::size_t Economy::bytes() const noexcept {

@@ -92,6 +92,13 @@ class Economy {
   std::int64_t firms_cash() const noexcept;
   const std::vector<std::int64_t>& treasuries() const noexcept { return treasury_; }
 
+  // Hooks of the financing policies (policy/financing.hpp, crowdfunding.cpp), between weeks: moves
+  // `cash_cents` into platform q's treasury (negative: out of it), of which `income_cents` counts in
+  // the year's surplus (interest paid: negative) and `capital_cents` is members' capital.
+  void fund(std::size_t q, std::int64_t cash_cents, std::int64_t income_cents, std::int64_t capital_cents);
+  // Members who joined platform q's college (CooperativesSpec: 0 workers ... 4 supporters).
+  void add_members(std::size_t q, std::size_t college, std::int64_t members);
+
   // The state carried from week to week, as bytes and back (checkpoints).
   std::string save() const;
   void load(const std::string& bytes);
@@ -116,6 +123,7 @@ class Economy {
   std::vector<double> activity_;  // revenue smoothed over about 13 weeks
   // Platforms.
   std::vector<std::int64_t> treasury_, year_start_, authority_equity_, capital_;
+  std::vector<std::int64_t> joined_;  // platform x college: members who joined through policies
   std::vector<std::int32_t> weeks_negative_;
   std::vector<std::uint8_t> open_;
   std::vector<double> users_ema_, invested_, quality_;
