@@ -9,6 +9,7 @@
 #include "coopterra/core/bytes.hpp"
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/hash.hpp"
+#include "coopterra/core/schedule.hpp"
 #include "coopterra/io/results_file.hpp"
 #include "coopterra/version.hpp"
 
@@ -60,117 +61,76 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
   balances_[static_cast<std::size_t>(Account::Authority)] = std::llround(spec.authority.budget_eur * 100.0);
   for (std::size_t q = 0; q < platforms_.size(); ++q)
     balances_[books_->platform_account(q)] = economy_->treasuries()[q];
-  phase_policies_ = profile_.phase("policies");
-  phase_awareness_ = profile_.phase("awareness");
-  phase_choice_ = profile_.phase("choice");
-  phase_matching_ = profile_.phase("matching");
-  phase_carpool_accounts_ = profile_.phase("carpool accounts");
-  phase_markets_ = profile_.phase("markets");
-  phase_economy_ = profile_.phase("economy");
-  phase_accounting_ = profile_.phase("accounting");
+  pay_ = std::make_unique<PolicyPayments>(*timeline_);
+  // The week, as a declared schedule: named phases, each one call over the week's context, each
+  // timed into the profile under its name (core/schedule.hpp). The phases named "policies ..." and
+  // "... budget" are the authority's budget and what its policies pay (policy_payments.hpp).
+  using Phase = Schedule<WeekContext>::Phase;
+  week_schedule_.emplace(
+      profile_,
+      std::initializer_list<Phase>{
+          {"policies", [this](WeekContext& w) { policies(w); }},
+          {"awareness", [this](WeekContext& w) { carpool_->spread_awareness(w.week, w.carpool_levers, threads_); }},
+          {"choice", [this](WeekContext& w) { carpool_->choose_modes(w.week, w.carpool_levers, threads_); }},
+          {"matching",
+           [this](WeekContext& w) { w.budget.incentives_due = carpool_->match(w.week, w.carpool_levers, threads_); }},
+          {"markets",
+           [this](WeekContext& w) {
+             w.market = markets_->step(w.week, w.market_levers, economy_->open(), economy_->quality(),
+                                       economy_->providers(), threads_);
+           }},
+          {"incentives budget", [this](WeekContext& w) { pay_->incentives(w); }},
+          {"carpool accounts", [this](WeekContext& w) { carpool_accounts(w); }},
+          {"economy budget", [this](WeekContext& w) { pay_->economy(w, economy_->open()); }},
+          {"procurement", [this](WeekContext& w) { economy_->procurement(w.economy_levers, w.economy); }},
+          {"firms",
+           [this](WeekContext& w) { economy_->firms(w.week, w.market, w.market_levers, threads_, w.economy); }},
+          {"barter", [this](WeekContext& w) { economy_->barter(w.week, w.economy_levers, threads_, w.economy); }},
+          {"treasuries",
+           [this](WeekContext& w) {
+             economy_->treasuries(w.week, w.market, w.carpool, w.market_levers, w.economy_levers, w.economy);
+           }},
+          {"governance", [this](WeekContext& w) { economy_->governance(w.market, w.carpool, w.economy); }},
+          {"policies pay", [this](WeekContext& w) { pay_->attribute(w); }},
+          {"accounting", [this](WeekContext& w) { accounting(w); }},
+      });
 }
 
 void Simulation::step() {
-  const auto week = static_cast<std::uint32_t>(week_ + 1);
-  const std::size_t authority = static_cast<std::size_t>(Account::Authority);
-  CarpoolLevers levers;
-  MarketLevers market_levers;
-  std::int64_t available = 0;  // what the authority can pay per use, what is committed still reserved
-  {
-    Profile::Scope s(profile_, phase_policies_);
-    available = balances_[authority] - timeline_->committed_from(week);
-    levers = timeline_->levers(week, available > 0);
-    for (std::size_t p = 0; p < kPlatforms; ++p) levers.open[p] = economy_->open()[carpool_platforms_[p]];
-    market_levers = timeline_->market_levers(week);
-  }
-  {
-    Profile::Scope s(profile_, phase_awareness_);
-    carpool_->spread_awareness(week, levers, threads_);
-  }
-  {
-    Profile::Scope s(profile_, phase_choice_);
-    carpool_->choose_modes(week, levers, threads_);
-  }
-  std::int64_t due = 0;
-  {
-    Profile::Scope s(profile_, phase_matching_);
-    due = carpool_->match(week, levers, threads_);
-  }
-  MarketWeek market;
-  {
-    Profile::Scope s(profile_, phase_markets_);
-    market =
-        markets_->step(week, market_levers, economy_->open(), economy_->quality(), economy_->providers(), threads_);
-  }
-  // In the week the budget runs out, every incentive is scaled down alike.
-  const std::int64_t payable = std::max<std::int64_t>(available, 0);
-  const bool enough = due <= payable;  // true when nothing is due: never a zero denominator
-  CarpoolWeek carpool;
-  {
-    Profile::Scope s(profile_, phase_carpool_accounts_);
-    carpool = carpool_->account(levers, enough ? 1 : payable, enough ? 1 : due, threads_);
-  }
+  WeekContext w;
+  w.week = static_cast<std::uint32_t>(week_ + 1);
+  w.economy = economy_->new_week();
+  week_schedule_->run(w);
+  week_ += 1;
+  for (double s : scenario_.spec().outputs.snapshot_weeks)
+    if (static_cast<int>(s) == week_) take_snapshot();
+}
+
+void Simulation::policies(WeekContext& w) {
+  pay_->levers(w, balances_[static_cast<std::size_t>(Account::Authority)]);
+  for (std::size_t p = 0; p < kPlatforms; ++p) w.carpool_levers.open[p] = economy_->open()[carpool_platforms_[p]];
+}
+
+void Simulation::carpool_accounts(WeekContext& w) {
+  w.carpool = carpool_->account(w.carpool_levers, w.budget.paid_num, w.budget.paid_den, threads_);
   // The carpool platforms in the list of all platforms: their aware residents and users.
   for (std::size_t p = 0; p < kPlatforms; ++p) {
     const std::size_t q = carpool_platforms_[p];
-    market.aware[q] = carpool.aware[p], market.users[q] = carpool.drivers[p] + carpool.passengers[p];
+    w.market.aware[q] = w.carpool.aware[p], w.market.users[q] = w.carpool.drivers[p] + w.carpool.passengers[p];
   }
-  std::int64_t incentives = 0;
-  for (auto c : carpool.incentive_cents) incentives += c;
-  std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
-  EconomyWeek economy;
-  {
-    Profile::Scope s(profile_, phase_economy_);
-    EconomyLevers policy = timeline_->economy_levers(week, economy_->open(), payable - incentives > 0, by_policy);
-    policy.support_budget_cents = std::max<std::int64_t>(0, payable - incentives);
-    economy = economy_->step(week, market, carpool, market_levers, policy, threads_);
-    // Barter fee support, attributed to the policies that pay it.
-    std::vector<std::size_t> ids;
-    std::vector<double> weights;
-    for (std::size_t i = 0; i < by_policy.size(); ++i)
-      if (timeline_->policies()[i].spec->kind == "barter_support" && timeline_->active(i, week))
-        ids.push_back(i), weights.push_back(timeline_->policies()[i].spec->fee_share);
-    const auto shares = allocate_proportionally(economy.flows.barter_fee_support, weights);
-    for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
-  }
-  {
-    Profile::Scope s(profile_, phase_accounting_);
-    // Spending outside the territory: awareness campaigns (every market) and the network.
-    std::int64_t outside = 0;
-    for (std::size_t i = 0; i < by_policy.size(); ++i) {
-      const std::string& kind = timeline_->policies()[i].spec->kind;
-      if (kind == "awareness_campaign") by_policy[i] += timeline_->scheduled_cents(i, week);
-      if (kind == "awareness_campaign" || kind == "cooperative_network") outside += timeline_->scheduled_cents(i, week);
-    }
-    // Each platform's incentives, attributed to the policies that make them up.
-    for (std::size_t p = 0; p < kPlatforms; ++p) {
-      const auto& ids = levers.incentive_policies[p];
-      if (ids.empty()) continue;
-      std::vector<double> weights;
-      for (std::size_t i : ids) {
-        const auto& r = timeline_->policies()[i];
-        double w = 0;
-        for (std::size_t z = 0; z < r.in_zone.size(); ++z)
-          if (r.in_zone[z]) w += static_cast<double>(carpool.passengers_by_zone[p][z]);
-        weights.push_back(w * r.spec->amount_eur);
-      }
-      const auto shares = allocate_proportionally(carpool.incentive_cents[p], weights);
-      for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
-    }
-    LedgerWeek ledger =
-        books_->book(carpool, market, economy, outside, balances_, economy_->firms_cash(), economy_->treasuries());
-    balances_ = ledger.balance;
-    market.orders.clear();
-    market.orders.shrink_to_fit();
-    series_.carpool.push_back(std::move(carpool));
-    series_.markets.push_back(std::move(market));
-    series_.economy.push_back(std::move(economy));
-    series_.ledger.push_back(std::move(ledger));
-    series_.policy_cents.push_back(std::move(by_policy));
-  }
-  week_ += 1;
-  for (double w : scenario_.spec().outputs.snapshot_weeks)
-    if (static_cast<int>(w) == week_) take_snapshot();
+}
+
+void Simulation::accounting(WeekContext& w) {
+  w.ledger = books_->book(w.carpool, w.market, w.economy, w.outside_policy_cents, balances_, economy_->firms_cash(),
+                          economy_->treasuries());
+  balances_ = w.ledger.balance;
+  w.market.orders.clear();
+  w.market.orders.shrink_to_fit();
+  series_.carpool.push_back(std::move(w.carpool));
+  series_.markets.push_back(std::move(w.market));
+  series_.economy.push_back(std::move(w.economy));
+  series_.ledger.push_back(std::move(w.ledger));
+  series_.policy_cents.push_back(std::move(w.by_policy));
 }
 
 void Simulation::take_snapshot() {

@@ -121,9 +121,16 @@ def test_progress_bar_and_profile(small, capsys):
         "awareness",
         "choice",
         "matching",
-        "carpool accounts",
         "markets",
-        "economy",
+        "incentives budget",
+        "carpool accounts",
+        "economy budget",
+        "procurement",
+        "firms",
+        "barter",
+        "treasuries",
+        "governance",
+        "policies pay",
         "accounting",
     ]
     assert (profile.set_index("phase").loc["choice", "calls"]) == 3

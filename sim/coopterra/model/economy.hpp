@@ -83,10 +83,25 @@ class Economy {
   const std::vector<std::uint8_t>& open() const noexcept { return open_; }
   const std::vector<double>& quality() const noexcept { return quality_; }
 
-  // One week, after carpooling and the markets. Updates firms and platforms, returns the flows and
-  // the state.
-  EconomyWeek step(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const MarketLevers& levers,
-                   const EconomyLevers& policy, int threads);
+  // One week, after carpooling and the markets, in five parts that run in this order (each a phase
+  // of the simulation's week): they update firms and platforms and fill the week's record `out`,
+  // which starts as new_week().
+  EconomyWeek new_week() const;
+  // Public procurement: what the authority buys through each channel, paid to the sellers (the
+  // firms' income of the week) and to the platforms.
+  void procurement(const EconomyLevers& policy, EconomyWeek& out);
+  // Firms: their income from residents, revenue, costs, local spending, barter payments, interest;
+  // local supplies among the territory's firms; failures beyond the credit line.
+  void firms(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers, int threads, EconomyWeek& out);
+  // Barter: firms joining the network and their yearly fees (partly paid by the authority, within
+  // its support budget); then the firms' totals of the week.
+  void barter(std::uint32_t week, const EconomyLevers& policy, int threads, EconomyWeek& out);
+  // Platforms: fees, taxes, policy money, staff and running costs into the treasuries; margins
+  // leaving, yearly surplus, quality, closure after weeks in deficit.
+  void treasuries(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const MarketLevers& levers,
+                  const EconomyLevers& policy, EconomyWeek& out);
+  // Cooperatives' members by college, participants in the assembly, board seats.
+  void governance(const MarketWeek& market, const CarpoolWeek& carpool, EconomyWeek& out) const;
 
   // Balances the ledger checks against: firms' cash and platforms' treasuries, in cents.
   std::int64_t firms_cash() const noexcept;
@@ -99,6 +114,9 @@ class Economy {
 
  private:
   void update_providers();
+  // Adds `amount` to the income of the open firms of `sector` in `zone`, split evenly (the first
+  // firms get the remaining cents).
+  void give(std::size_t sector, std::size_t zone, std::int64_t amount);
   const Territory& territory_;
   const Firms& firms_;
   const Spec& spec_;
@@ -119,6 +137,8 @@ class Economy {
   std::vector<std::int32_t> weeks_negative_;
   std::vector<std::uint8_t> open_;
   std::vector<double> users_ema_, invested_, quality_;
+  // Within a week, between its parts: each firm's income, each platform's procurement fees.
+  std::vector<std::int64_t> income_, procurement_fees_;
 };
 
 }  // namespace coopterra
