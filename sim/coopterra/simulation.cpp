@@ -234,87 +234,19 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/4";
-
-void write_week(Writer& w, const CarpoolWeek& c) {
-  w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);
-  w.value(c.choosing), w.value(c.aware), w.value(c.drivers), w.value(c.passengers), w.value(c.unmatched);
-  w.value(c.fares_paid_cents), w.value(c.driver_income_cents), w.value(c.fees_cents), w.value(c.tax_cents);
-  w.value(c.incentive_cents), w.value(c.households_net_cents);
-  w.vector(c.vehicle_km_by_zone), w.vector(c.carpoolers_by_zone);
-  for (const auto& v : c.passengers_by_zone) w.vector(v);
-}
-
-CarpoolWeek read_week(Reader& r) {
-  CarpoolWeek c;
-  c.vehicle_km_alone = r.value<double>(), c.vehicle_km_carpool = r.value<double>();
-  c.passenger_km_carpool = r.value<double>(), c.co2e_kg = r.value<double>();
-  c.choosing = r.value<decltype(c.choosing)>(), c.aware = r.value<decltype(c.aware)>();
-  c.drivers = r.value<decltype(c.drivers)>(), c.passengers = r.value<decltype(c.passengers)>();
-  c.unmatched = r.value<decltype(c.unmatched)>(), c.fares_paid_cents = r.value<decltype(c.fares_paid_cents)>();
-  c.driver_income_cents = r.value<decltype(c.driver_income_cents)>();
-  c.fees_cents = r.value<decltype(c.fees_cents)>(), c.tax_cents = r.value<decltype(c.tax_cents)>();
-  c.incentive_cents = r.value<decltype(c.incentive_cents)>(), c.households_net_cents = r.value<std::int64_t>();
-  c.vehicle_km_by_zone = r.vector<double>(), c.carpoolers_by_zone = r.vector<std::int64_t>();
-  for (auto& v : c.passengers_by_zone) v = r.vector<std::int64_t>();
-  return c;
-}
-
-// The vectors of a market week, with the size each must have.
-template <class Week, class F>
-void market_vectors(Week& m, std::size_t channels, std::size_t platforms, std::size_t zones, F&& f) {
-  f(m.purchases, channels), f(m.paid_cents, channels), f(m.fee_cents, channels), f(m.tax_cents, channels);
-  f(m.seller_cents, channels), f(m.co2e_grams, channels), f(m.purchases_by_zone_kind, channels * 3);
-  f(m.purchases_by_income, channels * kIncomeGroups), f(m.buyers_by_zone_kind, kMarkets * 3);
-  f(m.aware, platforms), f(m.users, platforms), f(m.rounds, platforms), f(m.firm_income_cents, kSectors * zones);
-}
-
-template <class Week, class F>
-void economy_vectors(Week& e, std::size_t channels, std::size_t platforms, F&& f) {
-  auto& x = e.flows;
-  f(x.procurement_seller, channels), f(x.procurement_fees, channels);
-  for (auto* v : {&x.grants, &x.equity, &x.in_kind, &x.staff, &x.running, &x.leaving, &x.refunds, &x.investment,
-                  &e.treasury_cents, &e.open, &e.authority_equity_cents, &e.capital_cents})
-    f(*v, platforms);
-  f(e.members, platforms * kColleges), f(e.participants, platforms * kColleges), f(e.seats, platforms * kColleges);
-}
-
-void write_week(Writer& w, const MarketWeek& m, const EconomyWeek& e) {
-  market_vectors(m, 0, 0, 0, [&](const auto& v, std::size_t) { w.vector(v); });
-  w.value(m.households_net_cents);
-  economy_vectors(e, 0, 0, [&](const auto& v, std::size_t) { w.vector(v); });
-  const auto& x = e.flows;
-  for (auto v : {x.opening_cash, x.base_sales, x.wages, x.owners, x.outside_costs, x.interest, x.written_off,
-                 x.barter_commissions, x.barter_fees, x.barter_fee_support, e.barter_members, e.barter_volume_cents,
-                 e.overdraft_cents, e.local_spending_cents})
-    w.value(v);
-  w.value(e.alive), w.value(e.jobs), w.value(e.revenue_cents), w.value(e.cash_cents), w.value(e.failed);
-  w.value(e.market_revenue_cents);
-  w.vector(e.quality);
-}
-
-void read_week(Reader& r, MarketWeek& m, EconomyWeek& e, std::size_t channels, std::size_t platforms,
-               std::size_t zones) {
-  auto read = [&](std::vector<std::int64_t>& v, std::size_t size) {
-    v = r.vector<std::int64_t>();
-    if (v.size() != size) throw InputDataError("checkpoint is truncated or corrupt");
-  };
-  market_vectors(m, channels, platforms, zones, read);
-  m.households_net_cents = r.value<std::int64_t>();
-  economy_vectors(e, channels, platforms, read);
-  auto& x = e.flows;
-  for (auto* v : {&x.opening_cash, &x.base_sales, &x.wages, &x.owners, &x.outside_costs, &x.interest, &x.written_off,
-                  &x.barter_commissions, &x.barter_fees, &x.barter_fee_support, &e.barter_members,
-                  &e.barter_volume_cents, &e.overdraft_cents, &e.local_spending_cents})
-    *v = r.value<std::int64_t>();
-  e.alive = r.value<decltype(e.alive)>(), e.jobs = r.value<decltype(e.jobs)>();
-  e.revenue_cents = r.value<decltype(e.revenue_cents)>(), e.cash_cents = r.value<decltype(e.cash_cents)>();
-  e.failed = r.value<decltype(e.failed)>(), e.market_revenue_cents = r.value<decltype(e.market_revenue_cents)>();
-  e.quality = r.vector<double>();
-  if (e.quality.size() != platforms) throw InputDataError("checkpoint is truncated or corrupt");
-}
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/5";
 
 }  // namespace
+
+FieldSizes Simulation::field_sizes() const {
+  const std::size_t zones = territory_.zones.size(), channels = markets_->channels().size(), p = platforms_.size();
+  FieldSizes s;
+  s[Dim::Zone] = zones, s[Dim::Channel] = channels, s[Dim::ChannelZoneKind] = channels * 3;
+  s[Dim::ChannelIncome] = channels * kIncomeGroups, s[Dim::MarketZoneKind] = kMarkets * 3;
+  s[Dim::Platform] = p, s[Dim::PlatformCollege] = p * kColleges, s[Dim::SectorZone] = kSectors * zones;
+  s[Dim::Flow] = books_->flows().size(), s[Dim::Account] = balances_.size();
+  return s;
+}
 
 std::string Simulation::population_checksum() const {
   Fnv1a f;
@@ -342,10 +274,10 @@ std::string Simulation::checkpoint() const {
   w.vector(balances_);
   w.value<std::uint64_t>(series_.weeks());
   for (std::size_t i = 0; i < series_.weeks(); ++i) {
-    write_week(w, series_.carpool[i]);
-    write_week(w, series_.markets[i], series_.economy[i]);
-    w.vector(series_.ledger[i].cents);
-    w.vector(series_.ledger[i].balance);
+    write_fields(w, series_.carpool[i]);
+    write_fields(w, series_.markets[i]);
+    write_fields(w, series_.economy[i]);
+    write_fields(w, series_.ledger[i]);
     w.vector(series_.policy_cents[i]);
   }
   w.value<std::uint64_t>(snapshots_.size());
@@ -402,24 +334,12 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& checkpoint, c
   const std::size_t policies = sim->scenario_.spec().policies.size();
   const bool resumed = sim->scenario_.resolved_toml() == scenario_text;
   sim->forked_at_ = resumed ? static_cast<int>(forked_at) : static_cast<int>(week);
-  const std::size_t zones = sim->territory_.zones.size();
+  const FieldSizes sizes = sim->field_sizes();
   for (std::uint64_t i = 0; i < weeks; ++i) {
-    CarpoolWeek c = read_week(r);
-    bool sizes_ok = c.vehicle_km_by_zone.size() == zones && c.carpoolers_by_zone.size() == zones;
-    for (const auto& v : c.passengers_by_zone) sizes_ok = sizes_ok && v.size() == zones;
-    if (!sizes_ok) throw InputDataError("checkpoint is truncated or corrupt");
-    sim->series_.carpool.push_back(std::move(c));
-    MarketWeek m;
-    EconomyWeek e;
-    read_week(r, m, e, sim->markets_->channels().size(), sim->platforms_.size(), zones);
-    sim->series_.markets.push_back(std::move(m));
-    sim->series_.economy.push_back(std::move(e));
-    LedgerWeek ledger;
-    ledger.cents = r.vector<std::int64_t>();
-    ledger.balance = r.vector<std::int64_t>();
-    if (ledger.cents.size() != sim->books_->flows().size() || ledger.balance.size() != sim->balances_.size())
-      throw InputDataError("checkpoint is truncated or corrupt");
-    sim->series_.ledger.push_back(std::move(ledger));
+    sim->series_.carpool.push_back(read_fields<CarpoolWeek>(r, sizes));
+    sim->series_.markets.push_back(read_fields<MarketWeek>(r, sizes));
+    sim->series_.economy.push_back(read_fields<EconomyWeek>(r, sizes));
+    sim->series_.ledger.push_back(read_fields<LedgerWeek>(r, sizes));
     auto by_policy = r.vector<std::int64_t>();
     // A fork's own policies spent nothing before it.
     if (!resumed || by_policy.size() != policies) by_policy.assign(policies, 0);

@@ -121,6 +121,7 @@ class Simulation {
   void carpool_accounts(WeekContext& w);
   void accounting(WeekContext& w);
   std::string population_checksum() const;
+  FieldSizes field_sizes() const;  // the sizes of the weekly records' vectors in this run
 };
 
 }  // namespace coopterra

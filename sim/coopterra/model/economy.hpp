@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "coopterra/core/fields.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/model/carpool.hpp"
 #include "coopterra/model/markets.hpp"
@@ -71,6 +72,74 @@ struct EconomyWeek {
   std::vector<std::int64_t> treasury_cents, open, members, participants, seats;  // members: platform x college
   std::vector<std::int64_t> authority_equity_cents, capital_cents;
   std::vector<double> quality;
+
+  // The field list (core/fields.hpp): checkpoints and the results.
+  template <class V, class... W>
+  static void fields(V&& v, W&... w) {
+    using D = Dim;
+    v(kept("opening_cash"), w.flows.opening_cash...);
+    v(kept("base_sales"), w.flows.base_sales...);
+    v(kept("wages"), w.flows.wages...);
+    v(kept("owners"), w.flows.owners...);
+    v(kept("outside_costs"), w.flows.outside_costs...);
+    v(kept("interest"), w.flows.interest...);
+    v(kept("written_off"), w.flows.written_off...);
+    v(kept("barter_commissions"), w.flows.barter_commissions...);
+    v(kept("barter_fees"), w.flows.barter_fees...);
+    v(kept("barter_fee_support"), w.flows.barter_fee_support...);
+    v(kept("procurement_seller", D::Channel), w.flows.procurement_seller...);
+    v(kept("procurement_fees", D::Channel), w.flows.procurement_fees...);
+    v(kept("grants", D::Platform), w.flows.grants...);
+    v(kept("equity", D::Platform), w.flows.equity...);
+    v(kept("in_kind", D::Platform), w.flows.in_kind...);
+    v(kept("staff", D::Platform), w.flows.staff...);
+    v(kept("running", D::Platform), w.flows.running...);
+    v(kept("leaving", D::Platform), w.flows.leaving...);
+    v(kept("refunds", D::Platform), w.flows.refunds...);
+    v(kept("investment", D::Platform), w.flows.investment...);
+    v(result("alive", D::Sector, "firms_open", "firm", "firms still operating"), w.alive...);
+    v(result("revenue_cents", D::Sector, "firm_revenue", "EUR", "revenue of the firms", 100), w.revenue_cents...);
+    v(result("cash_cents", D::Sector, "firm_cash", "EUR", "cash of the firms (negative: overdrafts)", 100),
+      w.cash_cents...);
+    v(result("failed", D::Sector, "firm_failures", "firm", "firms failing this week"), w.failed...);
+    v(result("jobs", D::Sector, "jobs", "job",
+             "jobs in the firms still operating, full-time equivalents of their local wage bill"),
+      w.jobs...);
+    v(result("market_revenue_cents", D::Sector, "firm_market_revenue", "EUR",
+             "revenue of the firms from residents and public procurement", 100),
+      w.market_revenue_cents...);
+    v(result("barter_members", D::Scalar, "barter_members", "firm", "firms members of the barter network"),
+      w.barter_members...);
+    v(result("barter_volume_cents", D::Scalar, "barter_volume", "EUR",
+             "invoices between firms paid in barter units (1 unit = 1 EUR)", 100),
+      w.barter_volume_cents...);
+    v(result("overdraft_cents", D::Scalar, "firm_overdrafts", "EUR",
+             "overdrafts of open firms (bank credit, the incumbent option to barter)", 100),
+      w.overdraft_cents...);
+    v(kept("local_spending_cents"), w.local_spending_cents...);
+    v(result("treasury_cents", D::Platform, "platform_treasury", "EUR",
+             "cash of the platform in the territory at the end of the week", 100),
+      w.treasury_cents...);
+    v(result("open", D::Platform, "platform_open", "1",
+             "1 while the platform operates; a platform closes after weeks with a negative treasury"),
+      w.open...);
+    v(result("members", D::PlatformCollege, "cooperative_members", "person",
+             "members of each cooperative by college (incumbents: 0)"),
+      w.members...);
+    v(result("participants", D::PlatformCollege, "assembly_participants", "person",
+             "members expected at the general assembly, by college"),
+      w.participants...);
+    v(result("seats", D::PlatformCollege, "board_seats", "seat",
+             "seats on the cooperative's board by college (the authority's: local_authorities)"),
+      w.seats...);
+    v(result("authority_equity_cents", D::Platform, "authority_equity", "EUR",
+             "capital the authority holds in the platform", 100),
+      w.authority_equity_cents...);
+    v(kept("capital_cents", D::Platform), w.capital_cents...);
+    v(result("quality", D::Platform, "platform_quality", "utility",
+             "quality of the platform: network effects of its users plus investment"),
+      w.quality...);
+  }
 };
 
 class Economy {
