@@ -63,8 +63,8 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
     balances_[books_->platform_account(q)] = economy_->treasuries()[q];
   pay_ = std::make_unique<PolicyPayments>(*timeline_);
   // The week, as a declared schedule: named phases, each one call over the week's context, each
-  // timed into the profile under its name (core/schedule.hpp). The phases named "policies ..." and
-  // "... budget" are the authority's budget and what its policies pay (policy_payments.hpp).
+  // timed into the profile under its name (core/schedule.hpp). The phases "policies", "budget: ..."
+  // and "policies pay" are the authority's budget and what its policies pay (policy_payments.hpp).
   using Phase = Schedule<WeekContext>::Phase;
   week_schedule_.emplace(
       profile_,
@@ -79,9 +79,9 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
              w.market = markets_->step(w.week, w.market_levers, economy_->open(), economy_->quality(),
                                        economy_->providers(), threads_);
            }},
-          {"incentives budget", [this](WeekContext& w) { pay_->incentives(w); }},
+          {"budget: incentives", [this](WeekContext& w) { pay_->incentives(w); }},
           {"carpool accounts", [this](WeekContext& w) { carpool_accounts(w); }},
-          {"economy budget", [this](WeekContext& w) { pay_->economy(w, economy_->open()); }},
+          {"budget: economy", [this](WeekContext& w) { pay_->economy(w, economy_->open()); }},
           {"procurement", [this](WeekContext& w) { economy_->procurement(w.economy_levers, w.economy); }},
           {"firms",
            [this](WeekContext& w) { economy_->firms(w.week, w.market, w.market_levers, threads_, w.economy); }},

@@ -6,12 +6,12 @@
 // A week is a declared schedule (the constructor, simulation.cpp): named phases run in order over
 // one week context (week.hpp: the levers, the budget, the week's records), each timed into the
 // profile under its name by the schedule (core/schedule.hpp):
-//   policies -> awareness -> choice -> matching -> markets -> incentives budget -> carpool accounts
-//   -> economy budget -> procurement -> firms -> barter -> treasuries -> governance -> policies pay
+//   policies -> awareness -> choice -> matching -> markets -> budget: incentives -> carpool accounts
+//   -> budget: economy -> procurement -> firms -> barter -> treasuries -> governance -> policies pay
 //   -> accounting
 // (awareness, choice, matching and carpool accounts are carpooling's; markets, the six other
 // markets of residents; procurement to governance, the economy's parts; "policies", the two
-// "budget" phases and "policies pay" are the authority's budget and what its policies pay, kept
+// "budget: ..." phases and "policies pay" are the authority's budget and what its policies pay, kept
 // together in policy_payments.hpp; accounting books the week and keeps its records).
 #include <cstdint>
 #include <functional>

@@ -15,9 +15,9 @@ TEST_CASE("the profile names every phase of the week", "[simulation]") {
   std::vector<std::string> names;
   for (const auto& p : sim.profile().phases()) names.push_back(p.name);
   CHECK(names == std::vector<std::string>{"build territory", "build population", "build firms", "initial state",
-                                          "policies", "awareness", "choice", "matching", "markets", "incentives budget",
-                                          "carpool accounts", "economy budget", "procurement", "firms", "barter",
-                                          "treasuries", "governance", "policies pay", "accounting"});
+                                          "policies", "awareness", "choice", "matching", "markets",
+                                          "budget: incentives", "carpool accounts", "budget: economy", "procurement",
+                                          "firms", "barter", "treasuries", "governance", "policies pay", "accounting"});
   CHECK(sim.profile().phases()[6].calls == 3);
   CHECK_THROWS_AS(Simulation(small(), 1, 0), ConfigurationError);
 }
