@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "coopterra/core/fields.hpp"
 #include "coopterra/model/carpool.hpp"
 #include "coopterra/model/economy.hpp"
 #include "coopterra/model/markets.hpp"
@@ -30,6 +31,15 @@ struct FlowDef {
 struct LedgerWeek {
   std::vector<std::int64_t> cents;    // one amount per flow of Books::flows()
   std::vector<std::int64_t> balance;  // closing balances, one per account
+
+  // The field list (core/fields.hpp): checkpoints and the results.
+  template <class V, class... W>
+  static void fields(V&& v, W&... w) {
+    v(result("cents", Dim::Flow, "money_flow", "EUR", "money moved by each named flow", 100), w.cents...);
+    v(result("balance", Dim::Account, "account_balance", "EUR",
+             "balance of each account at the end of the week (the authority starts with its budget)", 100),
+      w.balance...);
+  }
 };
 
 class Books {
