@@ -283,14 +283,20 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
     std::int64_t spent = 0;
     const auto& flows = books.flows();
     for (std::size_t f = 0; f < flows.size(); ++f)
-      if (flows[f].from == authority) spent += s.ledger[w].cents[f];
+      if (flows[f].from == authority && flows[f].to != authority)  // a debt written off moves no money
+        spent += s.ledger[w].cents[f];
     for (auto c : s.policy_cents[w]) by_policy.push_back(euros(c));
     public_spending.push_back(euros(spent));
   }
   v.push_back({"flow_from", {"flow"}, flow_from, "", "account the flow leaves"});
   v.push_back({"flow_to", {"flow"}, flow_to, "", "account the flow reaches"});
   v.push_back({"public_spending", W, public_spending, "EUR", "money the authority spent on its policies"});
-  v.push_back({"policy_spending", {"week", "policy"}, by_policy, "EUR", "money the authority spent on each policy"});
+  v.push_back({"policy_spending",
+               {"week", "policy"},
+               by_policy,
+               "EUR",
+               "money the authority spent on each policy, net of what came back (loans, titres participatifs: "
+               "principal and interest repaid)"});
   v.push_back({"policy_kind", {"policy"}, policy_kinds, "", "kind of each policy"});
 
   std::vector<std::string> kinds;

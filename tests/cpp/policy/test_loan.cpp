@@ -2,6 +2,7 @@
 // instalments, then annuities or linear repayments on the instalment dates, to the cent; a
 // cooperative that cannot pay defaults and the rest is written off; the books balance every week.
 #include <cmath>
+#include <variant>
 
 #include "financed.hpp"
 
@@ -91,6 +92,13 @@ TEST_CASE("loan: a cooperative whose treasury cannot pay defaults, the rest writ
   CHECK(sum(weekly(sim, "loan: loan principal repaid")) == 0);
   CHECK(sum(weekly(sim, "loan: loan interest")) == 0);
   CHECK(balance(sim, Account::Authority) == 2000000 - 1200000);  // a write-off moves no money
+  // The results' public spending is the advance only, not the write-off.
+  const Dataset d = sim.results();
+  double spending = 0;
+  for (const auto& v : d.variables)
+    if (v.name == "public_spending")
+      for (double x : std::get<std::vector<double>>(v.data)) spending += x;
+  CHECK(spending == 12000.0);
   CHECK(sim.timeline().owed()[0][0] == 0);
 }
 
