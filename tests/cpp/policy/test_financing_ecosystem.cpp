@@ -39,3 +39,19 @@ TEST_CASE("the financing ecosystem runs, and every cent of its financing is acco
   CHECK(w.members[food_cooperative(sim) * kColleges + 4] == sim.scenario().spec().cooperatives.supporters + 200);
   CHECK(w.members[delivery * kColleges + 1] >= 80);
 }
+
+TEST_CASE("a run resumed from a checkpoint keeps what financed cooperatives owe", "[policies][financing]") {
+  const Scenario shipped = Scenario::from_file(COOPTERRA_SOURCE_DIR "/scenarios/financing_ecosystem.toml")
+                               .with_overrides({{"territory.residents", "4000", "test"},
+                                                {"territory.zones", "12", "test"},
+                                                {"run.weeks", "80", "test"}});
+  Simulation straight(shipped, 3, 2);
+  straight.run(80);
+  Simulation first(shipped, 3, 2);
+  first.run(30);
+  REQUIRE(first.timeline().owed()[0][0] > 0);  // the loan is being repaid
+  auto resumed = Simulation::restore(first.checkpoint(), nullptr, 1);
+  resumed->run(50);
+  CHECK(resumed->timeline().owed() == straight.timeline().owed());
+  for (std::size_t w = 0; w < 80; ++w) REQUIRE(resumed->series().ledger[w].cents == straight.series().ledger[w].cents);
+}
