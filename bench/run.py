@@ -47,7 +47,8 @@ CALLGRIND_PARTS = {
     "carpool: awareness": "coopterra::CarpoolModel::spread_awareness(",
     "carpool: mode choice": "coopterra::CarpoolModel::choose_modes(",
     "carpool: matching": "coopterra::CarpoolModel::match(",
-    "economy: firms, barter, platforms": "coopterra::Economy::step(",
+    "economy: firms": "coopterra::Economy::firms(",
+    "economy: barter": "coopterra::Economy::barter(",
 }
 
 

@@ -13,6 +13,7 @@
 #include "coopterra/core/bytes.hpp"
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/hash.hpp"
+#include "coopterra/core/schedule.hpp"
 #include "coopterra/io/results_file.hpp"
 #include "coopterra/version.hpp"
 
@@ -58,123 +59,84 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
     return std::make_unique<MarketModel>(territory_, residents_, scenario_.spec(), platforms_, random_);
   });
   economy_ = std::make_unique<Economy>(territory_, firms_, scenario_.spec(), platforms_, markets_->channels(), random_);
-  books_ = std::make_unique<Books>(platforms_, markets_->channels());
   timeline_ = std::make_unique<PolicyTimeline>(spec, territory_, platforms_, markets_->channels());
+  books_ = std::make_unique<Books>(platforms_, markets_->channels(), timeline_->flows());
   balances_.assign(books_->accounts().size(), 0);
   balances_[static_cast<std::size_t>(Account::Authority)] = std::llround(spec.authority.budget_eur * 100.0);
   for (std::size_t q = 0; q < platforms_.size(); ++q)
     balances_[books_->platform_account(q)] = economy_->treasuries()[q];
-  phase_policies_ = profile_.phase("policies");
-  phase_awareness_ = profile_.phase("awareness");
-  phase_choice_ = profile_.phase("choice");
-  phase_matching_ = profile_.phase("matching");
-  phase_carpool_accounts_ = profile_.phase("carpool accounts");
-  phase_markets_ = profile_.phase("markets");
-  phase_economy_ = profile_.phase("economy");
-  phase_accounting_ = profile_.phase("accounting");
+  pay_ = std::make_unique<PolicyPayments>(*timeline_);
+  // The week, as a declared schedule: named phases, each one call over the week's context, each
+  // timed into the profile under its name (core/schedule.hpp). The phases "policies", "budget: ..."
+  // and "policies pay" are the authority's budget and what its policies pay (policy_payments.hpp).
+  using Phase = Schedule<WeekContext>::Phase;
+  week_schedule_.emplace(
+      profile_,
+      std::initializer_list<Phase>{
+          {"policies", [this](WeekContext& w) { policies(w); }},
+          {"financing", [this](WeekContext& w) { w.financing = timeline_->finance(w.week, *economy_, w.by_policy); }},
+          {"awareness", [this](WeekContext& w) { carpool_->spread_awareness(w.week, w.carpool_levers, threads_); }},
+          {"choice", [this](WeekContext& w) { carpool_->choose_modes(w.week, w.carpool_levers, threads_); }},
+          {"matching",
+           [this](WeekContext& w) { w.budget.incentives_due = carpool_->match(w.week, w.carpool_levers, threads_); }},
+          {"markets",
+           [this](WeekContext& w) {
+             w.market = markets_->step(w.week, w.market_levers, economy_->open(), economy_->quality(),
+                                       economy_->providers(), threads_);
+           }},
+          {"budget: incentives", [this](WeekContext& w) { pay_->incentives(w); }},
+          {"carpool accounts", [this](WeekContext& w) { carpool_accounts(w); }},
+          {"budget: economy", [this](WeekContext& w) { pay_->economy(w, economy_->open()); }},
+          {"procurement", [this](WeekContext& w) { economy_->procurement(w.economy_levers, w.economy); }},
+          {"firms",
+           [this](WeekContext& w) { economy_->firms(w.week, w.market, w.market_levers, threads_, w.economy); }},
+          {"barter", [this](WeekContext& w) { economy_->barter(w.week, w.economy_levers, threads_, w.economy); }},
+          {"treasuries",
+           [this](WeekContext& w) {
+             economy_->treasuries(w.week, w.market, w.carpool, w.market_levers, w.economy_levers, w.economy);
+           }},
+          {"governance", [this](WeekContext& w) { economy_->governance(w.market, w.carpool, w.economy); }},
+          {"policies pay", [this](WeekContext& w) { pay_->attribute(w); }},
+          {"accounting", [this](WeekContext& w) { accounting(w); }},
+      });
 }
 
 void Simulation::step() {
-  const auto week = static_cast<std::uint32_t>(week_ + 1);
-  const std::size_t authority = static_cast<std::size_t>(Account::Authority);
-  CarpoolLevers levers;
-  MarketLevers market_levers;
-  std::int64_t available = 0;  // what the authority can pay per use, what is committed still reserved
-  {
-    Profile::Scope s(profile_, phase_policies_);
-    available = balances_[authority] - timeline_->committed_from(week);
-    levers = timeline_->levers(week, available > 0);
-    for (std::size_t p = 0; p < kPlatforms; ++p) levers.open[p] = economy_->open()[carpool_platforms_[p]];
-    market_levers = timeline_->market_levers(week);
-  }
-  {
-    Profile::Scope s(profile_, phase_awareness_);
-    carpool_->spread_awareness(week, levers, threads_);
-  }
-  {
-    Profile::Scope s(profile_, phase_choice_);
-    carpool_->choose_modes(week, levers, threads_);
-  }
-  std::int64_t due = 0;
-  {
-    Profile::Scope s(profile_, phase_matching_);
-    due = carpool_->match(week, levers, threads_);
-  }
-  MarketWeek market;
-  {
-    Profile::Scope s(profile_, phase_markets_);
-    market =
-        markets_->step(week, market_levers, economy_->open(), economy_->quality(), economy_->providers(), threads_);
-  }
-  // In the week the budget runs out, every incentive is scaled down alike.
-  const std::int64_t payable = std::max<std::int64_t>(available, 0);
-  const bool enough = due <= payable;  // true when nothing is due: never a zero denominator
-  CarpoolWeek carpool;
-  {
-    Profile::Scope s(profile_, phase_carpool_accounts_);
-    carpool = carpool_->account(levers, enough ? 1 : payable, enough ? 1 : due, threads_);
-  }
+  WeekContext w;
+  w.week = static_cast<std::uint32_t>(week_ + 1);
+  w.economy = economy_->new_week();
+  w.by_policy.assign(timeline_->policies().size(), 0);
+  week_schedule_->run(w);
+  week_ += 1;
+  for (double s : scenario_.spec().outputs.snapshot_weeks)
+    if (static_cast<int>(s) == week_) take_snapshot();
+}
+
+void Simulation::policies(WeekContext& w) {
+  pay_->levers(w, balances_[static_cast<std::size_t>(Account::Authority)]);
+  for (std::size_t p = 0; p < kPlatforms; ++p) w.carpool_levers.open[p] = economy_->open()[carpool_platforms_[p]];
+}
+
+void Simulation::carpool_accounts(WeekContext& w) {
+  w.carpool = carpool_->account(w.carpool_levers, w.budget.paid_num, w.budget.paid_den, threads_);
   // The carpool platforms in the list of all platforms: their aware residents and users.
   for (std::size_t p = 0; p < kPlatforms; ++p) {
     const std::size_t q = carpool_platforms_[p];
-    market.aware[q] = carpool.aware[p], market.users[q] = carpool.drivers[p] + carpool.passengers[p];
+    w.market.aware[q] = w.carpool.aware[p], w.market.users[q] = w.carpool.drivers[p] + w.carpool.passengers[p];
   }
-  std::int64_t incentives = 0;
-  for (auto c : carpool.incentive_cents) incentives += c;
-  std::vector<std::int64_t> by_policy(timeline_->policies().size(), 0);
-  EconomyWeek economy;
-  {
-    Profile::Scope s(profile_, phase_economy_);
-    EconomyLevers policy = timeline_->economy_levers(week, economy_->open(), payable - incentives > 0, by_policy);
-    policy.support_budget_cents = std::max<std::int64_t>(0, payable - incentives);
-    economy = economy_->step(week, market, carpool, market_levers, policy, threads_);
-    // Barter fee support, attributed to the policies that pay it.
-    std::vector<std::size_t> ids;
-    std::vector<double> weights;
-    for (std::size_t i = 0; i < by_policy.size(); ++i)
-      if (timeline_->policies()[i].spec->kind == "barter_support" && timeline_->active(i, week))
-        ids.push_back(i), weights.push_back(timeline_->policies()[i].spec->fee_share);
-    const auto shares = allocate_proportionally(economy.flows.barter_fee_support, weights);
-    for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
-  }
-  {
-    Profile::Scope s(profile_, phase_accounting_);
-    // Spending outside the territory: awareness campaigns (every market) and the network.
-    std::int64_t outside = 0;
-    for (std::size_t i = 0; i < by_policy.size(); ++i) {
-      const std::string& kind = timeline_->policies()[i].spec->kind;
-      if (kind == "awareness_campaign") by_policy[i] += timeline_->scheduled_cents(i, week);
-      if (kind == "awareness_campaign" || kind == "cooperative_network") outside += timeline_->scheduled_cents(i, week);
-    }
-    // Each platform's incentives, attributed to the policies that make them up.
-    for (std::size_t p = 0; p < kPlatforms; ++p) {
-      const auto& ids = levers.incentive_policies[p];
-      if (ids.empty()) continue;
-      std::vector<double> weights;
-      for (std::size_t i : ids) {
-        const auto& r = timeline_->policies()[i];
-        double w = 0;
-        for (std::size_t z = 0; z < r.in_zone.size(); ++z)
-          if (r.in_zone[z]) w += static_cast<double>(carpool.passengers_by_zone[p][z]);
-        weights.push_back(w * r.spec->amount_eur);
-      }
-      const auto shares = allocate_proportionally(carpool.incentive_cents[p], weights);
-      for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
-    }
-    LedgerWeek ledger =
-        books_->book(carpool, market, economy, outside, balances_, economy_->firms_cash(), economy_->treasuries());
-    balances_ = ledger.balance;
-    market.orders.clear();
-    market.orders.shrink_to_fit();
-    series_.carpool.push_back(std::move(carpool));
-    series_.markets.push_back(std::move(market));
-    series_.economy.push_back(std::move(economy));
-    series_.ledger.push_back(std::move(ledger));
-    series_.policy_cents.push_back(std::move(by_policy));
-  }
-  week_ += 1;
-  for (double w : scenario_.spec().outputs.snapshot_weeks)
-    if (static_cast<int>(w) == week_) take_snapshot();
+}
+
+void Simulation::accounting(WeekContext& w) {
+  w.ledger = books_->book(w.carpool, w.market, w.economy, w.outside_policy_cents, balances_, economy_->firms_cash(),
+                          economy_->treasuries(), w.financing);
+  balances_ = w.ledger.balance;
+  w.market.orders.clear();
+  w.market.orders.shrink_to_fit();
+  series_.carpool.push_back(std::move(w.carpool));
+  series_.markets.push_back(std::move(w.market));
+  series_.economy.push_back(std::move(w.economy));
+  series_.ledger.push_back(std::move(w.ledger));
+  series_.policy_cents.push_back(std::move(w.by_policy));
 }
 
 void Simulation::take_snapshot() {
@@ -300,7 +262,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/4";
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/6";
 
 // A checkpoint ends with a trailer: a tag and the FNV-1a checksum of every byte before it. Any
 // changed byte (a flipped bit) changes the checksum, and bytes after the trailer (trailing
@@ -333,85 +295,18 @@ std::string unsealed(const std::string& checkpoint) {
   return checkpoint.substr(0, checkpoint.size() - trailer);
 }
 
-void write_week(Writer& w, const CarpoolWeek& c) {
-  w.value(c.vehicle_km_alone), w.value(c.vehicle_km_carpool), w.value(c.passenger_km_carpool), w.value(c.co2e_kg);
-  w.value(c.choosing), w.value(c.aware), w.value(c.drivers), w.value(c.passengers), w.value(c.unmatched);
-  w.value(c.fares_paid_cents), w.value(c.driver_income_cents), w.value(c.fees_cents), w.value(c.tax_cents);
-  w.value(c.incentive_cents), w.value(c.households_net_cents);
-  w.vector(c.vehicle_km_by_zone), w.vector(c.carpoolers_by_zone);
-  for (const auto& v : c.passengers_by_zone) w.vector(v);
-}
-
-CarpoolWeek read_week(Reader& r) {
-  CarpoolWeek c;
-  c.vehicle_km_alone = r.value<double>(), c.vehicle_km_carpool = r.value<double>();
-  c.passenger_km_carpool = r.value<double>(), c.co2e_kg = r.value<double>();
-  c.choosing = r.value<decltype(c.choosing)>(), c.aware = r.value<decltype(c.aware)>();
-  c.drivers = r.value<decltype(c.drivers)>(), c.passengers = r.value<decltype(c.passengers)>();
-  c.unmatched = r.value<decltype(c.unmatched)>(), c.fares_paid_cents = r.value<decltype(c.fares_paid_cents)>();
-  c.driver_income_cents = r.value<decltype(c.driver_income_cents)>();
-  c.fees_cents = r.value<decltype(c.fees_cents)>(), c.tax_cents = r.value<decltype(c.tax_cents)>();
-  c.incentive_cents = r.value<decltype(c.incentive_cents)>(), c.households_net_cents = r.value<std::int64_t>();
-  c.vehicle_km_by_zone = r.vector<double>(), c.carpoolers_by_zone = r.vector<std::int64_t>();
-  for (auto& v : c.passengers_by_zone) v = r.vector<std::int64_t>();
-  return c;
-}
-
-// The vectors of a market week, with the size each must have.
-template <class Week, class F>
-void market_vectors(Week& m, std::size_t channels, std::size_t platforms, std::size_t zones, F&& f) {
-  f(m.purchases, channels), f(m.paid_cents, channels), f(m.fee_cents, channels), f(m.tax_cents, channels);
-  f(m.seller_cents, channels), f(m.co2e_grams, channels), f(m.purchases_by_zone_kind, channels * 3);
-  f(m.purchases_by_income, channels * kIncomeGroups), f(m.buyers_by_zone_kind, kMarkets * 3);
-  f(m.aware, platforms), f(m.users, platforms), f(m.rounds, platforms), f(m.firm_income_cents, kSectors * zones);
-}
-
-template <class Week, class F>
-void economy_vectors(Week& e, std::size_t channels, std::size_t platforms, F&& f) {
-  auto& x = e.flows;
-  f(x.procurement_seller, channels), f(x.procurement_fees, channels);
-  for (auto* v : {&x.grants, &x.equity, &x.in_kind, &x.staff, &x.running, &x.leaving, &x.refunds, &x.investment,
-                  &e.treasury_cents, &e.open, &e.authority_equity_cents, &e.capital_cents})
-    f(*v, platforms);
-  f(e.members, platforms * kColleges), f(e.participants, platforms * kColleges), f(e.seats, platforms * kColleges);
-}
-
-void write_week(Writer& w, const MarketWeek& m, const EconomyWeek& e) {
-  market_vectors(m, 0, 0, 0, [&](const auto& v, std::size_t) { w.vector(v); });
-  w.value(m.households_net_cents);
-  economy_vectors(e, 0, 0, [&](const auto& v, std::size_t) { w.vector(v); });
-  const auto& x = e.flows;
-  for (auto v : {x.opening_cash, x.base_sales, x.wages, x.owners, x.outside_costs, x.interest, x.written_off,
-                 x.barter_commissions, x.barter_fees, x.barter_fee_support, e.barter_members, e.barter_volume_cents,
-                 e.overdraft_cents, e.local_spending_cents})
-    w.value(v);
-  w.value(e.alive), w.value(e.jobs), w.value(e.revenue_cents), w.value(e.cash_cents), w.value(e.failed);
-  w.value(e.market_revenue_cents);
-  w.vector(e.quality);
-}
-
-void read_week(Reader& r, MarketWeek& m, EconomyWeek& e, std::size_t channels, std::size_t platforms,
-               std::size_t zones) {
-  auto read = [&](std::vector<std::int64_t>& v, std::size_t size) {
-    v = r.vector<std::int64_t>();
-    if (v.size() != size) throw InputDataError("checkpoint is truncated or corrupt");
-  };
-  market_vectors(m, channels, platforms, zones, read);
-  m.households_net_cents = r.value<std::int64_t>();
-  economy_vectors(e, channels, platforms, read);
-  auto& x = e.flows;
-  for (auto* v : {&x.opening_cash, &x.base_sales, &x.wages, &x.owners, &x.outside_costs, &x.interest, &x.written_off,
-                  &x.barter_commissions, &x.barter_fees, &x.barter_fee_support, &e.barter_members,
-                  &e.barter_volume_cents, &e.overdraft_cents, &e.local_spending_cents})
-    *v = r.value<std::int64_t>();
-  e.alive = r.value<decltype(e.alive)>(), e.jobs = r.value<decltype(e.jobs)>();
-  e.revenue_cents = r.value<decltype(e.revenue_cents)>(), e.cash_cents = r.value<decltype(e.cash_cents)>();
-  e.failed = r.value<decltype(e.failed)>(), e.market_revenue_cents = r.value<decltype(e.market_revenue_cents)>();
-  e.quality = r.vector<double>();
-  if (e.quality.size() != platforms) throw InputDataError("checkpoint is truncated or corrupt");
-}
 
 }  // namespace
+
+FieldSizes Simulation::field_sizes() const {
+  const std::size_t zones = territory_.zones.size(), channels = markets_->channels().size(), p = platforms_.size();
+  FieldSizes s;
+  s[Dim::Zone] = zones, s[Dim::Channel] = channels, s[Dim::ChannelZoneKind] = channels * 3;
+  s[Dim::ChannelIncome] = channels * kIncomeGroups, s[Dim::MarketZoneKind] = kMarkets * 3;
+  s[Dim::Platform] = p, s[Dim::PlatformCollege] = p * kColleges, s[Dim::SectorZone] = kSectors * zones;
+  s[Dim::Flow] = books_->flows().size(), s[Dim::Account] = balances_.size();
+  return s;
+}
 
 std::string Simulation::population_checksum() const {
   Fnv1a f;
@@ -437,12 +332,14 @@ std::string Simulation::checkpoint() const {
   w.vector(markets_->state());
   w.text(economy_->save());
   w.vector(balances_);
+  w.value<std::uint64_t>(timeline_->owed().size());
+  for (const auto& owed : timeline_->owed()) w.vector(owed);
   w.value<std::uint64_t>(series_.weeks());
   for (std::size_t i = 0; i < series_.weeks(); ++i) {
-    write_week(w, series_.carpool[i]);
-    write_week(w, series_.markets[i], series_.economy[i]);
-    w.vector(series_.ledger[i].cents);
-    w.vector(series_.ledger[i].balance);
+    write_fields(w, series_.carpool[i]);
+    write_fields(w, series_.markets[i]);
+    write_fields(w, series_.economy[i]);
+    write_fields(w, series_.ledger[i]);
     w.vector(series_.policy_cents[i]);
   }
   w.value<std::uint64_t>(snapshots_.size());
@@ -497,29 +394,24 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkp
     throw ConfigurationError(
         "the scenario's budget does not cover what was spent before the checkpoint plus the campaigns still to come",
         Location{sim->scenario_.source_name(), 0, 0, "authority.budget_eur"});
+  // What financed cooperatives still owe: kept when the financing policies are the same (a fork
+  // with other financing policies starts their debts afresh: its own policies act from the fork).
+  const auto financed = r.value<std::uint64_t>();
+  if (financed > 100000) throw InputDataError("checkpoint is truncated or corrupt");
+  std::vector<std::vector<std::int64_t>> owed;
+  for (std::uint64_t i = 0; i < financed; ++i) owed.push_back(r.vector<std::int64_t>());
+  (void)sim->timeline_->set_owed(std::move(owed));
   const auto weeks = r.value<std::uint64_t>();
   if (static_cast<std::int64_t>(weeks) != week) throw InputDataError("checkpoint is truncated or corrupt");
   const std::size_t policies = sim->scenario_.spec().policies.size();
   const bool resumed = sim->scenario_.resolved_toml() == scenario_text;
   sim->forked_at_ = resumed ? static_cast<int>(forked_at) : static_cast<int>(week);
-  const std::size_t zones = sim->territory_.zones.size();
+  const FieldSizes sizes = sim->field_sizes();
   for (std::uint64_t i = 0; i < weeks; ++i) {
-    CarpoolWeek c = read_week(r);
-    bool sizes_ok = c.vehicle_km_by_zone.size() == zones && c.carpoolers_by_zone.size() == zones;
-    for (const auto& v : c.passengers_by_zone) sizes_ok = sizes_ok && v.size() == zones;
-    if (!sizes_ok) throw InputDataError("checkpoint is truncated or corrupt");
-    sim->series_.carpool.push_back(std::move(c));
-    MarketWeek m;
-    EconomyWeek e;
-    read_week(r, m, e, sim->markets_->channels().size(), sim->platforms_.size(), zones);
-    sim->series_.markets.push_back(std::move(m));
-    sim->series_.economy.push_back(std::move(e));
-    LedgerWeek ledger;
-    ledger.cents = r.vector<std::int64_t>();
-    ledger.balance = r.vector<std::int64_t>();
-    if (ledger.cents.size() != sim->books_->flows().size() || ledger.balance.size() != sim->balances_.size())
-      throw InputDataError("checkpoint is truncated or corrupt");
-    sim->series_.ledger.push_back(std::move(ledger));
+    sim->series_.carpool.push_back(read_fields<CarpoolWeek>(r, sizes));
+    sim->series_.markets.push_back(read_fields<MarketWeek>(r, sizes));
+    sim->series_.economy.push_back(read_fields<EconomyWeek>(r, sizes));
+    sim->series_.ledger.push_back(read_fields<LedgerWeek>(r, sizes));
     auto by_policy = r.vector<std::int64_t>();
     // A fork's own policies spent nothing before it.
     if (!resumed || by_policy.size() != policies) by_policy.assign(policies, 0);

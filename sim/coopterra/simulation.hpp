@@ -3,27 +3,37 @@
 // population and a model that steps week by week. The scenario is copied in: changing a scenario
 // never changes a running simulation.
 //
-// A week is a list of named phases, each timed into the profile:
-//   policies -> awareness -> choice -> matching -> markets -> economy -> accounting
-// (awareness, choice and matching are carpooling's; the markets phase is the six other markets of
-// residents; the economy phase is firms, barter and platforms).
+// A week is a declared schedule (the constructor, simulation.cpp): named phases run in order over
+// one week context (week.hpp: the levers, the budget, the week's records), each timed into the
+// profile under its name by the schedule (core/schedule.hpp):
+//   policies -> awareness -> choice -> matching -> markets -> budget: incentives -> carpool accounts
+//   -> budget: economy -> procurement -> firms -> barter -> treasuries -> governance -> policies pay
+//   -> accounting
+// (awareness, choice, matching and carpool accounts are carpooling's; markets, the six other
+// markets of residents; procurement to governance, the economy's parts; "policies", the two
+// "budget: ..." phases and "policies pay" are the authority's budget and what its policies pay, kept
+// together in policy_payments.hpp; accounting books the week and keeps its records).
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "coopterra/core/profile.hpp"
 #include "coopterra/core/random.hpp"
+#include "coopterra/core/schedule.hpp"
 #include "coopterra/model/carpool.hpp"
 #include "coopterra/model/economy.hpp"
 #include "coopterra/model/markets.hpp"
 #include "coopterra/model/policies.hpp"
 #include "coopterra/observe/dataset.hpp"
 #include "coopterra/observe/indicators.hpp"
+#include "coopterra/policy_payments.hpp"
 #include "coopterra/population/firms.hpp"
 #include "coopterra/population/population.hpp"
 #include "coopterra/scenario/scenario.hpp"
 #include "coopterra/territory/territory.hpp"
+#include "coopterra/week.hpp"
 
 namespace coopterra {
 
@@ -52,6 +62,7 @@ class Simulation {
   const Economy& economy() const noexcept { return *economy_; }
   const std::vector<PlatformInfo>& platforms() const noexcept { return platforms_; }
   const Books& books() const noexcept { return *books_; }
+  const PolicyTimeline& timeline() const noexcept { return *timeline_; }
   const Series& series() const noexcept { return series_; }
   const std::vector<std::int64_t>& balances() const noexcept { return balances_; }
   const Profile& profile() const noexcept { return profile_; }
@@ -104,9 +115,14 @@ class Simulation {
   Series series_;
   int week_ = 0;
   int forked_at_ = 0;  // the week a forked run left its parent scenario; 0 otherwise
-  std::size_t phase_policies_, phase_awareness_, phase_choice_, phase_matching_, phase_carpool_accounts_,
-      phase_markets_, phase_economy_, phase_accounting_;
+  std::unique_ptr<PolicyPayments> pay_;
+  std::optional<Schedule<WeekContext>> week_schedule_;
+  // Phases of the week beyond one call to a model (the schedule is in the constructor).
+  void policies(WeekContext& w);
+  void carpool_accounts(WeekContext& w);
+  void accounting(WeekContext& w);
   std::string population_checksum() const;
+  FieldSizes field_sizes() const;  // the sizes of the weekly records' vectors in this run
 };
 
 }  // namespace coopterra

@@ -1,88 +1,14 @@
-// The six markets of residents, firms, barter and platforms: the books balance against the agents'
-// own holdings every week, results do not depend on the thread count, and the shocks and
-// policies act where and as they should.
+// The six markets of residents (model/markets.hpp): choices, delivery rounds, the widest markets,
+// snapshots, and the shocks and policies that act on them where and as they should.
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "coopterra/core/error.hpp"
 #include "coopterra/simulation.hpp"
+#include "helpers.hpp"
 
 using namespace coopterra;
-
-namespace {
-const std::string kBase = "schema_version = 1\n[run]\nweeks = 40\n[territory]\nresidents = 12000\nzones = 20\n";
-
-Scenario scenario(const std::string& extra) {
-  return Scenario::from_string(kBase + extra, "markets.toml");
-}
-
-std::size_t channel(const Simulation& s, const std::string& name) {
-  const auto& c = s.markets().channels();
-  for (std::size_t i = 0; i < c.size(); ++i)
-    if (c[i].name.rfind(name, 0) == 0) return i;
-  FAIL("no channel " << name);
-  return 0;
-}
-
-std::size_t platform(const Simulation& s, const std::string& sector, bool cooperative) {
-  const auto& p = s.platforms();
-  for (std::size_t i = 0; i < p.size(); ++i)
-    if (p[i].sector == sector && p[i].cooperative == cooperative) return i;
-  FAIL("no platform in " << sector);
-  return 0;
-}
-
-std::int64_t failures(const Simulation& s) {
-  std::int64_t n = 0;
-  for (const auto& w : s.series().economy)
-    for (auto f : w.failed) n += f;
-  return n;
-}
-}  // namespace
-
-TEST_CASE("every shipped scenario keeps its books: firms' cash and treasuries match the accounts", "[markets]") {
-  for (const auto& entry : std::filesystem::directory_iterator(COOPTERRA_SOURCE_DIR "/scenarios")) {
-    if (entry.path().extension() != ".toml") continue;
-    INFO(entry.path().filename().string());
-    // Every scenario to its horizon, on a smaller territory: the books, not the sizes, are tested.
-    const Scenario shipped = Scenario::from_file(entry.path().string());
-    std::vector<Override> smaller;
-    if (shipped.spec().territory.source == "synthetic")
-      smaller = {{"territory.residents", "4000", "test"}, {"territory.zones", "12", "test"}};
-    Simulation sim(shipped.with_overrides(smaller), 7, 2);
-    std::int64_t opening = 0;
-    for (auto b : sim.balances()) opening += b;
-    REQUIRE_NOTHROW(sim.run(static_cast<int>(sim.scenario().spec().run.weeks)));  // book() checks every week
-    std::int64_t closing = 0;
-    for (auto b : sim.balances()) closing += b;
-    CHECK(closing == opening);  // money moves between accounts (the outside world's included)
-    CHECK(sim.balances()[static_cast<std::size_t>(Account::Firms)] == sim.economy().firms_cash());
-    for (std::size_t q = 0; q < sim.platforms().size(); ++q)
-      CHECK(sim.balances()[sim.books().platform_account(q)] == sim.economy().treasuries()[q]);
-    CHECK(sim.balances()[static_cast<std::size_t>(Account::Authority)] >= 0);
-  }
-}
-
-TEST_CASE("markets, firms and platforms are bit-identical for 1, 2 and 4 threads", "[markets]") {
-  const Scenario s = Scenario::from_file(COOPTERRA_SOURCE_DIR "/scenarios/lockdown.toml");
-  std::vector<std::unique_ptr<Simulation>> sims;
-  for (int threads : {1, 2, 4}) {
-    sims.push_back(std::make_unique<Simulation>(s, 11, threads));
-    sims.back()->run(30);
-  }
-  for (std::size_t k = 1; k < sims.size(); ++k) {
-    for (std::size_t w = 0; w < 30; ++w) {
-      const auto& a = sims[0]->series().markets[w];
-      const auto& b = sims[k]->series().markets[w];
-      REQUIRE(a.purchases == b.purchases);
-      REQUIRE(a.co2e_grams == b.co2e_grams);
-      REQUIRE(a.users == b.users);
-      REQUIRE(sims[0]->series().ledger[w].cents == sims[k]->series().ledger[w].cents);
-      REQUIRE(sims[0]->series().economy[w].quality == sims[k]->series().economy[w].quality);
-    }
-    CHECK(sims[0]->markets().state() == sims[k]->markets().state());
-  }
-}
+using namespace coopterra::test;
 
 TEST_CASE("a lockdown closes restaurants, raises delivery, stops travel, and firms short of cash fail",
           "[markets][shocks]") {
@@ -121,45 +47,6 @@ TEST_CASE("a lockdown closes restaurants, raises delivery, stops travel, and fir
   std::int64_t volume = 0;
   for (const auto& w : bartering.series().economy) volume += w.barter_volume_cents;
   CHECK(volume > 0);
-}
-
-TEST_CASE("a cooperative without revenue closes after its weeks in deficit, and is no longer chosen", "[markets]") {
-  Simulation sim(scenario("[markets.food.cooperative]\ncommission = 0.0\ninitial_treasury_eur = 1000\n"
-                          "initial_awareness = 0.5\nstaff = 1\n[cooperatives]\nexit_weeks = 4\n"),
-                 5, 2);
-  sim.run(20);
-  const std::size_t q = platform(sim, "food", true);
-  const std::size_t c = channel(sim, "food/cooperative");
-  CHECK(sim.series().markets[0].purchases[c] > 0);
-  std::size_t closed_at = 0;
-  for (std::size_t w = 0; w < 20 && !closed_at; ++w)
-    if (!sim.series().economy[w].open[q]) closed_at = w;
-  REQUIRE(closed_at > 0);
-  // 1,000 EUR against 1,000 EUR of costs a week: negative from week 2, closed after 4 such weeks.
-  CHECK(closed_at == 4);
-  for (std::size_t w = closed_at + 1; w < 20; ++w) CHECK(sim.series().markets[w].purchases[c] == 0);
-  CHECK(sim.series().economy.back().treasury_cents[q] < 0);  // its debts stay on its books
-}
-
-TEST_CASE("procurement through the food cooperative pays producers and keeps the cooperative open",
-          "[markets][policies]") {
-  Simulation base(scenario(""), 3, 2);
-  Simulation canteens(scenario("[authority]\nbudget_eur = 100000\n[[policies]]\nkind = \"procurement\"\n"
-                               "sector = \"food\"\nplatform = \"cooperative\"\nweekly_eur = 2000\n"),
-                      3, 2);
-  base.run(40), canteens.run(40);
-  const std::size_t q = platform(base, "food", true);
-  const std::size_t c = channel(base, "food/cooperative");
-  CHECK(!base.series().economy.back().open[q]);
-  CHECK(canteens.series().economy.back().open[q]);
-  std::int64_t to_producers = 0, fees = 0;
-  for (const auto& w : canteens.series().economy)
-    to_producers += w.flows.procurement_seller[c], fees += w.flows.procurement_fees[c];
-  CHECK(to_producers + fees == 40 * 200000);
-  CHECK(fees == 40 * 22000);  // the cooperative's 11 % commission
-  const auto producers = static_cast<std::size_t>(Sector::Producer);
-  CHECK(canteens.series().economy.back().market_revenue_cents[producers] >
-        base.series().economy.back().market_revenue_cents[producers] + 150000);
 }
 
 TEST_CASE("the authority's equity is capped at half a SCIC's capital, and gives it seats", "[markets][policies]") {

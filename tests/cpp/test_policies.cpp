@@ -36,7 +36,7 @@ TEST_CASE("policies: kinds, fields, weeks and budget are validated with location
   CHECK(d[0].format() ==
         "policy.toml:10:8: policies[1].kind: unknown kind of policy 'carpool_incentiv'; did you mean "
         "'carpool_incentive'? (kinds: carpool_incentive, awareness_campaign, platform_tax, grant, scic_equity, "
-        "procurement, cooperative_network, in_kind, barter_support)");
+        "procurement, cooperative_network, in_kind, barter_support, loan, quasi_equity, crowdfunding)");
   d = problems(
       "[authority]\nbudget_eur = 1000\n[[policies]]\nkind = \"carpool_incentive\"\nplatform = \"cooperative\"\n"
       "amount = 2.0\n");

@@ -260,32 +260,7 @@ CarpoolWeek CarpoolModel::account(const CarpoolLevers& levers, std::int64_t paid
           acc.vehicle_km_by_zone[h] += vkm;
         }
       },
-      [](CarpoolWeek& total, const CarpoolWeek& part) {
-        total.vehicle_km_alone += part.vehicle_km_alone;
-        total.vehicle_km_carpool += part.vehicle_km_carpool;
-        total.passenger_km_carpool += part.passenger_km_carpool;
-        total.co2e_kg += part.co2e_kg;
-        for (std::size_t m = 0; m < kModes; ++m) total.choosing[m] += part.choosing[m];
-        for (std::size_t p = 0; p < kPlatforms; ++p) {
-          total.aware[p] += part.aware[p];
-          total.drivers[p] += part.drivers[p];
-          total.passengers[p] += part.passengers[p];
-          total.unmatched[p] += part.unmatched[p];
-          total.fares_paid_cents[p] += part.fares_paid_cents[p];
-          total.driver_income_cents[p] += part.driver_income_cents[p];
-          total.fees_cents[p] += part.fees_cents[p];
-          total.tax_cents[p] += part.tax_cents[p];
-          total.incentive_cents[p] += part.incentive_cents[p];
-        }
-        total.households_net_cents += part.households_net_cents;
-        for (std::size_t q = 0; q < kPlatforms; ++q)
-          for (std::size_t z = 0; z < total.passengers_by_zone[q].size(); ++z)
-            total.passengers_by_zone[q][z] += part.passengers_by_zone[q][z];
-        for (std::size_t z = 0; z < total.vehicle_km_by_zone.size(); ++z) {
-          total.vehicle_km_by_zone[z] += part.vehicle_km_by_zone[z];
-          total.carpoolers_by_zone[z] += part.carpoolers_by_zone[z];
-        }
-      });
+      [](CarpoolWeek& total, const CarpoolWeek& part) { add_fields(total, part); });
   // Conservation laws of the week: every passenger has a driver, every cent paid is received.
   for (std::size_t p = 0; p < kPlatforms; ++p) {
     ensure(week.drivers[p] == week.passengers[p], "carpool: drivers and passengers differ");

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "coopterra/core/fields.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/model/awareness.hpp"
 #include "coopterra/model/carpool_levers.hpp"
@@ -43,6 +44,52 @@ struct CarpoolWeek {
   std::vector<double> vehicle_km_by_zone;                      // by home zone
   std::vector<std::int64_t> carpoolers_by_zone;                // drivers and passengers, by home zone
   std::array<std::vector<std::int64_t>, kPlatforms> passengers_by_zone;  // by platform and home zone
+
+  // The field list (core/fields.hpp): checkpoints, the per-thread merge and the results.
+  template <class V, class... W>
+  static void fields(V&& v, W&... w) {
+    using D = Dim;
+    v(result("vehicle_km_alone", D::Scalar, "vehicle_km_alone", "km",
+             "vehicle-kilometres of car commuters driving alone (unmatched carpoolers included)"),
+      w.vehicle_km_alone...);
+    v(result("vehicle_km_carpool", D::Scalar, "vehicle_km_carpool", "km",
+             "vehicle-kilometres of carpool drivers, pick-up detours included"),
+      w.vehicle_km_carpool...);
+    v(result("passenger_km_carpool", D::Scalar, "passenger_km_carpool", "km",
+             "kilometres travelled as carpool passengers"),
+      w.passenger_km_carpool...);
+    v(result("co2e_kg", D::Scalar, "co2e", "kg",
+             "CO2-equivalent emissions of commuting cars, construction included (ADEME factors)"),
+      w.co2e_kg...);
+    v(result("choosing", D::Mode, "commuters", "person", "car commuters choosing each mode"), w.choosing...);
+    v(result("aware", D::CarpoolPlatform, "aware", "person", "residents aware of each platform"), w.aware...);
+    v(result("drivers", D::CarpoolPlatform, "carpool_drivers", "person", "matched carpool drivers"), w.drivers...);
+    v(result("passengers", D::CarpoolPlatform, "carpool_passengers", "person", "matched carpool passengers"),
+      w.passengers...);
+    v(result("unmatched", D::CarpoolPlatform, "carpool_unmatched", "person",
+             "commuters who chose the platform but found no match and drove alone"),
+      w.unmatched...);
+    v(result("fares_paid_cents", D::CarpoolPlatform, "fares_paid", "EUR", "paid by passengers, commission included",
+             100),
+      w.fares_paid_cents...);
+    v(result("driver_income_cents", D::CarpoolPlatform, "driver_income", "EUR", "fares received by drivers", 100),
+      w.driver_income_cents...);
+    v(result("fees_cents", D::CarpoolPlatform, "platform_fees", "EUR", "commissions kept by the platforms", 100),
+      w.fees_cents...);
+    v(result("tax_cents", D::CarpoolPlatform, "platform_tax", "EUR", "tax paid by platforms on their commissions", 100),
+      w.tax_cents...);
+    v(result("incentive_cents", D::CarpoolPlatform, "carpool_incentives", "EUR",
+             "paid by the authority to drivers for passenger trips", 100),
+      w.incentive_cents...);
+    v(kept("households_net_cents"), w.households_net_cents...);
+    v(result("vehicle_km_by_zone", D::Zone, "vehicle_km_by_zone", "km",
+             "vehicle-kilometres of car commuters, by home zone"),
+      w.vehicle_km_by_zone...);
+    v(result("carpoolers_by_zone", D::Zone, "carpoolers_by_zone", "person",
+             "matched carpool drivers and passengers, by home zone"),
+      w.carpoolers_by_zone...);
+    v(kept("passengers_by_zone", D::Zone), w.passengers_by_zone...);
+  }
 };
 
 class CarpoolModel {

@@ -45,7 +45,7 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
         member_since_[f] = 0;
   treasury_.resize(p), year_start_.resize(p), authority_equity_.assign(p, 0), capital_.resize(p);
   weeks_negative_.assign(p, 0), open_.assign(p, 1), users_ema_.assign(p, 0.0), invested_.assign(p, 0.0);
-  quality_.assign(p, 0.0);
+  quality_.assign(p, 0.0), joined_.assign(p * kColleges, 0);
   for (std::size_t q = 0; q < p; ++q) {
     treasury_[q] = year_start_[q] = cents(platforms_[q].spec->initial_treasury_eur);
     capital_[q] = cents(platforms_[q].spec->initial_capital_eur);
@@ -82,33 +82,38 @@ std::int64_t Economy::firms_cash() const noexcept {
   return total;
 }
 
-EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool,
-                          const MarketLevers& levers, const EconomyLevers& policy, int threads) {
-  const auto& e = spec_.economy;
-  const std::size_t zones = territory_.zones.size(), n = firms_.size(), p = platforms_.size();
+EconomyWeek Economy::new_week() const {
+  const std::size_t p = platforms_.size();
   EconomyWeek out;
   EconomyFlows& fl = out.flows;
   fl.procurement_seller.assign(channels_.size(), 0), fl.procurement_fees.assign(channels_.size(), 0);
   fl.grants.assign(p, 0), fl.equity.assign(p, 0), fl.in_kind.assign(p, 0);
   fl.staff.assign(p, 0), fl.running.assign(p, 0), fl.leaving.assign(p, 0), fl.refunds.assign(p, 0);
   fl.investment.assign(p, 0);
+  out.treasury_cents.assign(p, 0), out.open.assign(p, 0), out.members.assign(p * kColleges, 0);
+  out.participants.assign(p * kColleges, 0), out.seats.assign(p * kColleges, 0);
+  out.authority_equity_cents.assign(p, 0), out.capital_cents.assign(p, 0), out.quality.assign(p, 0.0);
+  return out;
+}
 
-  // Income of each firm from residents and procurement: split evenly among the open firms of a
-  // sector in the zone that serves the buyers (the first firms get the remaining cents).
-  std::vector<std::int64_t> income(n, 0);
-  auto give = [&](std::size_t sector, std::size_t zone, std::int64_t amount) {
-    if (amount == 0) return;
-    std::vector<std::uint32_t> open_firms;
-    for (std::uint32_t f : firms_in_[sector * zones + zone])
-      if (alive_[f]) open_firms.push_back(f);
-    ensure(!open_firms.empty(), "economy: income for a zone with no open firm of the sector");
-    const auto count = static_cast<std::int64_t>(open_firms.size());
-    for (std::int64_t k = 0; k < count; ++k)
-      income[open_firms[static_cast<std::size_t>(k)]] += amount / count + (k < amount % count ? 1 : 0);
-  };
-  for (std::size_t s = 0; s < kSectors; ++s)
-    for (std::size_t z = 0; z < zones; ++z) give(s, z, market.firm_income_cents[s * zones + z]);
-  std::vector<std::int64_t> procurement_fees(p, 0);
+void Economy::give(std::size_t sector, std::size_t zone, std::int64_t amount) {
+  if (amount == 0) return;
+  const std::size_t zones = territory_.zones.size();
+  std::vector<std::uint32_t> open_firms;
+  for (std::uint32_t f : firms_in_[sector * zones + zone])
+    if (alive_[f]) open_firms.push_back(f);
+  ensure(!open_firms.empty(), "economy: income for a zone with no open firm of the sector");
+  const auto count = static_cast<std::int64_t>(open_firms.size());
+  for (std::int64_t k = 0; k < count; ++k)
+    income_[open_firms[static_cast<std::size_t>(k)]] += amount / count + (k < amount % count ? 1 : 0);
+}
+
+void Economy::procurement(const EconomyLevers& policy, EconomyWeek& out) {
+  const std::size_t zones = territory_.zones.size();
+  EconomyFlows& fl = out.flows;
+  // The firms' income of the week starts here (integer cents: the order of the parts is exact).
+  income_.assign(firms_.size(), 0);
+  procurement_fees_.assign(platforms_.size(), 0);
   for (const auto& [c, amount] : policy.procurement) {
     const Channel& ch = channels_[c];
     if (ch.platform != kNone && !open_[ch.platform]) continue;  // nothing bought through a closed platform
@@ -129,10 +134,21 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
     }
     fl.procurement_seller[c] += to_seller;
     fl.procurement_fees[c] += fee;
-    if (ch.platform != kNone) procurement_fees[ch.platform] += fee;
+    if (ch.platform != kNone) procurement_fees_[ch.platform] += fee;
   }
+}
 
-  // Firms' week.
+void Economy::firms(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers, int threads,
+                    EconomyWeek& out) {
+  const auto& e = spec_.economy;
+  const std::size_t zones = territory_.zones.size(), n = firms_.size();
+  EconomyFlows& fl = out.flows;
+  // Income of each firm from residents: split evenly among the open firms of a sector in the zone
+  // that serves the buyers.
+  for (std::size_t s = 0; s < kSectors; ++s)
+    for (std::size_t z = 0; z < zones; ++z) give(s, z, market.firm_income_cents[s * zones + z]);
+  const std::vector<std::int64_t>& income = income_;
+
   const bool barter_open = barter_ != kNone && open_[barter_];
   const BarterSpec& b = spec_.barter;
   std::vector<double> cash_weights(n, 0.0), unit_weights(n, 0.0);
@@ -244,6 +260,14 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
     }
   }
   if (failures) update_providers();
+}
+
+void Economy::barter(std::uint32_t week, const EconomyLevers& policy, int threads, EconomyWeek& out) {
+  const auto& e = spec_.economy;
+  const std::size_t n = firms_.size();
+  EconomyFlows& fl = out.flows;
+  const bool barter_open = barter_ != kNone && open_[barter_];
+  const BarterSpec& b = spec_.barter;
   // Barter memberships: joining (Bass), and the yearly fee, partly paid by the authority.
   std::int64_t members = 0, open_firms = 0;
   for (std::size_t f = 0; f < n; ++f)
@@ -288,8 +312,12 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
     out.barter_members += member_since_[f] >= 0;
     if (cash_[f] < 0) out.overdraft_cents -= cash_[f];
   }
+}
 
-  // Platforms' week.
+void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool,
+                         const MarketLevers& levers, const EconomyLevers& policy, EconomyWeek& out) {
+  const std::size_t p = platforms_.size();
+  EconomyFlows& fl = out.flows;
   const auto& co = spec_.cooperatives;
   std::vector<std::int64_t> fees(p, 0), taxes(p, 0), users(p, 0);
   for (std::size_t c = 0; c < channels_.size(); ++c)
@@ -304,9 +332,6 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
   }
   for (std::size_t k = 0; k < kPlatforms; ++k)  // their users are in market.users (the simulation's step)
     fees[carpool_[k]] += carpool.fees_cents[k], taxes[carpool_[k]] += carpool.tax_cents[k];
-  out.treasury_cents.assign(p, 0), out.open.assign(p, 0), out.members.assign(p * kColleges, 0);
-  out.participants.assign(p * kColleges, 0), out.seats.assign(p * kColleges, 0);
-  out.authority_equity_cents.assign(p, 0), out.capital_cents.assign(p, 0), out.quality.assign(p, 0.0);
   for (std::size_t q = 0; q < p; ++q) {
     const auto& ps = *platforms_[q].spec;
     const bool coop = platforms_[q].cooperative;
@@ -318,7 +343,7 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
       fl.running[q] = std::llround(static_cast<double>(cents(ps.fixed_cost_eur_per_week)) *
                                    (coop ? 1.0 - levers.pooled_share : 1.0));
     }
-    treasury_[q] += fees[q] + procurement_fees[q] + fl.grants[q] + fl.equity[q] + fl.in_kind[q] - taxes[q] -
+    treasury_[q] += fees[q] + procurement_fees_[q] + fl.grants[q] + fl.equity[q] + fl.in_kind[q] - taxes[q] -
                     fl.staff[q] - fl.running[q];
     authority_equity_[q] += fl.equity[q];
     if (ps.fees_leave_territory && treasury_[q] > 0) fl.leaving[q] = treasury_[q], treasury_[q] = 0;
@@ -344,6 +369,15 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
     out.quality[q] = quality_[q];
     out.authority_equity_cents[q] = authority_equity_[q];
     out.capital_cents[q] = capital_[q];
+  }
+}
+
+void Economy::governance(const MarketWeek& market, const CarpoolWeek& carpool, EconomyWeek& out) const {
+  const auto& co = spec_.cooperatives;
+  const std::size_t zones = territory_.zones.size(), p = platforms_.size();
+  for (std::size_t q = 0; q < p; ++q) {
+    const auto& ps = *platforms_[q].spec;
+    const bool coop = platforms_[q].cooperative;
     if (!coop || !open_[q]) continue;
     // Members by college: workers, users, producers (sellers through it), local authorities, supporters.
     std::int64_t producers = 0;
@@ -368,8 +402,9 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
         }
       }
     }
-    const std::array<std::int64_t, kColleges> m{ps.staff, std::llround(co.user_member_share * users_ema_[q]), producers,
-                                                authority_equity_[q] > 0 ? 1 : 0, co.supporters};
+    std::array<std::int64_t, kColleges> m{ps.staff, std::llround(co.user_member_share * users_ema_[q]), producers,
+                                          authority_equity_[q] > 0 ? 1 : 0, co.supporters};
+    for (std::size_t c = 0; c < kColleges; ++c) m[c] += joined_[q * kColleges + c];
     double weights = 0;
     for (std::size_t c = 0; c < kColleges; ++c)
       if (m[c] > 0) weights += co.vote_weights[c];
@@ -380,7 +415,6 @@ EconomyWeek Economy::step(std::uint32_t week, const MarketWeek& market, const Ca
         out.seats[q * kColleges + c] = std::llround(static_cast<double>(co.board_seats) * co.vote_weights[c] / weights);
     }
   }
-  return out;
 }
 
 std::string Economy::save() const {
@@ -388,7 +422,7 @@ std::string Economy::save() const {
   w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(weeks_over_), w.vector(member_since_);
   w.vector(alive_), w.vector(activity_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
   w.vector(capital_), w.vector(weeks_negative_), w.vector(open_), w.vector(users_ema_), w.vector(invested_);
-  w.vector(quality_);
+  w.vector(quality_), w.vector(joined_);
   return w.take();
 }
 
@@ -402,8 +436,18 @@ void Economy::load(const std::string& bytes) {
   };
   firms(cash_), firms(reference_), firms(units_), firms(weeks_over_), firms(member_since_), firms(alive_);
   firms(activity_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
-  firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_);
+  firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_), firms(joined_);
   update_providers();
+}
+
+void Economy::fund(std::size_t q, std::int64_t cash_cents, std::int64_t income_cents, std::int64_t capital_cents) {
+  treasury_[q] += cash_cents;
+  year_start_[q] += cash_cents - income_cents;  // not the year's surplus, but for its income
+  capital_[q] += capital_cents;
+}
+
+void Economy::add_members(std::size_t q, std::size_t college, std::int64_t members) {
+  joined_[q * kColleges + college] += members;
 }
 
 std::size_t Economy::bytes() const noexcept {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "coopterra/core/fields.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/model/carpool.hpp"
 #include "coopterra/model/markets.hpp"
@@ -71,6 +72,74 @@ struct EconomyWeek {
   std::vector<std::int64_t> treasury_cents, open, members, participants, seats;  // members: platform x college
   std::vector<std::int64_t> authority_equity_cents, capital_cents;
   std::vector<double> quality;
+
+  // The field list (core/fields.hpp): checkpoints and the results.
+  template <class V, class... W>
+  static void fields(V&& v, W&... w) {
+    using D = Dim;
+    v(kept("opening_cash"), w.flows.opening_cash...);
+    v(kept("base_sales"), w.flows.base_sales...);
+    v(kept("wages"), w.flows.wages...);
+    v(kept("owners"), w.flows.owners...);
+    v(kept("outside_costs"), w.flows.outside_costs...);
+    v(kept("interest"), w.flows.interest...);
+    v(kept("written_off"), w.flows.written_off...);
+    v(kept("barter_commissions"), w.flows.barter_commissions...);
+    v(kept("barter_fees"), w.flows.barter_fees...);
+    v(kept("barter_fee_support"), w.flows.barter_fee_support...);
+    v(kept("procurement_seller", D::Channel), w.flows.procurement_seller...);
+    v(kept("procurement_fees", D::Channel), w.flows.procurement_fees...);
+    v(kept("grants", D::Platform), w.flows.grants...);
+    v(kept("equity", D::Platform), w.flows.equity...);
+    v(kept("in_kind", D::Platform), w.flows.in_kind...);
+    v(kept("staff", D::Platform), w.flows.staff...);
+    v(kept("running", D::Platform), w.flows.running...);
+    v(kept("leaving", D::Platform), w.flows.leaving...);
+    v(kept("refunds", D::Platform), w.flows.refunds...);
+    v(kept("investment", D::Platform), w.flows.investment...);
+    v(result("alive", D::Sector, "firms_open", "firm", "firms still operating"), w.alive...);
+    v(result("revenue_cents", D::Sector, "firm_revenue", "EUR", "revenue of the firms", 100), w.revenue_cents...);
+    v(result("cash_cents", D::Sector, "firm_cash", "EUR", "cash of the firms (negative: overdrafts)", 100),
+      w.cash_cents...);
+    v(result("failed", D::Sector, "firm_failures", "firm", "firms failing this week"), w.failed...);
+    v(result("jobs", D::Sector, "jobs", "job",
+             "jobs in the firms still operating, full-time equivalents of their local wage bill"),
+      w.jobs...);
+    v(result("market_revenue_cents", D::Sector, "firm_market_revenue", "EUR",
+             "revenue of the firms from residents and public procurement", 100),
+      w.market_revenue_cents...);
+    v(result("barter_members", D::Scalar, "barter_members", "firm", "firms members of the barter network"),
+      w.barter_members...);
+    v(result("barter_volume_cents", D::Scalar, "barter_volume", "EUR",
+             "invoices between firms paid in barter units (1 unit = 1 EUR)", 100),
+      w.barter_volume_cents...);
+    v(result("overdraft_cents", D::Scalar, "firm_overdrafts", "EUR",
+             "overdrafts of open firms (bank credit, the incumbent option to barter)", 100),
+      w.overdraft_cents...);
+    v(kept("local_spending_cents"), w.local_spending_cents...);
+    v(result("treasury_cents", D::Platform, "platform_treasury", "EUR",
+             "cash of the platform in the territory at the end of the week", 100),
+      w.treasury_cents...);
+    v(result("open", D::Platform, "platform_open", "1",
+             "1 while the platform operates; a platform closes after weeks with a negative treasury"),
+      w.open...);
+    v(result("members", D::PlatformCollege, "cooperative_members", "person",
+             "members of each cooperative by college (incumbents: 0)"),
+      w.members...);
+    v(result("participants", D::PlatformCollege, "assembly_participants", "person",
+             "members expected at the general assembly, by college"),
+      w.participants...);
+    v(result("seats", D::PlatformCollege, "board_seats", "seat",
+             "seats on the cooperative's board by college (the authority's: local_authorities)"),
+      w.seats...);
+    v(result("authority_equity_cents", D::Platform, "authority_equity", "EUR",
+             "capital the authority holds in the platform", 100),
+      w.authority_equity_cents...);
+    v(kept("capital_cents", D::Platform), w.capital_cents...);
+    v(result("quality", D::Platform, "platform_quality", "utility",
+             "quality of the platform: network effects of its users plus investment"),
+      w.quality...);
+  }
 };
 
 class Economy {
@@ -83,14 +152,36 @@ class Economy {
   const std::vector<std::uint8_t>& open() const noexcept { return open_; }
   const std::vector<double>& quality() const noexcept { return quality_; }
 
-  // One week, after carpooling and the markets. Updates firms and platforms, returns the flows and
-  // the state.
-  EconomyWeek step(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const MarketLevers& levers,
-                   const EconomyLevers& policy, int threads);
+  // One week, after carpooling and the markets, in five parts that run in this order (each a phase
+  // of the simulation's week): they update firms and platforms and fill the week's record `out`,
+  // which starts as new_week().
+  EconomyWeek new_week() const;
+  // Public procurement: what the authority buys through each channel, paid to the sellers (the
+  // firms' income of the week) and to the platforms.
+  void procurement(const EconomyLevers& policy, EconomyWeek& out);
+  // Firms: their income from residents, revenue, costs, local spending, barter payments, interest;
+  // local supplies among the territory's firms; failures beyond the credit line.
+  void firms(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers, int threads, EconomyWeek& out);
+  // Barter: firms joining the network and their yearly fees (partly paid by the authority, within
+  // its support budget); then the firms' totals of the week.
+  void barter(std::uint32_t week, const EconomyLevers& policy, int threads, EconomyWeek& out);
+  // Platforms: fees, taxes, policy money, staff and running costs into the treasuries; margins
+  // leaving, yearly surplus, quality, closure after weeks in deficit.
+  void treasuries(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const MarketLevers& levers,
+                  const EconomyLevers& policy, EconomyWeek& out);
+  // Cooperatives' members by college, participants in the assembly, board seats.
+  void governance(const MarketWeek& market, const CarpoolWeek& carpool, EconomyWeek& out) const;
 
   // Balances the ledger checks against: firms' cash and platforms' treasuries, in cents.
   std::int64_t firms_cash() const noexcept;
   const std::vector<std::int64_t>& treasuries() const noexcept { return treasury_; }
+
+  // Hooks of the financing policies (policy/financing.hpp, crowdfunding.cpp), between weeks: moves
+  // `cash_cents` into platform q's treasury (negative: out of it), of which `income_cents` counts in
+  // the year's surplus (interest paid: negative) and `capital_cents` is members' capital.
+  void fund(std::size_t q, std::int64_t cash_cents, std::int64_t income_cents, std::int64_t capital_cents);
+  // Members who joined platform q's college (CooperativesSpec: 0 workers ... 4 supporters).
+  void add_members(std::size_t q, std::size_t college, std::int64_t members);
 
   // The state carried from week to week, as bytes and back (checkpoints).
   std::string save() const;
@@ -99,6 +190,9 @@ class Economy {
 
  private:
   void update_providers();
+  // Adds `amount` to the income of the open firms of `sector` in `zone`, split evenly (the first
+  // firms get the remaining cents).
+  void give(std::size_t sector, std::size_t zone, std::int64_t amount);
   const Territory& territory_;
   const Firms& firms_;
   const Spec& spec_;
@@ -116,9 +210,12 @@ class Economy {
   std::vector<double> activity_;  // revenue smoothed over about 13 weeks
   // Platforms.
   std::vector<std::int64_t> treasury_, year_start_, authority_equity_, capital_;
+  std::vector<std::int64_t> joined_;  // platform x college: members who joined through policies
   std::vector<std::int32_t> weeks_negative_;
   std::vector<std::uint8_t> open_;
   std::vector<double> users_ema_, invested_, quality_;
+  // Within a week, between its parts: each firm's income, each platform's procurement fees.
+  std::vector<std::int64_t> income_, procurement_fees_;
 };
 
 }  // namespace coopterra

@@ -170,6 +170,17 @@ struct MarketModel::Sums {
   std::vector<std::int64_t> by_income;           // channel x income group
   std::vector<std::int64_t> buyers;              // market x zone kind
   std::array<std::int64_t, 64> aware{}, last{};  // changes in the residents with each state bit
+
+  // The field list of a thread's sums (core/fields.hpp): the per-thread merge. Integers: exact in
+  // any order.
+  template <class V, class... W>
+  static void fields(V&& v, W&... w) {
+    v(kept("purchases"), w.purchases...);
+    v(kept("by_income"), w.by_income...);
+    v(kept("buyers"), w.buyers...);
+    v(kept("aware"), w.aware...);
+    v(kept("last"), w.last...);
+  }
 };
 
 void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
@@ -404,12 +415,13 @@ MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, con
   const auto sums = parallel_accumulate(
       n, threads, zero, [&](std::size_t begin, std::size_t end, Sums& acc) { residents(begin, end, week, acc); });
   state_.swap(next_);
-  for (const Sums& s : sums)
-    for (std::size_t b = 0; b < 64; ++b) aware_total_[b] += s.aware[b], last_total_[b] += s.last[b];
-  return account(sums, levers);
+  Sums total = zero;
+  for (const Sums& s : sums) add_fields(total, s);
+  for (std::size_t b = 0; b < 64; ++b) aware_total_[b] += total.aware[b], last_total_[b] += total.last[b];
+  return account(total, levers);
 }
 
-MarketWeek MarketModel::account(const std::vector<Sums>& sums, const MarketLevers& levers) const {
+MarketWeek MarketModel::account(const Sums& sums, const MarketLevers& levers) const {
   const std::size_t zones = territory_.zones.size(), channels = channels_.size(), platforms = platforms_.size();
   const auto& ms = spec_.markets;
   const double car_kg = spec_.emissions.thermal_car_kg_per_km * (1.0 - spec_.population.electric_car_share) +
@@ -417,14 +429,11 @@ MarketWeek MarketModel::account(const std::vector<Sums>& sums, const MarketLever
   MarketWeek w;
   w.purchases.assign(channels, 0), w.paid_cents = w.fee_cents = w.tax_cents = w.purchases;
   w.seller_cents = w.co2e_grams = w.purchases;
-  w.purchases_by_zone_kind.assign(channels * 3, 0), w.purchases_by_income.assign(channels * kIncomeGroups, 0);
-  w.buyers_by_zone_kind.assign(kMarkets * 3, 0);
+  w.purchases_by_zone_kind.assign(channels * 3, 0);
   w.aware.assign(platforms, 0), w.users.assign(platforms, 0), w.orders.assign(platforms * zones, 0);
   w.firm_income_cents.assign(kSectors * zones, 0);
-  for (const Sums& s : sums) {
-    for (std::size_t j = 0; j < w.purchases_by_income.size(); ++j) w.purchases_by_income[j] += s.by_income[j];
-    for (std::size_t j = 0; j < w.buyers_by_zone_kind.size(); ++j) w.buyers_by_zone_kind[j] += s.buyers[j];
-  }
+  w.purchases_by_income = sums.by_income;
+  w.buyers_by_zone_kind = sums.buyers;
   for (std::size_t m = 0; m < kMarkets; ++m)
     for (std::size_t o = 1; o < options(m); ++o)
       if (const std::size_t q = platform_of_[m][o]; q != kNoPlatform)
@@ -434,9 +443,8 @@ MarketWeek MarketModel::account(const std::vector<Sums>& sums, const MarketLever
     const auto home = static_cast<std::uint32_t>(z);
     const auto kind = static_cast<std::size_t>(territory_.zones.kind[z]);
     for (std::size_t ch = 0; ch < channels; ++ch) {
-      std::array<std::int64_t, 2> count{};
-      for (const Sums& s : sums)
-        for (std::size_t car = 0; car < 2; ++car) count[car] += s.purchases[(z * channels + ch) * 2 + car];
+      const std::array<std::int64_t, 2> count{sums.purchases[(z * channels + ch) * 2],
+                                              sums.purchases[(z * channels + ch) * 2 + 1]};
       const std::int64_t bought = count[0] + count[1];
       if (bought == 0) continue;
       const Channel& c = channels_[ch];

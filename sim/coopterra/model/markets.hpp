@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "coopterra/core/fields.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/model/awareness.hpp"
 #include "coopterra/model/platforms.hpp"
@@ -82,6 +83,46 @@ struct MarketWeek {
   // Sellers' income by firm sector (5) and zone: the local firms' revenue from residents.
   std::vector<std::int64_t> firm_income_cents;
   std::int64_t households_net_cents = 0;  // sum over residents of what they received minus paid
+
+  // The field list (core/fields.hpp): checkpoints and the results. `orders` is the week's only
+  // and is not kept.
+  template <class V, class... W>
+  static void fields(V&& v, W&... w) {
+    using D = Dim;
+    v(result("purchases", D::Channel, "purchases", "purchase", "purchases through each channel"), w.purchases...);
+    v(result("paid_cents", D::Channel, "purchase_spending", "EUR",
+             "paid by residents through each channel, fees included", 100),
+      w.paid_cents...);
+    v(result("fee_cents", D::Channel, "channel_fees", "EUR", "fees kept by the platform of each channel", 100),
+      w.fee_cents...);
+    v(kept("tax_cents", D::Channel), w.tax_cents...);
+    v(kept("seller_cents", D::Channel), w.seller_cents...);
+    v(result("co2e_grams", D::Channel, "channel_co2e", "kg",
+             "CO2e of each channel: buyers' car trips, goods (manufacturing, upstream transport), delivery rounds",
+             1000),
+      w.co2e_grams...);
+    v(result("purchases_by_zone_kind", D::ChannelZoneKind, "purchases_by_zone_kind", "purchase",
+             "purchases by the kind of the buyer's commune"),
+      w.purchases_by_zone_kind...);
+    v(result("purchases_by_income", D::ChannelIncome, "purchases_by_income", "purchase",
+             "purchases by the buyer's income quintile"),
+      w.purchases_by_income...);
+    v(result("buyers_by_zone_kind", D::MarketZoneKind, "needs_by_zone_kind", "person",
+             "residents with the market's need this week, by kind of commune"),
+      w.buyers_by_zone_kind...);
+    v(result("aware", D::Platform, "platform_aware", "person",
+             "residents aware of each platform (barter: 0, see barter_members)"),
+      w.aware...);
+    v(result("users", D::Platform, "platform_users", "person",
+             "residents whose last purchase in the market was through the platform (carpooling: drivers and "
+             "passengers of the week)"),
+      w.users...);
+    v(result("rounds", D::Platform, "platform_rounds", "round",
+             "delivery rounds of the platform (each leaves even half empty)"),
+      w.rounds...);
+    v(kept("firm_income_cents", D::SectorZone), w.firm_income_cents...);
+    v(kept("households_net_cents"), w.households_net_cents...);
+  }
 };
 
 class MarketModel {
@@ -131,8 +172,8 @@ class MarketModel {
                const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider);
   // The residents of [begin, end): awareness, needs, choices.
   void residents(std::size_t begin, std::size_t end, std::uint32_t week, Sums& acc);
-  // Purchases by zone, channel and car into the week's money, emissions and rounds.
-  MarketWeek account(const std::vector<Sums>& sums, const MarketLevers& levers) const;
+  // The threads' sums, merged: purchases by zone, channel and car into the week's money, emissions and rounds.
+  MarketWeek account(const Sums& sums, const MarketLevers& levers) const;
   void count_totals();
 
   const Territory& territory_;

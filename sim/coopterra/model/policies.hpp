@@ -3,9 +3,14 @@
 //
 // Each week the timeline gives the levers in force, by platform and home zone: the carpool
 // incentive per passenger trip, the reach of awareness campaigns, and the tax on a platform's
-// commissions with its pass-through. The authority pays from its budget: campaigns are committed
-// (validated against the budget), incentives are paid while money remains beyond what campaigns
-// still need, and scaled down in the week the budget runs out.
+// commissions with its pass-through; the money policies bring to the economy; the financing of
+// cooperatives (loans, quasi-equity, citizens' shares) and its flows in the books. What each kind
+// does is in its own file (policy/<kind>.cpp); the timeline calls it, in the timeline's order.
+//
+// The budget rule: what policies commit (their kind's commitment rule, week by week: campaigns,
+// grants, network, procurement, in-kind support, equity, loans) is reserved; per-use payments
+// (carpool incentives, barter fee support) are paid from what the authority holds beyond what is
+// still reserved (`payable`), incentives scaled down alike in the week it runs out.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -14,6 +19,7 @@
 #include "coopterra/model/economy.hpp"
 #include "coopterra/model/markets.hpp"
 #include "coopterra/model/platforms.hpp"
+#include "coopterra/policy/kind.hpp"
 #include "coopterra/scenario/spec.hpp"
 #include "coopterra/territory/territory.hpp"
 
@@ -21,16 +27,7 @@ namespace coopterra {
 
 class PolicyTimeline {
  public:
-  struct Resolved {
-    const PolicySpec* spec;
-    std::size_t platform;               // index: 0 cooperative, 1 incumbent
-    std::vector<std::uint8_t> in_zone;  // 1 where the policy acts
-    std::int64_t start, end;            // inclusive weeks
-    std::int64_t weekly_cost_cents;     // spread costs (campaigns, grants, network): cost per active week...
-    std::int64_t extra_cents_weeks;     // ...plus one cent in this many first weeks (exact total)
-    std::vector<std::size_t> targets;   // market policies: the platforms acted on (indices of the list)
-    std::size_t channel = static_cast<std::size_t>(-1);  // procurement: the channel bought through
-  };
+  using Resolved = ResolvedPolicy;
 
   // Throws ConfigurationError, located at the policy, for targets that are not in the territory.
   // `platforms` and `channels` are the markets' (model/markets.hpp), for the market policies.
@@ -41,9 +38,7 @@ class PolicyTimeline {
   bool active(std::size_t i, std::uint32_t week) const noexcept {
     return policies_[i].start <= week && week <= policies_[i].end;
   }
-  // What policy i commits in `week`: campaigns, grants and network costs spread evenly over their
-  // weeks (exactly: the total in cents), procurement and in-kind support each week, equity in its
-  // first week. Pay-per-use policies (incentives, barter support) commit nothing.
+  // What policy i commits in `week`: its kind's commitment rule (policy/kind.hpp), 0 when inactive.
   std::int64_t scheduled_cents(std::size_t i, std::uint32_t week) const noexcept;
   // Spending committed from `week` (included) to the end.
   std::int64_t committed_from(std::uint32_t week) const noexcept;
@@ -51,16 +46,36 @@ class PolicyTimeline {
   // The levers in force in `week`; incentives only if `incentives_funded`.
   CarpoolLevers levers(std::uint32_t week, bool incentives_funded) const;
   MarketLevers market_levers(std::uint32_t week) const;
-  // The money policies bring to the economy in `week` (only to platforms still open), and what
-  // each policy spends (by_policy, added to).
+  // The money policies bring to the economy in `week` (only to platforms still open), what each
+  // policy spends (by_policy, added to) and of it what is paid outside the territory (`outside`).
   EconomyLevers economy_levers(std::uint32_t week, const std::vector<std::uint8_t>& open, bool support_funded,
-                               std::vector<std::int64_t>& by_policy) const;
+                               std::vector<std::int64_t>& by_policy, std::int64_t& outside) const;
+
+  // The policies' own flows in the books (financing), and their amounts in `week`: advances and
+  // repayments move through the economy's hooks, before its week (by_policy: net of repayments).
+  const std::vector<PolicyFlow>& flows() const noexcept { return flows_; }
+  std::vector<std::int64_t> finance(std::uint32_t week, Economy& economy, std::vector<std::int64_t>& by_policy);
+  // What each financed cooperative still owes, by policy and target (checkpoints). set_owed keeps
+  // `owed` only if it has the timeline's layout (the same financing policies), and says so.
+  const std::vector<std::vector<std::int64_t>>& owed() const noexcept { return owed_; }
+  bool set_owed(std::vector<std::vector<std::int64_t>> owed);
+
+  // Attribution to policies of what was paid per use: the barter fee support the economy drew,
+  // and each carpool platform's incentives (by passengers in each policy's zones times its amount).
+  void attribute_barter_support(std::uint32_t week, std::int64_t cents, std::vector<std::int64_t>& by_policy) const;
+  void attribute_incentives(const CarpoolLevers& levers, const CarpoolWeek& carpool,
+                            std::vector<std::int64_t>& by_policy) const;
 
  private:
+  PolicyWeek at(const Resolved& r, std::size_t i, std::uint32_t week, std::int64_t scheduled) const {
+    return PolicyWeek{r, i, week, zones_, scheduled};
+  }
   std::size_t zones_;
   std::size_t platforms_ = 0;
   std::vector<Resolved> policies_;
   std::vector<Resolved> shocks_;  // events that are not the authority's: no spending, no platform
+  std::vector<PolicyFlow> flows_;
+  std::vector<std::vector<std::int64_t>> owed_;  // by policy, by target
 };
 
 }  // namespace coopterra

@@ -1,6 +1,9 @@
 #include "coopterra/observe/indicators.hpp"
 
 #include <cmath>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 namespace coopterra {
 
@@ -14,18 +17,71 @@ std::vector<T> over_weeks(const Series& s, F&& f) {
   return out;
 }
 
-// Flattens a per-week array (platforms, modes or zones) row-major over (week, item).
-template <class T, class F>
-std::vector<T> over_weeks_and(const Series& s, std::size_t items, F&& f) {
-  std::vector<T> out;
-  out.reserve(s.weeks() * items);
-  for (const auto& w : s.carpool)
-    for (std::size_t i = 0; i < items; ++i) out.push_back(f(w, i));
-  return out;
-}
-
 double euros(std::int64_t cents) {
   return static_cast<double>(cents) / 100.0;
+}
+
+// Every value of a field, in order (a number, or the elements of its array or vector).
+template <class T, class F>
+void each_value(const T& v, F&& f) {
+  if constexpr (std::is_arithmetic_v<T>) {
+    f(v);
+  } else {
+    for (const auto& x : v) each_value(x, f);
+  }
+}
+
+template <class T>
+struct element {
+  using type = typename element<typename T::value_type>::type;
+};
+template <class T>
+requires std::is_arithmetic_v<T>
+struct element<T> {
+  using type = T;
+};
+template <class T>
+using element_t = typename element<T>::type;
+
+// The results' variables of a weekly record: one per field of its list (core/fields.hpp) that is a
+// result, over (week, the field's dimensions), values divided by the field's divisor.
+template <class Record>
+void describe_fields(std::vector<Variable>& out, const std::vector<Record>& weeks) {
+  std::vector<Variable> vars;
+  const Record empty{};
+  // The list's results, with a column of the field's type (integers stay integers unless divided).
+  Record::fields(
+      [&](const Field& f, const auto& v) {
+        using T = std::remove_cvref_t<decltype(v)>;
+        const bool integer = std::is_integral_v<element_t<T>>;
+        std::vector<std::string> dims{"week"};
+        for (auto& d : field_dims(f.dim)) dims.push_back(std::move(d));
+        Column data = integer && f.divisor == 1 ? Column{std::vector<std::int64_t>{}} : Column{std::vector<double>{}};
+        vars.push_back({f.result ? f.result : "", std::move(dims), std::move(data), f.units, f.description});
+      },
+      empty);
+  for (const Record& w : weeks) {
+    std::size_t k = 0;
+    Record::fields(
+        [&](const Field& f, const auto& v) {
+          std::visit(
+              [&](auto& column) {
+                using C = typename std::remove_reference_t<decltype(column)>::value_type;
+                if constexpr (std::is_same_v<C, std::int64_t>) {
+                  each_value(v, [&](auto x) { column.push_back(static_cast<std::int64_t>(x)); });
+                } else if constexpr (std::is_same_v<C, double>) {
+                  if (f.divisor == 1)
+                    each_value(v, [&](auto x) { column.push_back(static_cast<double>(x)); });
+                  else
+                    each_value(v, [&](auto x) { column.push_back(static_cast<double>(x) / f.divisor); });
+                }
+              },
+              vars[k++].data);
+        },
+        w);
+  }
+  for (auto& v : vars)
+    if (!v.name.empty()) out.push_back(std::move(v));
 }
 
 // Flattens a per-week vector of a market or economy week, row-major over (week, item).
@@ -34,14 +90,6 @@ std::vector<T> flat(const Weeks& weeks, F&& f) {
   std::vector<T> out;
   for (const auto& w : weeks)
     for (auto x : f(w)) out.push_back(static_cast<T>(x));
-  return out;
-}
-
-template <class Weeks, class F>
-std::vector<double> flat_euros(const Weeks& weeks, F&& f) {
-  std::vector<double> out;
-  for (const auto& w : weeks)
-    for (auto x : f(w)) out.push_back(euros(x));
   return out;
 }
 
@@ -82,8 +130,7 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
                       "",
                       "income quintile of residents (q1: lowest)"});
   d.coords.push_back({"firm_sector", {"firm_sector"}, sectors, "", "sector of firms"});
-  const std::vector<std::string> WC{"week", "channel"}, WP{"week", "market_platform"}, WS{"week", "firm_sector"},
-      WM{"week", "market"}, W{"week"};
+  const std::vector<std::string> WP{"week", "market_platform"}, WM{"week", "market"}, W{"week"};
   auto& v = d.variables;
   const auto& M = s.markets;
   const auto& E = s.economy;
@@ -95,36 +142,9 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
                "",
                "market of the platform, barter or carpool"});
   v.push_back({"market_platform_cooperative", {"market_platform"}, platform_coop, "1", "1 for a cooperative"});
-  v.push_back({"purchases", WC, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.purchases; }), "purchase",
-               "purchases through each channel"});
-  v.push_back({"purchase_spending", WC, flat_euros(M, [](const MarketWeek& w) { return w.paid_cents; }), "EUR",
-               "paid by residents through each channel, fees included"});
-  v.push_back({"channel_fees", WC, flat_euros(M, [](const MarketWeek& w) { return w.fee_cents; }), "EUR",
-               "fees kept by the platform of each channel"});
-  v.push_back({"channel_co2e", WC,
-               flat<double>(M,
-                            [](const MarketWeek& w) {
-                              std::vector<double> kg;
-                              for (auto g : w.co2e_grams) kg.push_back(static_cast<double>(g) / 1000.0);
-                              return kg;
-                            }),
-               "kg",
-               "CO2e of each channel: buyers' car trips, goods (manufacturing, upstream transport), delivery rounds"});
-  v.push_back({"purchases_by_zone_kind",
-               {"week", "channel", "commune_kind"},
-               flat<std::int64_t>(M, [](const MarketWeek& w) { return w.purchases_by_zone_kind; }),
-               "purchase",
-               "purchases by the kind of the buyer's commune"});
-  v.push_back({"purchases_by_income",
-               {"week", "channel", "income_group"},
-               flat<std::int64_t>(M, [](const MarketWeek& w) { return w.purchases_by_income; }),
-               "purchase",
-               "purchases by the buyer's income quintile"});
-  v.push_back({"needs_by_zone_kind",
-               {"week", "market", "commune_kind"},
-               flat<std::int64_t>(M, [](const MarketWeek& w) { return w.buyers_by_zone_kind; }),
-               "person",
-               "residents with the market's need this week, by kind of commune"});
+  // The markets', firms' and platforms' weekly fields (their field lists), then what derives from them.
+  describe_fields(v, M);
+  describe_fields(v, E);
   // Per market: emissions, cooperatives' share of platform purchases, concentration.
   std::vector<double> market_co2e, coop_share, hhi, total_co2e, sovereignty, lm3;
   for (std::size_t w = 0; w < M.size(); ++w) {
@@ -185,21 +205,6 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
                "LM3 of the residents' and the authority's spending in the markets: (R1 + R2 + R3) / R1 (New Economics "
                "Foundation)"});
   // Platforms.
-  v.push_back({"platform_aware", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.aware; }), "person",
-               "residents aware of each platform (barter: 0, see barter_members)"});
-  v.push_back({"platform_users", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.users; }), "person",
-               "residents whose last purchase in the market was through the platform (carpooling: drivers and "
-               "passengers of the week)"});
-  v.push_back({"platform_rounds", WP, flat<std::int64_t>(M, [](const MarketWeek& w) { return w.rounds; }), "round",
-               "delivery rounds of the platform (each leaves even half empty)"});
-  v.push_back({"platform_treasury", WP, flat_euros(E, [](const EconomyWeek& w) { return w.treasury_cents; }), "EUR",
-               "cash of the platform in the territory at the end of the week"});
-  v.push_back({"platform_open", WP, flat<std::int64_t>(E, [](const EconomyWeek& w) { return w.open; }), "1",
-               "1 while the platform operates; a platform closes after weeks with a negative treasury"});
-  v.push_back({"platform_quality", WP, flat<double>(E, [](const EconomyWeek& w) { return w.quality; }), "utility",
-               "quality of the platform: network effects of its users plus investment"});
-  v.push_back({"authority_equity", WP, flat_euros(E, [](const EconomyWeek& w) { return w.authority_equity_cents; }),
-               "EUR", "capital the authority holds in the platform"});
   v.push_back({"authority_capital_share", WP,
                flat<double>(E,
                             [](const EconomyWeek& w) {
@@ -213,38 +218,6 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
                               return out;
                             }),
                "1", "share of the platform's capital held by the authority (at most 0.5 in a SCIC)"});
-  const std::vector<std::string> WPC{"week", "market_platform", "college"};
-  v.push_back({"cooperative_members", WPC, flat<std::int64_t>(E, [](const EconomyWeek& w) { return w.members; }),
-               "person", "members of each cooperative by college (incumbents: 0)"});
-  v.push_back({"assembly_participants", WPC, flat<std::int64_t>(E, [](const EconomyWeek& w) { return w.participants; }),
-               "person", "members expected at the general assembly, by college"});
-  v.push_back({"board_seats", WPC, flat<std::int64_t>(E, [](const EconomyWeek& w) { return w.seats; }), "seat",
-               "seats on the cooperative's board by college (the authority's: local_authorities)"});
-  // Firms and barter.
-  auto arr = [](const auto& a) { return std::vector<std::int64_t>(a.begin(), a.end()); };
-  v.push_back({"firms_open", WS, flat<std::int64_t>(E, [&](const EconomyWeek& w) { return arr(w.alive); }), "firm",
-               "firms still operating"});
-  v.push_back({"firm_failures", WS, flat<std::int64_t>(E, [&](const EconomyWeek& w) { return arr(w.failed); }), "firm",
-               "firms failing this week"});
-  v.push_back({"jobs", WS,
-               flat<double>(E, [](const EconomyWeek& w) { return std::vector<double>(w.jobs.begin(), w.jobs.end()); }),
-               "job", "jobs in the firms still operating, full-time equivalents of their local wage bill"});
-  v.push_back({"firm_revenue", WS, flat_euros(E, [&](const EconomyWeek& w) { return arr(w.revenue_cents); }), "EUR",
-               "revenue of the firms"});
-  v.push_back({"firm_market_revenue", WS,
-               flat_euros(E, [&](const EconomyWeek& w) { return arr(w.market_revenue_cents); }), "EUR",
-               "revenue of the firms from residents and public procurement"});
-  v.push_back({"firm_cash", WS, flat_euros(E, [&](const EconomyWeek& w) { return arr(w.cash_cents); }), "EUR",
-               "cash of the firms (negative: overdrafts)"});
-  v.push_back({"barter_members", W,
-               flat<std::int64_t>(E, [](const EconomyWeek& w) { return std::vector<std::int64_t>{w.barter_members}; }),
-               "firm", "firms members of the barter network"});
-  v.push_back({"barter_volume", W,
-               flat_euros(E, [](const EconomyWeek& w) { return std::vector<std::int64_t>{w.barter_volume_cents}; }),
-               "EUR", "invoices between firms paid in barter units (1 unit = 1 EUR)"});
-  v.push_back({"firm_overdrafts", W,
-               flat_euros(E, [](const EconomyWeek& w) { return std::vector<std::int64_t>{w.overdraft_cents}; }), "EUR",
-               "overdrafts of open firms (bank credit, the incumbent option to barter)"});
 }
 
 }  // namespace
@@ -252,7 +225,6 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
 Dataset describe(const Series& s, const Territory& t, const Spec& spec, const std::vector<PlatformInfo>& platforms,
                  const std::vector<Channel>& channels, const Books& books) {
   Dataset d;
-  const std::size_t zones = t.zones.size();
   std::vector<std::int64_t> weeks(s.weeks());
   for (std::size_t i = 0; i < weeks.size(); ++i) weeks[i] = static_cast<std::int64_t>(i + 1);
   d.coords = {
@@ -265,53 +237,12 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
       {"platform", {"platform"}, std::vector<std::string>{"cooperative", "incumbent"}, "", "carpool platform"},
       {"zone", {"zone"}, t.zones.code, "", "commune code"},
   };
-  const std::vector<std::string> W{"week"}, WP{"week", "platform"}, WM{"week", "mode"}, WZ{"week", "zone"};
+  const std::vector<std::string> W{"week"};
   auto& v = d.variables;
+  describe_fields(v, s.carpool);  // carpooling's weekly fields (its field list), then what derives from them
   v.push_back({"vehicle_km", W,
                over_weeks<double>(s, [](const CarpoolWeek& w) { return w.vehicle_km_alone + w.vehicle_km_carpool; }),
                "km", "vehicle-kilometres driven by car commuters"});
-  v.push_back({"vehicle_km_alone", W, over_weeks<double>(s, [](const CarpoolWeek& w) { return w.vehicle_km_alone; }),
-               "km", "vehicle-kilometres of car commuters driving alone (unmatched carpoolers included)"});
-  v.push_back({"vehicle_km_carpool", W,
-               over_weeks<double>(s, [](const CarpoolWeek& w) { return w.vehicle_km_carpool; }), "km",
-               "vehicle-kilometres of carpool drivers, pick-up detours included"});
-  v.push_back({"passenger_km_carpool", W,
-               over_weeks<double>(s, [](const CarpoolWeek& w) { return w.passenger_km_carpool; }), "km",
-               "kilometres travelled as carpool passengers"});
-  v.push_back({"co2e", W, over_weeks<double>(s, [](const CarpoolWeek& w) { return w.co2e_kg; }), "kg",
-               "CO2-equivalent emissions of commuting cars, construction included (ADEME factors)"});
-  v.push_back(
-      {"commuters", WM,
-       over_weeks_and<std::int64_t>(s, kModes, [](const CarpoolWeek& w, std::size_t m) { return w.choosing[m]; }),
-       "person", "car commuters choosing each mode"});
-  v.push_back(
-      {"aware", WP,
-       over_weeks_and<std::int64_t>(s, kPlatforms, [](const CarpoolWeek& w, std::size_t p) { return w.aware[p]; }),
-       "person", "residents aware of each platform"});
-  v.push_back(
-      {"carpool_drivers", WP,
-       over_weeks_and<std::int64_t>(s, kPlatforms, [](const CarpoolWeek& w, std::size_t p) { return w.drivers[p]; }),
-       "person", "matched carpool drivers"});
-  v.push_back(
-      {"carpool_passengers", WP,
-       over_weeks_and<std::int64_t>(s, kPlatforms, [](const CarpoolWeek& w, std::size_t p) { return w.passengers[p]; }),
-       "person", "matched carpool passengers"});
-  v.push_back(
-      {"carpool_unmatched", WP,
-       over_weeks_and<std::int64_t>(s, kPlatforms, [](const CarpoolWeek& w, std::size_t p) { return w.unmatched[p]; }),
-       "person", "commuters who chose the platform but found no match and drove alone"});
-  v.push_back({"fares_paid", WP,
-               over_weeks_and<double>(s, kPlatforms,
-                                      [](const CarpoolWeek& w, std::size_t p) { return euros(w.fares_paid_cents[p]); }),
-               "EUR", "paid by passengers, commission included"});
-  v.push_back({"driver_income", WP,
-               over_weeks_and<double>(
-                   s, kPlatforms, [](const CarpoolWeek& w, std::size_t p) { return euros(w.driver_income_cents[p]); }),
-               "EUR", "fares received by drivers"});
-  v.push_back({"platform_fees", WP,
-               over_weeks_and<double>(s, kPlatforms,
-                                      [](const CarpoolWeek& w, std::size_t p) { return euros(w.fees_cents[p]); }),
-               "EUR", "commissions kept by the platforms"});
   // What leaves the territory is the ledger's flow of each carpool platform's margin (commissions
   // net of tax, staff and running costs, for a platform whose fees leave); the rest stays.
   const std::array<std::size_t, kPlatforms> carpool_q{carpool_platform(platforms, 0), carpool_platform(platforms, 1)};
@@ -329,22 +260,6 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
                "carpool commissions not sent out as a platform's margin (local treasuries, tax, wages, costs)"});
   v.push_back({"fees_leaving_territory", W, leaving, "EUR",
                "margin of the carpool platforms whose fees leave the territory, sent out (the ledger's flow)"});
-  v.push_back({"carpool_incentives", WP,
-               over_weeks_and<double>(s, kPlatforms,
-                                      [](const CarpoolWeek& w, std::size_t p) { return euros(w.incentive_cents[p]); }),
-               "EUR", "paid by the authority to drivers for passenger trips"});
-  v.push_back(
-      {"platform_tax", WP,
-       over_weeks_and<double>(s, kPlatforms, [](const CarpoolWeek& w, std::size_t p) { return euros(w.tax_cents[p]); }),
-       "EUR", "tax paid by platforms on their commissions"});
-  v.push_back(
-      {"vehicle_km_by_zone", WZ,
-       over_weeks_and<double>(s, zones, [](const CarpoolWeek& w, std::size_t z) { return w.vehicle_km_by_zone[z]; }),
-       "km", "vehicle-kilometres of car commuters, by home zone"});
-  v.push_back({"carpoolers_by_zone", WZ,
-               over_weeks_and<std::int64_t>(
-                   s, zones, [](const CarpoolWeek& w, std::size_t z) { return w.carpoolers_by_zone[z]; }),
-               "person", "matched carpool drivers and passengers, by home zone"});
 
   describe_markets(d, s, spec, platforms, channels);
 
@@ -359,30 +274,29 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
   d.coords.push_back({"flow", {"flow"}, flow_names, "", "named money flow between two accounts"});
   d.coords.push_back({"account", {"account"}, books.accounts(), "", "account of the territorial economy"});
   d.coords.push_back({"policy", {"policy"}, policy_labels, "", "policy of the scenario's timeline"});
-  std::vector<double> money, balances, by_policy, public_spending;
+  describe_fields(v, s.ledger);
+  std::vector<double> by_policy, public_spending;
   const std::size_t authority = static_cast<std::size_t>(Account::Authority);
   for (std::size_t w = 0; w < s.weeks(); ++w) {
-    for (auto c : s.ledger[w].cents) money.push_back(euros(c));
-    for (auto b : s.ledger[w].balance) balances.push_back(euros(b));
     // Public spending: everything that leaves the authority's account (a forked run keeps the
     // spending of the weeks before the fork, whose policies may not be its own).
     std::int64_t spent = 0;
     const auto& flows = books.flows();
     for (std::size_t f = 0; f < flows.size(); ++f)
-      if (flows[f].from == authority) spent += s.ledger[w].cents[f];
+      if (flows[f].from == authority && flows[f].to != authority)  // a debt written off moves no money
+        spent += s.ledger[w].cents[f];
     for (auto c : s.policy_cents[w]) by_policy.push_back(euros(c));
     public_spending.push_back(euros(spent));
   }
-  v.push_back({"money_flow", {"week", "flow"}, money, "EUR", "money moved by each named flow"});
   v.push_back({"flow_from", {"flow"}, flow_from, "", "account the flow leaves"});
   v.push_back({"flow_to", {"flow"}, flow_to, "", "account the flow reaches"});
-  v.push_back({"account_balance",
-               {"week", "account"},
-               balances,
-               "EUR",
-               "balance of each account at the end of the week (the authority starts with its budget)"});
   v.push_back({"public_spending", W, public_spending, "EUR", "money the authority spent on its policies"});
-  v.push_back({"policy_spending", {"week", "policy"}, by_policy, "EUR", "money the authority spent on each policy"});
+  v.push_back({"policy_spending",
+               {"week", "policy"},
+               by_policy,
+               "EUR",
+               "money the authority spent on each policy, net of what came back (loans, titres participatifs: "
+               "principal and interest repaid)"});
   v.push_back({"policy_kind", {"policy"}, policy_kinds, "", "kind of each policy"});
 
   std::vector<std::string> kinds;

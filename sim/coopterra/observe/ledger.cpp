@@ -62,7 +62,8 @@ std::size_t seller_account(Seller s) {
 
 }  // namespace
 
-Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Channel>& channels)
+Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Channel>& channels,
+             const std::vector<PolicyFlow>& policy_flows)
     : channels_(channels.size()), platforms_(platforms.size()) {
   for (std::size_t a = 0; a < kFixedAccounts; ++a) accounts_.emplace_back(to_string(static_cast<Account>(a)));
   for (const auto& p : platforms) accounts_.push_back(p.sector + ": " + p.name);
@@ -125,11 +126,19 @@ Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Chann
                                     {n + ": investment in quality", p, H},
                                 });
   }
+  policy_first_ = flows_.size();
+  for (const PolicyFlow& f : policy_flows) {
+    auto account = [&](PolicyAccount a) {
+      return a == PolicyAccount::Authority ? A : a == PolicyAccount::Households ? H : kFixedAccounts + f.platform;
+    };
+    flows_.push_back({f.name, account(f.from), account(f.to)});
+  }
 }
 
 LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyWeek& e,
                        std::int64_t outside_policy_cents, const std::vector<std::int64_t>& opening,
-                       std::int64_t firms_cash, const std::vector<std::int64_t>& treasuries) const {
+                       std::int64_t firms_cash, const std::vector<std::int64_t>& treasuries,
+                       const std::vector<std::int64_t>& policy_cents) const {
   ensure(opening.size() == accounts_.size(), "ledger: opening balances of another set of accounts");
   LedgerWeek w;
   w.cents.assign(flows_.size(), 0);
@@ -162,6 +171,9 @@ LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyW
                                                  x.running[q], x.leaving[q], x.refunds[q], x.investment[q]};
     for (std::size_t k = 0; k < PlatformFlows; ++k) w.cents[platform_first_ + q * PlatformFlows + k] = amounts[k];
   }
+  ensure(policy_cents.empty() || policy_cents.size() == flows_.size() - policy_first_,
+         "ledger: amounts of another set of policy flows");
+  for (std::size_t k = 0; k < policy_cents.size(); ++k) w.cents[policy_first_ + k] = policy_cents[k];
   w.balance = opening;
   for (std::size_t f = 0; f < flows_.size(); ++f) {
     w.balance[flows_[f].from] -= w.cents[f];
@@ -174,6 +186,10 @@ LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyW
   for (std::size_t ch = 0; ch < channels_ && ch < x.procurement_seller.size(); ++ch)
     if (channel_flows_[ch][3] != kNone && flows_[channel_flows_[ch][3]].to == H)
       household_income += x.procurement_seller[ch];
+  for (std::size_t k = 0; k < policy_cents.size(); ++k) {  // citizens' shares: households as a whole
+    const FlowDef& f = flows_[policy_first_ + k];
+    household_income += (f.to == H ? policy_cents[k] : 0) - (f.from == H ? policy_cents[k] : 0);
+  }
   ensure(w.balance[H] - opening[H] == c.households_net_cents + m.households_net_cents + household_income,
          "ledger: households' net from the flows differs from the sum over residents");
   ensure(w.balance[F] == firms_cash, "ledger: the firms' account differs from the sum of the firms' cash");

@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "coopterra/core/fields.hpp"
 #include "coopterra/model/carpool.hpp"
 #include "coopterra/model/economy.hpp"
 #include "coopterra/model/markets.hpp"
 #include "coopterra/model/platforms.hpp"
+#include "coopterra/policy/kind.hpp"
 
 namespace coopterra {
 
@@ -29,11 +31,22 @@ struct FlowDef {
 struct LedgerWeek {
   std::vector<std::int64_t> cents;    // one amount per flow of Books::flows()
   std::vector<std::int64_t> balance;  // closing balances, one per account
+
+  // The field list (core/fields.hpp): checkpoints and the results.
+  template <class V, class... W>
+  static void fields(V&& v, W&... w) {
+    v(result("cents", Dim::Flow, "money_flow", "EUR", "money moved by each named flow", 100), w.cents...);
+    v(result("balance", Dim::Account, "account_balance", "EUR",
+             "balance of each account at the end of the week (the authority starts with its budget)", 100),
+      w.balance...);
+  }
 };
 
 class Books {
  public:
-  Books(const std::vector<PlatformInfo>& platforms, const std::vector<Channel>& channels);
+  // `policy_flows`: the policies' own flows (financing: PolicyTimeline::flows()), last in the books.
+  Books(const std::vector<PlatformInfo>& platforms, const std::vector<Channel>& channels,
+        const std::vector<PolicyFlow>& policy_flows = {});
 
   const std::vector<std::string>& accounts() const noexcept { return accounts_; }
   const std::vector<FlowDef>& flows() const noexcept { return flows_; }
@@ -42,10 +55,12 @@ class Books {
   // Books a week. `opening` are the balances before it; `outside_policy_cents` what the authority
   // paid outside the territory (campaigns, the network's shared services). Throws InvariantError
   // when the firms' cash, a platform's treasury or the residents' net differ from the books, or
-  // when the authority spent beyond its budget.
+  // when the authority spent beyond its budget. `policy_cents`: the week's amounts of the policies'
+  // own flows (empty: none).
   LedgerWeek book(const CarpoolWeek& carpool, const MarketWeek& market, const EconomyWeek& economy,
                   std::int64_t outside_policy_cents, const std::vector<std::int64_t>& opening, std::int64_t firms_cash,
-                  const std::vector<std::int64_t>& treasuries) const;
+                  const std::vector<std::int64_t>& treasuries,
+                  const std::vector<std::int64_t>& policy_cents = {}) const;
 
  private:
   std::vector<std::string> accounts_;
@@ -54,7 +69,7 @@ class Books {
   // Flow indices: per channel (purchases, fees, tax, procurement, procurement fees; npos: none),
   // then the economy's and each platform's.
   std::vector<std::array<std::size_t, 5>> channel_flows_;
-  std::size_t economy_first_ = 0, platform_first_ = 0;
+  std::size_t economy_first_ = 0, platform_first_ = 0, policy_first_ = 0;
 };
 
 }  // namespace coopterra

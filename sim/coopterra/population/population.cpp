@@ -69,7 +69,7 @@ void check_population(std::int64_t total, const std::string& territory) {
     throw ConfigurationError("the territory has no inhabitant (every commune's population is 0): nothing to simulate",
                              Location{territory, 0, 0, "territory"});
   if (total > kMaxResidents) {
-    const double gigabytes = static_cast<double>(total) * kBytesPerResident / 1e9;
+    const double gigabytes = static_cast<double>(total) * static_cast<double>(kBytesPerResident) / 1e9;
     char need[32];
     std::snprintf(need, sizeof need, "%.1f", gigabytes);
     throw ConfigurationError("the territory has " + std::to_string(total) + " inhabitants: at most " +

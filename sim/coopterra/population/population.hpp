@@ -48,10 +48,9 @@ struct Residents {
 // Row i, column j: probability that a commuter of zone i works in a zone <= j.
 std::vector<double> workplace_cdf(const Territory& territory, double stay_share);
 
-// Residents of one run at most (as territory.residents for synthetic territories), and the
-// memory a run holds per resident (measured: ~80 bytes of state, plus the week's buffers).
+// Residents of one run at most (as territory.residents for synthetic territories); the memory a
+// run holds per resident is kBytesPerResident (territory/territory.hpp).
 inline constexpr std::int64_t kMaxResidents = 20'000'000;
-inline constexpr double kBytesPerResident = 100.0;
 // Refuses a territory with no inhabitant or more than kMaxResidents, naming the memory a run
 // would need; `territory` (its source) locates the error.
 void check_population(std::int64_t total, const std::string& territory);

@@ -19,16 +19,16 @@ const char* to_string(ParamType type) noexcept;
 // One parameter of a Target (the Spec, or one policy of the timeline).
 template <class Target>
 struct BasicParameter {
-  std::string key;  // dotted path, e.g. "territory.residents"
-  ParamType type;
-  double default_number = 0;         // Integer, Real, Boolean (0/1)
-  std::string default_text;          // String
-  double min = 0, max = 0;           // inclusive range of Integer, Real and each RealList element
-  std::vector<std::string> choices;  // allowed values of a String; empty = any text
-  std::string unit;
-  std::string description;
-  std::string source;                             // publication, or "assumption: ..." with the reasoning
-  std::function<void*(Target&)> field;            // the member the value lives in
+  std::string key = {};  // dotted path, e.g. "territory.residents"
+  ParamType type = ParamType::Real;
+  double default_number = 0;              // Integer, Real, Boolean (0/1)
+  std::string default_text = {};          // String
+  double min = 0, max = 0;                // inclusive range of Integer, Real and each RealList element
+  std::vector<std::string> choices = {};  // allowed values of a String; empty = any text
+  std::string unit = {};
+  std::string description = {};
+  std::string source = {};  // publication, or "assumption: ..." with the reasoning
+  std::function<void*(Target&)> field = {};  // the member the value lives in
   std::vector<double> default_reals = {};         // RealList
   std::size_t length = 0;                         // RealList: exact number of elements (0: any)
   bool is_path = false;                           // String: a file, relative to the scenario's folder

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "coopterra/io/files.hpp"
+#include "coopterra/policy/kind.hpp"
 #include "coopterra/scenario/parameters.hpp"
 
 namespace coopterra {
@@ -324,6 +325,7 @@ class Validator {
         if (f->required && !table.contains(f->key))
           error(&item, base + "." + f->key,
                 "missing: a " + *kind + " " + what + " needs " + f->key + " (" + f->description + ")");
+      policy.id = find_kind(*kind)->id;  // parsed once: the engine never compares kind names
       if (policy.label.empty()) policy.label = std::to_string(index) + ":" + policy.kind;
       events.push_back(std::move(policy));
       nodes.push_back(&table);
@@ -424,6 +426,7 @@ class Validator {
     double committed = 0;
     std::map<std::string, double> equity;
     std::map<std::string, const toml::table*> equity_node;
+    std::map<std::string, double> members_capital;  // citizens' shares, by sector
     bool pays_per_use = false;
     const toml::table* first_incentive = nullptr;
     const std::size_t events = s.policies.size() + s.shocks.size();
@@ -445,41 +448,31 @@ class Validator {
       if (end < p.start_week)
         error(written.get("end_week"), base + ".end_week",
               "ends (week " + std::to_string(end) + ") before it starts (week " + std::to_string(p.start_week) + ")");
-      // In cents, rounded as the engine spends them.
+      // In cents, rounded as the engine spends them: the kind's commitment rule, as the timeline reads it.
       committed += static_cast<double>(committed_cents(p, s)) / 100.0;
-      if ((p.kind == "carpool_incentive" || p.kind == "barter_support") && !pays_per_use)
-        pays_per_use = true, first_incentive = &written;
-      // The market a policy acts on: one that has the platform it names.
-      const bool market_policy =
-          p.kind == "grant" || p.kind == "scic_equity" || p.kind == "procurement" || p.kind == "in_kind";
-      if (market_policy || ((p.kind == "awareness_campaign" || p.kind == "platform_tax") && p.sector != "carpool")) {
-        const MarketPlatformSpec* platform = market_platform(s, p.sector, p.platform);
-        if (market_policy && !written.get("sector"))
-          error(&written, base + ".sector",
-                "a " + p.kind +
-                    " needs sector (the market of the platform: carpool, food, delivery, electronics, "
-                    "second_hand, services, tourism or barter)");
-        else if (p.kind == "procurement" && (p.sector == "carpool" || p.sector == "barter"))
-          error(written.get("sector"), base + ".sector",
-                "procurement buys through the platforms of a market: set sector to one of food, delivery, "
-                "electronics, second_hand, services or tourism");
-        else if (!platform || platform->count == 0)
-          error(written.get("platform"), base + ".platform",
-                "the " + p.sector + " market has no " + p.platform + " platform (its count is 0)");
+      const KindDef& k = kind(p.id);
+      if (k.pays_per_use && !pays_per_use) pays_per_use = true, first_incentive = &written;
+      if (k.validate) {
+        KindCheck check{p, s, [&](const char* field) { return written.get(field) != nullptr; },
+                        [&](const char* field, bool at_table, const std::string& message) {
+                          error(at_table ? static_cast<const toml::node*>(&written) : written.get(field),
+                                base + "." + field, message);
+                        }};
+        k.validate(check);
       }
-      if ((p.kind == "scic_equity" || p.kind == "in_kind" || p.kind == "grant") && p.platform != "cooperative")
-        error(written.get("platform"), base + ".platform",
-              "a " + p.kind + " supports a cooperative: set platform = \"cooperative\"");
-      if (p.kind == "scic_equity") equity[p.sector] += p.equity_eur, equity_node[p.sector] = &written;
+      // Capital of each cooperative of the sector: public bodies' (the cap) and members'.
+      if (k.public_capital) equity[p.sector] += k.public_capital(p), equity_node[p.sector] = &written;
+      if (k.private_capital) members_capital[p.sector] += k.private_capital(p);
     }
     // SCIC law: local authorities together hold at most half of a SCIC's capital.
     for (const auto& [sector, total] : equity) {
       const MarketPlatformSpec* coop = market_platform(s, sector, "cooperative");
-      if (coop && total > coop->initial_capital_eur) {
+      const double members = coop ? coop->initial_capital_eur + members_capital[sector] : 0.0;
+      if (coop && total > members) {
         std::ostringstream msg;
-        msg << "the authority's equity (" << total << " EUR) would exceed the members' capital ("
-            << coop->initial_capital_eur
-            << " EUR): local authorities may hold at most 50 % of a SCIC's capital (SCIC law since 2014)";
+        msg << "the authority's equity (" << total << " EUR) would exceed the members' capital (" << members << " EUR"
+            << (members_capital[sector] > 0 ? ", citizens' shares included" : "")
+            << "): local authorities may hold at most 50 % of a SCIC's capital (SCIC law since 2014)";
         error(equity_node[sector]->get("equity_eur"), "policies.equity_eur", msg.str());
       }
     }
@@ -933,19 +926,6 @@ const MarketPlatformSpec* market_platform(const Spec& spec, const std::string& s
   if (platform == "cooperative") return &spec.markets.market[m].cooperative;
   if (platform == "incumbent") return &spec.markets.market[m].incumbent;
   return nullptr;
-}
-
-std::int64_t committed_cents(const PolicySpec& p, const Spec& spec) {
-  const std::int64_t end = p.end_week == 0 ? spec.run.weeks : p.end_week;
-  const std::int64_t weeks = std::max<std::int64_t>(0, end - p.start_week + 1);
-  if (p.kind == "awareness_campaign" || p.kind == "grant" || p.kind == "cooperative_network")
-    return std::llround(p.cost_eur * 100.0);
-  if (p.kind == "procurement" || p.kind == "in_kind") return std::llround(p.weekly_eur * 100.0) * weeks;
-  if (p.kind == "scic_equity") {
-    const MarketPlatformSpec* coop = market_platform(spec, p.sector, "cooperative");
-    return std::llround(p.equity_eur * 100.0) * (coop ? coop->count : 0);
-  }
-  return 0;
 }
 
 }  // namespace coopterra

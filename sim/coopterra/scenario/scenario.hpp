@@ -65,9 +65,6 @@ std::vector<Diagnostic> validate_file(const std::string& path);
 const MarketPlatformSpec* market_platform(const Spec& spec, const std::string& sector, const std::string& platform);
 // The market index of a sector key, or kMarkets when it is not a market of residents.
 std::size_t market_index(const std::string& sector) noexcept;
-// What a policy commits from the budget over its weeks, in cents: campaigns, grants and network
-// costs (their total), procurement and in-kind support (weekly amount times weeks), equity (per
-// cooperative of the sector). Pay-per-use policies (incentives, barter support) commit nothing.
-std::int64_t committed_cents(const PolicySpec& policy, const Spec& spec);
+// What a policy commits from the budget: committed_cents in policy/kind.hpp.
 
 }  // namespace coopterra

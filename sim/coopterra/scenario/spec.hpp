@@ -207,10 +207,30 @@ struct AuthoritySpec {
   double budget_eur = 0;  // envelope for the whole horizon
 };
 
+// The kinds of the timeline's events, parsed once from `kind` (policy/kinds.cpp lists them; each
+// is defined in its own file, policy/<kind>.cpp).
+enum class PolicyKind : std::uint8_t {
+  CarpoolIncentive,
+  AwarenessCampaign,
+  PlatformTax,
+  Grant,
+  ScicEquity,
+  Procurement,
+  CooperativeNetwork,
+  InKind,
+  BarterSupport,
+  Loan,
+  QuasiEquity,
+  Crowdfunding,
+  Lockdown,
+  CashCrunch,
+};
+
 // One event of the timeline: a policy of the authority ([[policies]]) or a shock ([[shocks]]).
 // Fields unused by its kind keep their defaults.
 struct PolicySpec {
-  std::string kind;   // carpool_incentive, awareness_campaign, platform_tax
+  std::string kind;  // as written; `id` is the same, parsed
+  PolicyKind id = PolicyKind::CarpoolIncentive;
   std::string label;  // shown in results; defaults to the kind
   std::int64_t start_week = 1;
   std::int64_t end_week = 0;       // inclusive; 0: until the horizon
@@ -238,7 +258,18 @@ struct PolicySpec {
   bool travel_allowed = true;         // lockdown: tourism stays possible
   double extra_cost_share = 0;        // cash_crunch: firms' costs up by this share
   double credit_share = 1;            // cash_crunch: share of the usual credit line still open
-  int line = 0, column = 0;           // where the policy is written, for errors found later
+  // Financing of cooperatives (policy/loan.cpp, quasi_equity.cpp, crowdfunding.cpp).
+  double principal_eur = 0;                // loan: lent to each cooperative of the sector
+  double subscribed_eur = 0;               // quasi_equity: titres participatifs subscribed in each
+  double annual_rate = 0;                  // loan, quasi_equity: interest or remuneration per year
+  std::int64_t instalments_per_year = 12;  // loan, quasi_equity: 12 monthly, 52 weekly
+  std::int64_t instalments = 0;            // loan: repayments; quasi_equity: coupons (redeemed at the last)
+  std::int64_t grace_instalments = 0;      // loan: first instalments paying interest only
+  std::string repayment = "annuity";       // loan: annuity (constant instalments) or linear
+  std::int64_t subscribers = 0;            // crowdfunding: residents subscribing in each cooperative
+  double share_eur = 0;                    // crowdfunding: shares each subscriber buys
+  std::string college = "supporters";      // crowdfunding: the college they join (supporters or users)
+  int line = 0, column = 0;                // where the policy is written, for errors found later
   std::string file;
 };
 

@@ -54,9 +54,7 @@ void read_flows(const CsvTable& table, const CommuneSelection& communes, Territo
 
 // Memory a territory of `zones` zones and `residents` residents needs to build: the zone-to-zone
 // road distance and time matrices (float), the radiation model's workplace probabilities (double,
-// when `radiation`), and kBytesPerResident per resident (attributes, workplace, 8 social ties,
-// model state and firms: 80 B measured by bench/territory.py on the Drome, rounded up).
-inline constexpr std::uint64_t kBytesPerResident = 96;
+// when `radiation`), and kBytesPerResident per resident (territory/territory.hpp).
 std::uint64_t build_bytes(std::size_t zones, std::int64_t residents, bool radiation);
 // MemAvailable of /proc/meminfo, in bytes; 0 when unknown.
 std::uint64_t available_memory_bytes();

@@ -11,6 +11,11 @@
 
 namespace coopterra {
 
+// Memory a run holds per resident: attributes, workplace, 8 social ties, model state and firms
+// (80 B measured by bench/territory.py on the Drome, rounded up with the week's buffers). Used to
+// refuse up front a territory too large for the machine, naming what it would need.
+inline constexpr std::uint64_t kBytesPerResident = 96;
+
 enum class ZoneKind : std::uint8_t { UrbanCore = 0, Periurban = 1, Rural = 2 };
 const char* to_string(ZoneKind kind) noexcept;
 
