@@ -295,7 +295,6 @@ std::string unsealed(const std::string& checkpoint) {
   return checkpoint.substr(0, checkpoint.size() - trailer);
 }
 
-
 }  // namespace
 
 FieldSizes Simulation::field_sizes() const {

@@ -223,7 +223,8 @@ TEST_CASE("the CSV reader handles quotes, CRLF and a byte-order mark, and locate
   CHECK(t.records[1].line == 4);
   CHECK_THROWS_WITH(parse_csv("a,b\n1,\"open\n", "q.csv"), Catch::Contains("q.csv:2: unterminated quoted field"));
   CHECK_THROWS_WITH(parse_csv("a,b\n1,2\n1,2,3\n", "q.csv"), Catch::Contains("q.csv:3: expected 2 fields"));
-  CHECK_THROWS_WITH(parse_csv("a,a\n1,2\n", "q.csv"), Catch::Contains("columns 1 and 2 of the header have the same name"));
+  CHECK_THROWS_WITH(parse_csv("a,a\n1,2\n", "q.csv"),
+                    Catch::Contains("columns 1 and 2 of the header have the same name"));
   CHECK_THROWS_AS(read_csv("/nonexistent/table.csv"), IOError);
   CHECK_THROWS_WITH(parse_csv("a,b\n\"ab\"c,2\n", "q.csv"), Catch::Contains("q.csv:2: text after the closing quote"));
   // Old Mac line ends: a lone CR ends a record, inside quotes it counts as a line too.

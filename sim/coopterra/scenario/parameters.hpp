@@ -27,8 +27,8 @@ struct BasicParameter {
   std::vector<std::string> choices = {};  // allowed values of a String; empty = any text
   std::string unit = {};
   std::string description = {};
-  std::string source = {};  // publication, or "assumption: ..." with the reasoning
-  std::function<void*(Target&)> field = {};  // the member the value lives in
+  std::string source = {};                        // publication, or "assumption: ..." with the reasoning
+  std::function<void*(Target&)> field = {};       // the member the value lives in
   std::vector<double> default_reals = {};         // RealList
   std::size_t length = 0;                         // RealList: exact number of elements (0: any)
   bool is_path = false;                           // String: a file, relative to the scenario's folder
