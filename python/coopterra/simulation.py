@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import os
+import tomllib
 
 import pandas as pd
 import xarray as xr
@@ -83,7 +84,9 @@ class Simulation:
 
         The scenario's ``run.weeks`` is the run's horizon ("until the end" of a policy with
         ``end_week = 0``): to run longer, set it (``scenario.with_overrides({"run.weeks": n})``),
-        as ``coopterra run --weeks`` and ``run_ensemble(weeks=...)`` do.
+        as ``coopterra run --weeks`` and ``run_ensemble(weeks=...)`` do. Running past it while a
+        policy or shock lasts until the end is a ConfigurationError, never a policy that stops
+        silently.
         """
         if weeks is None:
             weeks = max(0, self.scenario.integer("run.weeks") - self.week)
@@ -92,6 +95,7 @@ class Simulation:
                 f"configuration error: weeks must be an integer >= 0, got {weeks!r}",
                 [("", 0, 0, "weeks", f"must be an integer >= 0, got {weeks!r}")],
             )
+        self._check_horizon(weeks)
         if not progress:
             return int(self._sim.run(weeks))
         from tqdm.auto import tqdm
@@ -103,6 +107,29 @@ class Simulation:
                 return True
 
             return int(self._sim.run(weeks, on_week))
+
+    def _check_horizon(self, weeks: int) -> None:
+        """Refuses to run past ``run.weeks`` while a policy or shock lasts "until the end": its
+        end is the horizon, so it would stop silently before the run does."""
+        horizon = self.scenario.integer("run.weeks")
+        if self.week + weeks <= horizon:
+            return
+        events = tomllib.loads(self.scenario.to_toml())
+        open_ended = [
+            f"{table}[{i}]"
+            for table in ("policies", "shocks")
+            for i, event in enumerate(events.get(table, []), start=1)
+            if int(event.get("end_week", 0)) == 0
+        ]
+        if open_ended:
+            message = (
+                f"weeks: running to week {self.week + weeks} goes past run.weeks = {horizon}, "
+                f"where {', '.join(open_ended)} (end_week = 0: until the end) stop; set "
+                f"run.weeks instead (scenario.with_overrides({{'run.weeks': {self.week + weeks}}}))"
+            )
+            raise ConfigurationError(
+                f"configuration error: {message}", [("", 0, 0, "weeks", message)]
+            )
 
     def checkpoint(self, path: str | os.PathLike[str] | None = None) -> bytes:
         """The state after the current week (to resume bit for bit, or to fork); written

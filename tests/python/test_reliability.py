@@ -142,7 +142,9 @@ def test_populations_of_zero_or_a_billion_are_refused_naming_the_memory(tmp_path
             commune_scenario(tmp_path, commune_table(tmp_path / "z.csv", rows=zero))
         )
     huge = [*COMMUNES[:-1], (*COMMUNES[-1][:5], 10**9)]
-    with pytest.raises(ConfigurationError, match=r"at most 20000000 .*about 100\.0 GB of memory"):
+    # Refused before anything large is built: by the territory's memory estimate on a machine
+    # with less than the memory it needs, else by the cap on residents; both name the memory.
+    with pytest.raises(ConfigurationError, match=r"1000002850 inhabitants.*about 96\.0 GB"):
         coopterra.Simulation(
             commune_scenario(tmp_path, commune_table(tmp_path / "h.csv", rows=huge))
         )
@@ -505,3 +507,20 @@ def test_a_road_of_1e308_km_is_a_located_error_not_a_disconnected_network(tmp_pa
         coopterra.Simulation(scenario)
     first = str(e.value.diagnostics[0])
     assert first.startswith(f"{roads}:2:3: km: expected a positive length in km of at most 20000")
+
+
+def test_running_past_the_horizon_with_an_open_ended_policy_is_refused_not_silent() -> None:
+    scenario = coopterra.load_scenario(
+        SCENARIOS / "carpool_support.toml",
+        overrides={"territory.residents": 3000, "territory.zones": 10, "run.weeks": 20},
+    )
+    sim = coopterra.Simulation(scenario, seed=1, threads=1)
+    with pytest.raises(ConfigurationError, match=r"past run\.weeks = 20.*policies\[1\]"):
+        sim.run(weeks=30)
+    assert sim.week == 0  # nothing was run
+    assert sim.run(weeks=20) == 20
+    # Without a policy lasting until the end, the horizon may be passed.
+    baseline = coopterra.load_scenario(
+        overrides={"territory.residents": 3000, "territory.zones": 10, "run.weeks": 4}
+    )
+    assert coopterra.Simulation(baseline, seed=1, threads=1).run(weeks=6) == 6
