@@ -103,7 +103,7 @@ TEST_CASE("a delegated commune cannot be selected as a commune", "[communes]") {
   spec.select_communes = {"01340"};
   const auto d = problems_of(csv, spec);
   REQUIRE(d.size() == 1);
-  CHECK(d[0].message == "01340 is a delegated commune (COMD) of commune 01015, not a commune: select its commune");
+  CHECK(d[0].message == "01340 is a delegated commune (COMD) of commune '01015', not a commune: select its commune");
 }
 
 TEST_CASE("a broken table gets every problem located, nothing altered", "[communes]") {
@@ -131,7 +131,8 @@ TEST_CASE("a broken table gets every problem located, nothing altered", "[commun
   CHECK(at(5).where.key == "superficie_km2");
   CHECK(at(6).message == "more households (150) than inhabitants (100)");
   CHECK(at(7).where.key == "pop_15_64_active_2021");
-  CHECK_THAT(at(8).message, Catch::StartsWith("commune 26001 appears twice with different values: population_2021"));
+  CHECK_THAT(at(8).message,
+             Catch::StartsWith("commune '26001' appears twice with different values in column 9: '428' here"));
   CHECK(at(9).where.key == "insee_com");
   CHECK_THAT(at(10).message, Catch::Contains("unknown commune type 'XYZ'"));
   CHECK(at(11).message == "expected a whole number of people, got '12.5'");
@@ -190,6 +191,16 @@ TEST_CASE("road edge lists: real, checked, and disconnected ones refused with th
     CHECK(e.diagnostics()[0].format() == "r.csv:2:2: to: '26009' is not a commune of the commune table");
     CHECK(e.diagnostics()[1].format() == "r.csv:3:2: to: a road from a commune to itself");
     CHECK(e.diagnostics()[2].format() == "r.csv:4:3: km: expected a positive length in km of at most 20000, got '-1'");
+  }
+  try {  // an edge list that is some other file: its lines are located, never read back
+    (void)read_roads(parse_csv("from,to,km\nroot:x:0:0:root,26001,not a secret\n", "r.csv"), all, plain, notes);
+    FAIL("expected an InputDataError");
+  } catch (const InputDataError& e) {
+    REQUIRE(e.diagnostics().size() == 2);
+    CHECK(e.diagnostics()[0].format() ==
+          "r.csv:2:1: from: a value of 15 characters is not a commune of the commune table");
+    CHECK(e.diagnostics()[1].format() ==
+          "r.csv:2:3: km: expected a positive length in km of at most 20000, got a value of 12 characters");
   }
 }
 
@@ -479,4 +490,12 @@ TEST_CASE("a territory too large for the machine is refused up front with the me
   } else {  // a larger machine reaches the table's own problems (Oise, Vendee, Mayotte rows)
     CHECK_THROWS_AS(load_commune_territory(spec, 1), InputDataError);
   }
+}
+
+TEST_CASE("messages about a data file echo no more of it than a short token", "[communes]") {
+  CHECK(token_text("26362") == "'26362'");
+  CHECK(token_text("12.5") == "'12.5'");
+  CHECK(token_text("root:x:0:0:root:/root:/bin/bash") == "a value of 31 characters");
+  CHECK(token_text("a secret phrase") == "a value of 15 characters");  // spaces: not a token
+  CHECK(token_text("") == "''");
 }

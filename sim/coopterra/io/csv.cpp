@@ -1,5 +1,7 @@
 #include "coopterra/io/csv.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 
 #include "coopterra/core/error.hpp"
@@ -182,6 +184,15 @@ CsvTable parse_csv(std::string_view text, const std::string& path) {
 
 CsvTable read_csv(const std::string& path, std::size_t max_bytes) {
   return parse_csv(read_regular_file(path, max_bytes, "table"), path);
+}
+
+std::string token_text(std::string_view value) {
+  const bool token = value.size() <= 16 && std::all_of(value.begin(), value.end(), [](char c) {
+                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+                              c == '_' || c == '+' || c == '-';
+                     });
+  if (token) return "'" + std::string(value) + "'";
+  return "a value of " + std::to_string(value.size()) + " characters";
 }
 
 }  // namespace coopterra

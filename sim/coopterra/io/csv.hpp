@@ -39,4 +39,10 @@ struct CsvTable {
 CsvTable read_csv(const std::string& path, std::size_t max_bytes = std::size_t{1} << 30);
 CsvTable parse_csv(std::string_view text, const std::string& path);
 
+// A value read from a data file, as an error message may show it: quoted when it is a short
+// token (at most 16 letters, digits or . _ + - characters, as a commune code or a number), else
+// only its length. Messages about a file then never echo more of it than the offending token:
+// a scenario pointing at some other file cannot read it back through its errors.
+std::string token_text(std::string_view value);
+
 }  // namespace coopterra

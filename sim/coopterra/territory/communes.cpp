@@ -152,7 +152,7 @@ std::map<std::string, EpciOf> read_epci_table(const CsvTable& table) {
     const std::string c = field(r, code), e = field(r, siren);
     if (!valid_insee_code(c)) {
       problems.add(r.line, code + 1, table.header[static_cast<std::size_t>(code)],
-                   "'" + c + "' is not an INSEE commune code (5 characters)");
+                   token_text(c) + " is not an INSEE commune code (5 characters)");
       continue;
     }
     if (e.empty()) {
@@ -273,7 +273,7 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
       ++delegated;
       not_communes.emplace(code,
                            "a delegated commune (COMD)" + std::string(col.parent >= 0 && !field(r, col.parent).empty()
-                                                                          ? " of commune " + field(r, col.parent)
+                                                                          ? " of commune " + token_text(field(r, col.parent))
                                                                           : ""));
       continue;
     }
@@ -283,7 +283,8 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
       continue;
     }
     if (!valid_insee_code(code)) {
-      problems.add(r.line, col.code + 1, "insee_com", "'" + code + "' is not an INSEE commune code (5 characters)");
+      problems.add(r.line, col.code + 1, "insee_com",
+                   token_text(code) + " is not an INSEE commune code (5 characters)");
       continue;
     }
     if (type == "ARM") {
@@ -291,7 +292,7 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
       if (!valid_insee_code(parent)) {
         problems.add(r.line, col.parent + 1, "insee_parente",
                      parent.empty() ? "an arrondissement (ARM) needs its parent commune's code"
-                                    : "'" + parent + "' is not an INSEE commune code (5 characters)");
+                                    : token_text(parent) + " is not an INSEE commune code (5 characters)");
         continue;
       }
       if (!rows_of.count(code)) arrondissements_of[parent].push_back(code);
@@ -395,8 +396,9 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
         for (std::size_t c = 0; c < table.header.size(); ++c)
           if (static_cast<int>(c) != col.postal && r.fields[c] != rows[k]->fields[c]) {
             problems.add(rows[k]->line, static_cast<int>(c) + 1, table.header[c],
-                         "commune " + code + " appears twice with different values: " + table.header[c] + " is '" +
-                             rows[k]->fields[c] + "' here, '" + r.fields[c] + "' on line " + std::to_string(r.line));
+                         "commune " + token_text(code) + " appears twice with different values in column " +
+                             std::to_string(c + 1) + ": " + token_text(rows[k]->fields[c]) + " here, " +
+                             token_text(r.fields[c]) + " on line " + std::to_string(r.line));
             consistent = false;
             break;
           }
@@ -410,7 +412,8 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
         const std::string& text = field(r, c);
         const auto x = parse_real(text);
         if (!x) {
-          problems.add(r.line, c + 1, name, text.empty() ? "missing value" : "expected a number, got '" + text + "'");
+          problems.add(r.line, c + 1, name,
+                       text.empty() ? "missing value" : "expected a number, got " + token_text(text));
           return 0;
         }
         if (*x > hi || *x < lo || (strict_low && *x == lo)) {
@@ -427,7 +430,7 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
         const auto x = parse_integer(text);
         if (!x || *x < 0) {
           problems.add(r.line, c + 1, name,
-                       text.empty() ? "missing value" : "expected a whole number of people, got '" + text + "'");
+                       text.empty() ? "missing value" : "expected a whole number of people, got " + token_text(text));
           return -1;
         }
         return *x;
@@ -624,7 +627,7 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
     for (const auto& [code, c] : {std::pair{a, from}, std::pair{b, to}})
       if (!communes.all_codes.count(code)) {
         problems.add(r.line, c + 1, table.header[static_cast<std::size_t>(c)],
-                     "'" + code + "' is not a commune of the commune table");
+                     token_text(code) + " is not a commune of the commune table");
         ok = false;
       }
     if (ok && (a == b || (zone_of.count(a) && zone_of.count(b) && zone_of[a] == zone_of[b]))) {
@@ -638,7 +641,7 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
     if (!length || *length <= 0 || *length > 20000) {
       problems.add(r.line, km + 1, table.header[static_cast<std::size_t>(km)],
                    km_text.empty() ? "missing value"
-                                   : "expected a positive length in km of at most 20000, got '" + km_text + "'");
+                                   : "expected a positive length in km of at most 20000, got " + token_text(km_text));
       ok = false;
     }
     std::optional<double> time;
@@ -647,7 +650,7 @@ std::vector<RoadLink> read_roads(const CsvTable& table, const CommuneSelection& 
       time = parse_real(text);
       if (!time || *time <= 0) {
         problems.add(r.line, minutes + 1, table.header[static_cast<std::size_t>(minutes)],
-                     text.empty() ? "missing value" : "expected a positive time in minutes, got '" + text + "'");
+                     text.empty() ? "missing value" : "expected a positive time in minutes, got " + token_text(text));
         ok = false;
       }
     }
@@ -712,13 +715,13 @@ void read_flows(const CsvTable& table, const CommuneSelection& communes, Territo
     bool ok = true;
     if (!communes.all_codes.count(a)) {
       problems.add(r.line, home + 1, table.header[static_cast<std::size_t>(home)],
-                   "'" + a + "' is not a commune of the commune table");
+                   token_text(a) + " is not a commune of the commune table");
       ok = false;
     }
     const auto count = parse_real(w);
     if (!count || *count < 0) {
       problems.add(r.line, workers + 1, table.header[static_cast<std::size_t>(workers)],
-                   w.empty() ? "missing value" : "expected a number of workers >= 0, got '" + w + "'");
+                   w.empty() ? "missing value" : "expected a number of workers >= 0, got " + token_text(w));
       ok = false;
     }
     const auto [seen, inserted] = line_of.emplace(std::pair{a, b}, r.line);
