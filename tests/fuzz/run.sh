@@ -10,15 +10,22 @@ OUT="$ROOT/build/fuzz"
 mkdir -p "$OUT/found" "$OUT/found_communes"
 CXX="${FUZZ_CXX:-clang++-14}"
 launcher=""; command -v ccache >/dev/null && launcher="ccache"
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-       -I"$ROOT/sim" -I"$OUT" $(pkg-config --cflags eigen3) -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
-sources=(scenario/scenario.cpp scenario/parameters.cpp scenario/market_parameters.cpp core/error.cpp io/files.cpp
-         io/csv.cpp territory/communes.cpp territory/territory.cpp core/allocate.cpp)
+# The registry's data is embedded in a header CMake generates when it configures (sim/CMakeLists.txt).
+GENERATED="$ROOT/build/asan/sim/generated"
+[ -f "$GENERATED/coopterra/registry_data.hpp" ] && [ "$GENERATED/coopterra/registry_data.hpp" -nt "$ROOT/data/registry.toml" ] ||
+  cmake --preset asan >/dev/null
+flags=(-std=c++20 -O1 -g -fopenmp -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+       -I"$ROOT/sim" -I"$GENERATED" -I"$OUT" $(pkg-config --cflags eigen3) -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
+# What the parser, the validator and the commune reader need: the scenario and its registry, the
+# policy kinds (their fields and validation), the territory.
+sources=(scenario/scenario.cpp scenario/parameters.cpp scenario/registry.cpp core/error.cpp io/files.cpp
+         io/csv.cpp territory/communes.cpp territory/territory.cpp core/allocate.cpp model/economy.cpp model/markets.cpp)
+for f in "$ROOT"/sim/coopterra/policy/*.cpp; do sources+=("policy/$(basename "$f")"); done
 objects=()
 for s in "${sources[@]}"; do
   o="$OUT/$(basename "${s%.cpp}").o"
   if [ ! -f "$o" ] || [ "$ROOT/sim/coopterra/$s" -nt "$o" ] || [ "$ROOT/sim/coopterra/scenario/spec.hpp" -nt "$o" ] \
-     || [ "$ROOT/sim/coopterra/scenario/parameters.hpp" -nt "$o" ]; then
+     || [ "$ROOT/sim/coopterra/scenario/parameters.hpp" -nt "$o" ] || [ "$ROOT/data/registry.toml" -nt "$o" ]; then
     $launcher "$CXX" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$ROOT/sim/coopterra/$s" -o "$o"
   fi
   objects+=("$o")
