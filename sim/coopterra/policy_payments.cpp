@@ -6,8 +6,7 @@ namespace coopterra {
 
 void PolicyPayments::levers(WeekContext& w, std::int64_t authority_balance) const {
   w.budget.available = authority_balance - timeline_.committed_from(w.week);
-  w.carpool_levers = timeline_.levers(w.week, w.budget.available > 0);
-  w.market_levers = timeline_.market_levers(w.week);
+  w.levers = timeline_.levers(w.week, w.budget.available > 0);
 }
 
 void PolicyPayments::incentives(WeekContext& w) const {
@@ -28,7 +27,7 @@ void PolicyPayments::economy(WeekContext& w, const std::vector<std::uint8_t>& op
 
 void PolicyPayments::attribute(WeekContext& w) const {
   timeline_.attribute_barter_support(w.week, w.economy.flows.barter_fee_support, w.by_policy);
-  timeline_.attribute_incentives(w.carpool_levers, w.carpool, w.by_policy);
+  timeline_.attribute_incentives(w.levers, w.carpool, w.by_policy);
 }
 
 }  // namespace coopterra

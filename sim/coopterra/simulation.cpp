@@ -75,25 +75,24 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
       std::initializer_list<Phase>{
           {"policies", [this](WeekContext& w) { policies(w); }},
           {"financing", [this](WeekContext& w) { w.financing = timeline_->finance(w.week, *economy_, w.by_policy); }},
-          {"awareness", [this](WeekContext& w) { carpool_->spread_awareness(w.week, w.carpool_levers, threads_); }},
-          {"choice", [this](WeekContext& w) { carpool_->choose_modes(w.week, w.carpool_levers, threads_); }},
+          {"awareness", [this](WeekContext& w) { carpool_->spread_awareness(w.week, w.levers, threads_); }},
+          {"choice", [this](WeekContext& w) { carpool_->choose_modes(w.week, w.levers, threads_); }},
           {"matching",
-           [this](WeekContext& w) { w.budget.incentives_due = carpool_->match(w.week, w.carpool_levers, threads_); }},
+           [this](WeekContext& w) { w.budget.incentives_due = carpool_->match(w.week, w.levers, threads_); }},
           {"markets",
            [this](WeekContext& w) {
-             w.market = markets_->step(w.week, w.market_levers, economy_->open(), economy_->quality(),
-                                       economy_->providers(), threads_);
+             w.market = markets_->step(w.week, w.levers, economy_->open(), economy_->quality(), economy_->providers(),
+                                       threads_);
            }},
           {"budget: incentives", [this](WeekContext& w) { pay_->incentives(w); }},
           {"carpool accounts", [this](WeekContext& w) { carpool_accounts(w); }},
           {"budget: economy", [this](WeekContext& w) { pay_->economy(w, economy_->open()); }},
           {"procurement", [this](WeekContext& w) { economy_->procurement(w.economy_levers, w.economy); }},
-          {"firms",
-           [this](WeekContext& w) { economy_->firms(w.week, w.market, w.market_levers, threads_, w.economy); }},
+          {"firms", [this](WeekContext& w) { economy_->firms(w.week, w.market, w.levers, threads_, w.economy); }},
           {"barter", [this](WeekContext& w) { economy_->barter(w.week, w.economy_levers, threads_, w.economy); }},
           {"treasuries",
            [this](WeekContext& w) {
-             economy_->treasuries(w.week, w.market, w.carpool, w.market_levers, w.economy_levers, w.economy);
+             economy_->treasuries(w.week, w.market, w.carpool, w.levers, w.economy_levers, w.economy);
            }},
           {"governance", [this](WeekContext& w) { economy_->governance(w.market, w.carpool, w.economy); }},
           {"policies pay", [this](WeekContext& w) { pay_->attribute(w); }},
@@ -114,11 +113,11 @@ void Simulation::step() {
 
 void Simulation::policies(WeekContext& w) {
   pay_->levers(w, balances_[static_cast<std::size_t>(Account::Authority)]);
-  for (std::size_t p = 0; p < kPlatforms; ++p) w.carpool_levers.open[p] = economy_->open()[carpool_platforms_[p]];
+  w.levers.open = economy_->open();
 }
 
 void Simulation::carpool_accounts(WeekContext& w) {
-  w.carpool = carpool_->account(w.carpool_levers, w.budget.paid_num, w.budget.paid_den, threads_);
+  w.carpool = carpool_->account(w.levers, w.budget.paid_num, w.budget.paid_den, threads_);
   // The carpool platforms in the list of all platforms: their aware residents and users.
   for (std::size_t p = 0; p < kPlatforms; ++p) {
     const std::size_t q = carpool_platforms_[p];

@@ -24,8 +24,7 @@ struct WeekBudget {
 struct WeekContext {
   std::uint32_t week = 0;  // the week being simulated, 1 being the first
   // Levers in force.
-  CarpoolLevers carpool_levers;
-  MarketLevers market_levers;
+  Levers levers;  // by platform of the list (model/levers.hpp)
   EconomyLevers economy_levers;
   WeekBudget budget;
   // Records of the week.

@@ -88,7 +88,7 @@ TEST_CASE("on a dense network the aware share follows the Bass equation over ten
     const auto curve = bass_curve(p, q, share(), 520);
     double worst = 0;
     for (std::uint32_t week = 1; week <= 520; ++week) {
-      model.spread_awareness(week, CarpoolLevers{}, 2);
+      model.spread_awareness(week, Levers{}, 2);
       worst = std::max(worst, std::abs(share() - curve[week - 1]));
     }
     CHECK(worst <= 0.01);

@@ -14,6 +14,30 @@ namespace {
 // in 124 (its first member's).
 constexpr std::uint32_t kAwareSlot = 120, kChoiceSlot = 121, kRoleSlot = 124;
 static_assert(kPlatforms == 2, "both platforms' awareness draws in one slot");
+
+// The levers of carpooling's two platforms, resolved once a week from the set of levers at their
+// indices in the platform list (nullptr: nowhere in force), for the loops over residents.
+struct PlatformLevers {
+  std::array<const std::int64_t*, kPlatforms> incentive{};
+  std::array<const double*, kPlatforms> reach{}, tax{}, pass_through{};
+  std::uint8_t open = 0;  // bit p: platform p still open
+
+  PlatformLevers(const Levers& l, const std::array<std::size_t, kPlatforms>& q) {
+    for (std::size_t p = 0; p < kPlatforms; ++p) {
+      incentive[p] = Levers::of(l.incentive_cents, q[p]);
+      reach[p] = Levers::of(l.campaign_reach, q[p]);
+      tax[p] = Levers::of(l.tax_rate, q[p]);
+      pass_through[p] = tax[p] ? l.pass_through[q[p]].data() : nullptr;
+      open = static_cast<std::uint8_t>(open | (l.is_open(q[p]) << p));
+    }
+  }
+  std::int64_t incentive_at(std::size_t p, std::uint32_t z) const { return incentive[p] ? incentive[p][z] : 0; }
+  double tax_at(std::size_t p, std::uint32_t z) const { return tax[p] ? tax[p][z] : 0.0; }
+  // Multiplier of the commission rate: 1 + tax x pass-through.
+  double commission_factor(std::size_t p, std::uint32_t z) const {
+    return tax[p] ? 1.0 + tax[p][z] * pass_through[p][z] : 1.0;
+  }
+};
 }  // namespace
 
 CarpoolModel::CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec,
@@ -23,6 +47,7 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
       spec_(spec),
       random_(random),
       platforms_{&spec.carpool.cooperative, &spec.carpool.incumbent},
+      in_list_{carpool_platform(list_platforms(spec), 0), carpool_platform(list_platforms(spec), 1)},
       aware_(residents.size()),
       aware_next_(residents.size()),
       choice_(residents.size()),
@@ -37,16 +62,18 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
   }
 }
 
-void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& levers, int threads) {
+void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, int threads) {
   const std::uint32_t k = residents_.ties_per_resident;
+  const PlatformLevers l(levers, in_list_);
   bool campaigns = false;
-  for (std::size_t p = 0; p < kPlatforms; ++p) campaigns = campaigns || !levers.campaign_reach[p].empty();
+  for (std::size_t p = 0; p < kPlatforms; ++p) campaigns = campaigns || l.reach[p];
   hazards_.build(
       kPlatforms, k, territory_.zones.size(), campaigns,
       [&](std::size_t p) {
         return std::pair{platforms_[p]->bass_p, platforms_[p]->bass_q};
       },
-      [&](std::size_t p, std::uint32_t z) { return levers.reach(p, z); }, [](std::size_t) { return 0.0; });
+      [&](std::size_t p, std::uint32_t z) { return l.reach[p] ? l.reach[p][z] : 0.0; },
+      [](std::size_t) { return 0.0; });
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     constexpr std::uint8_t all = (1u << kPlatforms) - 1;
     for (std::size_t i = begin; i < end; ++i) {
@@ -80,15 +107,16 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const CarpoolLevers& lev
   aware_.swap(aware_next_);
 }
 
-void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers, int threads) {
+void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int threads) {
   const auto& c = spec_.carpool;
   const std::int64_t usual_trips = 2 * c.workdays_per_week;
   const double beta_time = c.beta_cost_per_eur * c.value_of_time_eur_per_hour;  // per hour
+  const PlatformLevers l(levers, in_list_);
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       if (!residents_.car_commuter(i)) continue;
       // Without a known platform, or with sharing forbidden, driving alone is the only option.
-      const auto known = static_cast<std::uint8_t>(aware_[i] & (levers.open[0] | (levers.open[1] << 1)));
+      const auto known = static_cast<std::uint8_t>(aware_[i] & l.open);
       if (!known || !levers.carpool_allowed(residents_.home[i])) {
         choice_[i] = 0;
         continue;
@@ -112,8 +140,8 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
         // as passenger (fare plus commission paid, the commission raised by a passed-on tax).
         const std::uint32_t home = residents_.home[i];
-        const double commission = platforms_[p]->commission * levers.commission_factor(p, home);
-        const double incentive = static_cast<double>(levers.incentive(p, home)) / 100.0;
+        const double commission = platforms_[p]->commission * l.commission_factor(p, home);
+        const double incentive = static_cast<double>(l.incentive_at(p, home)) / 100.0;
         const double cost =
             trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) + c.fare_eur_per_km * d * commission - incentive);
         v[p] = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
@@ -134,7 +162,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, const CarpoolLevers& levers,
   });
 }
 
-std::int64_t CarpoolModel::match(std::uint32_t week, const CarpoolLevers& levers, int threads) {
+std::int64_t CarpoolModel::match(std::uint32_t week, const Levers& levers, int threads) {
   // Group the carpoolers by (platform, home zone, work zone); pair them in resident order. Each
   // chunk collects its carpoolers in parallel; the sort by (group, resident) makes the order
   // the same whatever the thread count.
@@ -175,11 +203,12 @@ std::int64_t CarpoolModel::match(std::uint32_t week, const CarpoolLevers& levers
   }
   // Incentives due: one per passenger trip, by the passenger's platform and home zone.
   const std::int64_t usual_trips = 2 * spec_.carpool.workdays_per_week;
+  const PlatformLevers l(levers, in_list_);
   std::int64_t due = 0;
   for (const std::uint64_t c : candidates_) {
     const auto i = static_cast<std::uint32_t>(c);
     const std::uint32_t home = residents_.home[i];
-    if (role_[i] == Role::Passenger) due += levers.incentive(choice_[i] - 1u, home) * levers.trips(home, usual_trips);
+    if (role_[i] == Role::Passenger) due += l.incentive_at(choice_[i] - 1u, home) * levers.trips(home, usual_trips);
   }
   return due;
 }
@@ -193,11 +222,12 @@ std::int64_t CarpoolModel::fee_cents(std::size_t platform, std::int64_t fare, do
   return std::llround(static_cast<double>(fare) * platforms_[platform]->commission * factor);
 }
 
-CarpoolWeek CarpoolModel::account(const CarpoolLevers& levers, std::int64_t paid_num, std::int64_t paid_den,
+CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, std::int64_t paid_den,
                                   int threads) const {
   const auto& c = spec_.carpool;
   const std::int64_t usual_trips = 2 * c.workdays_per_week;
   const std::size_t zones = territory_.zones.size();
+  const PlatformLevers l(levers, in_list_);
   CarpoolWeek zero;
   zero.vehicle_km_by_zone.assign(zones, 0.0);
   zero.carpoolers_by_zone.assign(zones, 0);
@@ -239,15 +269,15 @@ CarpoolWeek CarpoolModel::account(const CarpoolLevers& levers, std::int64_t paid
               // The passenger pays fare and commission; the platform pays its tax; the authority
               // pays the driver the incentive of the passenger's trip (within its budget).
               const std::int64_t fare = fare_cents(h, w);
-              const std::int64_t fee = fee_cents(p, fare, levers.commission_factor(p, h));
-              const std::int64_t tax = std::llround(static_cast<double>(fee) * levers.tax(p, h));
+              const std::int64_t fee = fee_cents(p, fare, l.commission_factor(p, h));
+              const std::int64_t tax = std::llround(static_cast<double>(fee) * l.tax_at(p, h));
               acc.passenger_km_carpool += d * static_cast<double>(trips);
               acc.passengers[p] += 1;
               acc.fares_paid_cents[p] += (fare + fee) * trips;
               acc.fees_cents[p] += fee * trips;
               acc.tax_cents[p] += tax * trips;
               acc.households_net_cents -= (fare + fee) * trips;
-              const std::int64_t incentive = levers.incentive(p, h) * trips * paid_num / paid_den;
+              const std::int64_t incentive = l.incentive_at(p, h) * trips * paid_num / paid_den;
               acc.incentive_cents[p] += incentive;
               acc.households_net_cents += incentive;
               acc.carpoolers_by_zone[h] += 1;

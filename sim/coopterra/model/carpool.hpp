@@ -13,7 +13,8 @@
 #include "coopterra/core/fields.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/model/awareness.hpp"
-#include "coopterra/model/carpool_levers.hpp"
+#include "coopterra/model/levers.hpp"
+#include "coopterra/model/platforms.hpp"
 #include "coopterra/population/population.hpp"
 #include "coopterra/scenario/spec.hpp"
 #include "coopterra/territory/territory.hpp"
@@ -96,13 +97,14 @@ class CarpoolModel {
  public:
   CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec, const Random& random);
 
-  // The phases of one week, in order, under the levers in force.
-  void spread_awareness(std::uint32_t week, const CarpoolLevers& levers, int threads);
-  void choose_modes(std::uint32_t week, const CarpoolLevers& levers, int threads);
+  // The phases of one week, in order, under the levers in force (read at the indices of carpooling's
+  // two platforms in the platform list).
+  void spread_awareness(std::uint32_t week, const Levers& levers, int threads);
+  void choose_modes(std::uint32_t week, const Levers& levers, int threads);
   // Pairs carpoolers; returns the incentives due for the week (cents), before any budget limit.
-  std::int64_t match(std::uint32_t week, const CarpoolLevers& levers, int threads);
+  std::int64_t match(std::uint32_t week, const Levers& levers, int threads);
   // Accounts the week; incentives due are paid times paid_num / paid_den (the budget's limit).
-  CarpoolWeek account(const CarpoolLevers& levers, std::int64_t paid_num, std::int64_t paid_den, int threads) const;
+  CarpoolWeek account(const Levers& levers, std::int64_t paid_num, std::int64_t paid_den, int threads) const;
 
   const std::vector<std::uint8_t>& awareness() const noexcept { return aware_; }
   // Restores awareness from a checkpoint (the only state carried from week to week).
@@ -125,6 +127,7 @@ class CarpoolModel {
   const Spec& spec_;
   Random random_;
   std::array<const MarketPlatformSpec*, kPlatforms> platforms_;
+  std::array<std::size_t, kPlatforms> in_list_;               // their indices in the platform list
   AwarenessHazards hazards_;                                  // chance of hearing of each platform this week
   std::vector<std::uint8_t> aware_, aware_next_;              // bit p: aware of platform p
   std::vector<std::uint8_t> choice_;                          // mode chosen this week (car commuters)

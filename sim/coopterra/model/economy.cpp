@@ -138,8 +138,7 @@ void Economy::procurement(const EconomyLevers& policy, EconomyWeek& out) {
   }
 }
 
-void Economy::firms(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers, int threads,
-                    EconomyWeek& out) {
+void Economy::firms(std::uint32_t week, const MarketWeek& market, const Levers& levers, int threads, EconomyWeek& out) {
   const auto& e = spec_.economy;
   const std::size_t zones = territory_.zones.size(), n = firms_.size();
   EconomyFlows& fl = out.flows;
@@ -314,8 +313,8 @@ void Economy::barter(std::uint32_t week, const EconomyLevers& policy, int thread
   }
 }
 
-void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool,
-                         const MarketLevers& levers, const EconomyLevers& policy, EconomyWeek& out) {
+void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const Levers& levers,
+                         const EconomyLevers& policy, EconomyWeek& out) {
   const std::size_t p = platforms_.size();
   EconomyFlows& fl = out.flows;
   const auto& co = spec_.cooperatives;

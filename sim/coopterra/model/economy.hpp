@@ -161,13 +161,13 @@ class Economy {
   void procurement(const EconomyLevers& policy, EconomyWeek& out);
   // Firms: their income from residents, revenue, costs, local spending, barter payments, interest;
   // local supplies among the territory's firms; failures beyond the credit line.
-  void firms(std::uint32_t week, const MarketWeek& market, const MarketLevers& levers, int threads, EconomyWeek& out);
+  void firms(std::uint32_t week, const MarketWeek& market, const Levers& levers, int threads, EconomyWeek& out);
   // Barter: firms joining the network and their yearly fees (partly paid by the authority, within
   // its support budget); then the firms' totals of the week.
   void barter(std::uint32_t week, const EconomyLevers& policy, int threads, EconomyWeek& out);
   // Platforms: fees, taxes, policy money, staff and running costs into the treasuries; margins
   // leaving, yearly surplus, quality, closure after weeks in deficit.
-  void treasuries(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const MarketLevers& levers,
+  void treasuries(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const Levers& levers,
                   const EconomyLevers& policy, EconomyWeek& out);
   // Cooperatives' members by college, participants in the assembly, board seats.
   void governance(const MarketWeek& market, const CarpoolWeek& carpool, EconomyWeek& out) const;

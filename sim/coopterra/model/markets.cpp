@@ -183,20 +183,25 @@ struct MarketModel::Sums {
   }
 };
 
-void MarketModel::prepare(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
+void MarketModel::prepare(std::uint32_t week, const Levers& levers, const std::vector<std::uint8_t>& open,
                           const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider) {
   const std::size_t zones = territory_.zones.size(), channels = channels_.size(), platforms = platforms_.size();
   const std::uint32_t k = residents_.ties_per_resident;
   const auto& ms = spec_.markets;
   // Awareness: Bass over the ties, campaigns in the zone, the common banner (model/awareness.hpp).
+  // Carpooling's campaigns are in the same levers (its platforms are in the list): the carpool model's.
+  std::vector<std::uint8_t> own(platforms);
   bool campaigns = false;
-  for (std::size_t q = 0; q < platforms; ++q) campaigns = campaigns || !levers.campaign_reach[q].empty();
+  for (std::size_t q = 0; q < platforms; ++q) {
+    own[q] = platforms_[q].sector != "carpool";
+    campaigns = campaigns || (own[q] && !levers.campaign_reach[q].empty());
+  }
   hazards_.build(
       platforms, k, zones, campaigns,
       [&](std::size_t q) {
         return std::pair{platforms_[q].spec->bass_p, platforms_[q].spec->bass_q};
       },
-      [&](std::size_t q, std::uint32_t z) { return levers.reach(q, z); },
+      [&](std::size_t q, std::uint32_t z) { return own[q] ? levers.reach(q, z) : 0.0; },
       [&](std::size_t q) { return platforms_[q].cooperative ? levers.cross_reach : 0.0; });
   social_.resize(k + 1);
   for (std::uint32_t a = 0; a <= k; ++a)
@@ -403,7 +408,7 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
   }
 }
 
-MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
+MarketWeek MarketModel::step(std::uint32_t week, const Levers& levers, const std::vector<std::uint8_t>& open,
                              const std::vector<double>& quality,
                              const std::vector<std::vector<std::uint32_t>>& provider, int threads) {
   prepare(week, levers, open, quality, provider);
@@ -421,7 +426,7 @@ MarketWeek MarketModel::step(std::uint32_t week, const MarketLevers& levers, con
   return account(total, levers);
 }
 
-MarketWeek MarketModel::account(const Sums& sums, const MarketLevers& levers) const {
+MarketWeek MarketModel::account(const Sums& sums, const Levers& levers) const {
   const std::size_t zones = territory_.zones.size(), channels = channels_.size(), platforms = platforms_.size();
   const auto& ms = spec_.markets;
   const double car_kg = spec_.emissions.thermal_car_kg_per_km * (1.0 - spec_.population.electric_car_share) +

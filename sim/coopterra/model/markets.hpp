@@ -19,6 +19,7 @@
 #include "coopterra/core/fields.hpp"
 #include "coopterra/core/random.hpp"
 #include "coopterra/model/awareness.hpp"
+#include "coopterra/model/levers.hpp"
 #include "coopterra/model/platforms.hpp"
 #include "coopterra/population/firms.hpp"
 #include "coopterra/population/population.hpp"
@@ -39,28 +40,6 @@ struct Channel {
   std::size_t platform;  // index in the platform list (platforms only)
   Seller seller;
   std::string name;  // "food/offline", "food/<platform name>", "food/alternative"
-};
-
-// The levers of one week on the markets, by platform and home zone (empty: nowhere in force).
-struct MarketLevers {
-  std::vector<std::vector<double>> campaign_reach;  // by platform, by zone
-  std::vector<std::vector<double>> tax_rate;        // by platform, by zone
-  std::vector<std::vector<double>> pass_through;    // by platform, by zone
-  double cross_reach = 0;                           // common banner of the cooperatives
-  double pooled_share = 0;                          // cooperatives' running costs pooled by the network
-  // Shocks, by zone (empty: none).
-  std::vector<std::uint8_t> restaurants_closed, travel_banned;
-  std::vector<double> delivery_factor, offline_penalty;
-  std::vector<double> extra_cost_share, credit_share;  // cash crunch, by zone
-
-  double extra_cost(std::uint32_t z) const { return extra_cost_share.empty() ? 0.0 : extra_cost_share[z]; }
-  double credit(std::uint32_t z) const { return credit_share.empty() ? 1.0 : credit_share[z]; }
-
-  double reach(std::size_t p, std::uint32_t z) const { return campaign_reach[p].empty() ? 0.0 : campaign_reach[p][z]; }
-  double tax(std::size_t p, std::uint32_t z) const { return tax_rate[p].empty() ? 0.0 : tax_rate[p][z]; }
-  double commission_factor(std::size_t p, std::uint32_t z) const {
-    return tax_rate[p].empty() ? 1.0 : 1.0 + tax_rate[p][z] * pass_through[p][z];
-  }
 };
 
 // What one week of the markets produced.
@@ -138,7 +117,7 @@ class MarketModel {
   // One week: awareness, needs, choices, purchases. `open[p]` says whether platform p still
   // operates, `quality[p]` its quality; `provider[s][z]` is the zone whose firms of sector s serve
   // zone z (kNoZone: none left).
-  MarketWeek step(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
+  MarketWeek step(std::uint32_t week, const Levers& levers, const std::vector<std::uint8_t>& open,
                   const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider,
                   int threads);
 
@@ -168,12 +147,12 @@ class MarketModel {
  private:
   struct Sums;
   // The week's tables by zone (prices, travel, availability, needs, awareness hazards).
-  void prepare(std::uint32_t week, const MarketLevers& levers, const std::vector<std::uint8_t>& open,
+  void prepare(std::uint32_t week, const Levers& levers, const std::vector<std::uint8_t>& open,
                const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider);
   // The residents of [begin, end): awareness, needs, choices.
   void residents(std::size_t begin, std::size_t end, std::uint32_t week, Sums& acc);
   // The threads' sums, merged: purchases by zone, channel and car into the week's money, emissions and rounds.
-  MarketWeek account(const Sums& sums, const MarketLevers& levers) const;
+  MarketWeek account(const Sums& sums, const Levers& levers) const;
   void count_totals();
 
   const Territory& territory_;

@@ -9,6 +9,8 @@
 
 namespace coopterra {
 
+inline constexpr std::size_t kPlatforms = 2;  // carpooling's platforms: 0 cooperative, 1 incumbent
+
 struct PlatformInfo {
   std::string name;    // unique label in results
   std::string sector;  // market key, "barter" or "carpool"

@@ -10,7 +10,9 @@ namespace coopterra {
 
 PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::vector<PlatformInfo>& platforms,
                                const std::vector<Channel>& channels)
-    : zones_(t.zones.size()), platforms_(platforms.size()) {
+    : zones_(t.zones.size()),
+      platforms_(platforms.size()),
+      carpool_{carpool_platform(platforms, 0), carpool_platform(platforms, 1)} {
   std::vector<Diagnostic> problems;
   const std::size_t events = spec.policies.size() + spec.shocks.size();
   for (std::size_t e = 0; e < events; ++e) {
@@ -18,7 +20,7 @@ PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::
     const std::size_t i = shock ? e - spec.policies.size() : e;
     const PolicySpec& p = shock ? spec.shocks[i] : spec.policies[i];
     Resolved r{.spec = &p,
-               .platform = p.platform == "incumbent" ? std::size_t{1} : std::size_t{0},
+               .platform = carpool_[p.platform == "incumbent" ? 1 : 0],
                .start = p.start_week,
                .end = p.end_week == 0 ? spec.run.weeks : p.end_week};
     const std::string base = (shock ? "shocks[" : "policies[") + std::to_string(i + 1) + "]";
@@ -77,36 +79,20 @@ std::int64_t PolicyTimeline::committed_from(std::uint32_t week) const noexcept {
   return total;
 }
 
-CarpoolLevers PolicyTimeline::levers(std::uint32_t week, bool incentives_funded) const {
-  CarpoolLevers l;
+Levers PolicyTimeline::levers(std::uint32_t week, bool incentives_funded) const {
+  Levers l(platforms_);
   for (std::size_t i = 0; i < shocks_.size(); ++i) {
     const Resolved& r = shocks_[i];
     const KindDef& k = kind(r.spec->id);
-    if (week < r.start || week > r.end || !k.carpool) continue;
-    k.carpool(at(r, i, week, 0), l);
+    if (week < r.start || week > r.end || !k.levers) continue;
+    k.levers(at(r, i, week, 0), l);
   }
   for (std::size_t i = 0; i < policies_.size(); ++i) {
     const KindDef& k = kind(policies_[i].spec->id);
-    if (!active(i, week) || !k.carpool) continue;
+    if (!active(i, week) || !k.levers) continue;
     PolicyWeek w = at(policies_[i], i, week, 0);
     w.incentives_funded = incentives_funded;
-    k.carpool(w, l);
-  }
-  return l;
-}
-
-MarketLevers PolicyTimeline::market_levers(std::uint32_t week) const {
-  MarketLevers l;
-  l.campaign_reach.assign(platforms_, {}), l.tax_rate.assign(platforms_, {}), l.pass_through.assign(platforms_, {});
-  for (std::size_t i = 0; i < shocks_.size(); ++i) {
-    const Resolved& r = shocks_[i];
-    const KindDef& k = kind(r.spec->id);
-    if (week < r.start || week > r.end || !k.market) continue;
-    k.market(at(r, i, week, 0), l);
-  }
-  for (std::size_t i = 0; i < policies_.size(); ++i) {
-    const KindDef& k = kind(policies_[i].spec->id);
-    if (active(i, week) && k.market) k.market(at(policies_[i], i, week, 0), l);
+    k.levers(w, l);
   }
   return l;
 }
@@ -161,10 +147,10 @@ void PolicyTimeline::attribute_barter_support(std::uint32_t week, std::int64_t c
   for (std::size_t k = 0; k < ids.size(); ++k) by_policy[ids[k]] += shares[k];
 }
 
-void PolicyTimeline::attribute_incentives(const CarpoolLevers& levers, const CarpoolWeek& carpool,
+void PolicyTimeline::attribute_incentives(const Levers& levers, const CarpoolWeek& carpool,
                                           std::vector<std::int64_t>& by_policy) const {
   for (std::size_t p = 0; p < kPlatforms; ++p) {
-    const auto& ids = levers.incentive_policies[p];
+    const auto& ids = levers.incentive_policies[carpool_[p]];
     if (ids.empty()) continue;
     std::vector<double> weights;
     for (std::size_t i : ids) {

@@ -1,11 +1,12 @@
 #pragma once
 // The local authority and its policy timeline, resolved on a territory.
 //
-// Each week the timeline gives the levers in force, by platform and home zone: the carpool
-// incentive per passenger trip, the reach of awareness campaigns, and the tax on a platform's
-// commissions with its pass-through; the money policies bring to the economy; the financing of
-// cooperatives (loans, quasi-equity, citizens' shares) and its flows in the books. What each kind
-// does is in its own file (policy/<kind>.cpp); the timeline calls it, in the timeline's order.
+// Each week the timeline gives the levers in force (model/levers.hpp: one set, by platform of the
+// list and home zone): the carpool incentive per passenger trip, the reach of awareness campaigns,
+// the tax on a platform's commissions with its pass-through, and the shocks; the money policies
+// bring to the economy; the financing of cooperatives (loans, quasi-equity, citizens' shares) and
+// its flows in the books. What each kind does is in its own file (policy/<kind>.cpp); the timeline
+// calls it, in the timeline's order.
 //
 // The budget rule: what policies commit (their kind's commitment rule, week by week: campaigns,
 // grants, network, procurement, in-kind support, equity, loans) is reserved; per-use payments
@@ -15,8 +16,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "coopterra/model/carpool_levers.hpp"
 #include "coopterra/model/economy.hpp"
+#include "coopterra/model/levers.hpp"
 #include "coopterra/model/markets.hpp"
 #include "coopterra/model/platforms.hpp"
 #include "coopterra/policy/kind.hpp"
@@ -30,9 +31,9 @@ class PolicyTimeline {
   using Resolved = ResolvedPolicy;
 
   // Throws ConfigurationError, located at the policy, for targets that are not in the territory.
-  // `platforms` and `channels` are the markets' (model/markets.hpp), for the market policies.
-  PolicyTimeline(const Spec& spec, const Territory& territory, const std::vector<PlatformInfo>& platforms = {},
-                 const std::vector<Channel>& channels = {});
+  // `platforms` is the list of every platform (model/platforms.hpp), `channels` the markets'.
+  PolicyTimeline(const Spec& spec, const Territory& territory, const std::vector<PlatformInfo>& platforms,
+                 const std::vector<Channel>& channels);
 
   const std::vector<Resolved>& policies() const noexcept { return policies_; }
   bool active(std::size_t i, std::uint32_t week) const noexcept {
@@ -43,9 +44,8 @@ class PolicyTimeline {
   // Spending committed from `week` (included) to the end.
   std::int64_t committed_from(std::uint32_t week) const noexcept;
 
-  // The levers in force in `week`; incentives only if `incentives_funded`.
-  CarpoolLevers levers(std::uint32_t week, bool incentives_funded) const;
-  MarketLevers market_levers(std::uint32_t week) const;
+  // The levers in force in `week`, by platform of the list; incentives only if `incentives_funded`.
+  Levers levers(std::uint32_t week, bool incentives_funded) const;
   // The money policies bring to the economy in `week` (only to platforms still open), what each
   // policy spends (by_policy, added to) and of it what is paid outside the territory (`outside`).
   EconomyLevers economy_levers(std::uint32_t week, const std::vector<std::uint8_t>& open, bool support_funded,
@@ -63,7 +63,7 @@ class PolicyTimeline {
   // Attribution to policies of what was paid per use: the barter fee support the economy drew,
   // and each carpool platform's incentives (by passengers in each policy's zones times its amount).
   void attribute_barter_support(std::uint32_t week, std::int64_t cents, std::vector<std::int64_t>& by_policy) const;
-  void attribute_incentives(const CarpoolLevers& levers, const CarpoolWeek& carpool,
+  void attribute_incentives(const Levers& levers, const CarpoolWeek& carpool,
                             std::vector<std::int64_t>& by_policy) const;
 
  private:
@@ -72,6 +72,7 @@ class PolicyTimeline {
   }
   std::size_t zones_;
   std::size_t platforms_ = 0;
+  std::array<std::size_t, kPlatforms> carpool_{};  // carpooling's platforms in the list
   std::vector<Resolved> policies_;
   std::vector<Resolved> shocks_;  // events that are not the authority's: no spending, no platform
   std::vector<PolicyFlow> flows_;

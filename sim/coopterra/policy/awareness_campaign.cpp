@@ -1,8 +1,7 @@
 // awareness_campaign: media and field campaigns making unaware residents aware of a platform,
 // paid outside the territory, its cost spread evenly over its weeks.
-#include "coopterra/model/carpool_levers.hpp"
 #include "coopterra/model/economy.hpp"
-#include "coopterra/model/markets.hpp"
+#include "coopterra/model/levers.hpp"
 #include "coopterra/policy/kind.hpp"
 
 namespace coopterra::policy {
@@ -20,12 +19,9 @@ void add_reach(std::vector<double>& reach, const PolicyWeek& w) {
     if (w.r.in_zone[z]) reach[z] = 1.0 - (1.0 - reach[z]) * (1.0 - w.spec().reach);
 }
 
-void carpool(const PolicyWeek& w, CarpoolLevers& l) {
-  if (w.spec().sector == "carpool") add_reach(l.campaign_reach[w.r.platform], w);
-}
-
-void market(const PolicyWeek& w, MarketLevers& l) {
-  if (w.spec().sector == "carpool") return;
+// On a carpool platform (r.platform) or on the market platforms it targets.
+void levers(const PolicyWeek& w, Levers& l) {
+  if (w.spec().sector == "carpool") return add_reach(l.campaign_reach[w.r.platform], w);
   for (std::size_t q : w.r.targets) add_reach(l.campaign_reach[q], w);
 }
 
@@ -54,8 +50,7 @@ const KindDef& awareness_campaign() {
       .targets = Targets::MarketSector,
       .scheduled = scheduled,
       .validate = platform_exists_unless_carpool,
-      .carpool = carpool,
-      .market = market,
+      .levers = levers,
       .economy = economy,
   };
   return k;

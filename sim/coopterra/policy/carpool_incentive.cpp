@@ -1,13 +1,13 @@
 // carpool_incentive: the authority pays the driver a fixed amount per passenger trip, on a
 // carpool platform, in the zones where it acts, while the budget leaves money for it.
-#include "coopterra/model/carpool_levers.hpp"
+#include "coopterra/model/levers.hpp"
 #include "coopterra/policy/kind.hpp"
 
 namespace coopterra::policy {
 
 namespace {
 
-void levers(const PolicyWeek& w, CarpoolLevers& l) {
+void levers(const PolicyWeek& w, Levers& l) {
   if (!w.incentives_funded) return;
   const std::size_t p = w.r.platform;
   if (l.incentive_cents[p].empty()) l.incentive_cents[p].assign(w.zones, 0);
@@ -33,7 +33,7 @@ const KindDef& carpool_incentive() {
                            .source = "local carpool subsidies, e.g. 2 EUR per passenger paid to the driver (facts.md)",
                            .field = [](PolicySpec& p) -> void* { return &p.amount_eur; }})},
       .pays_per_use = true,
-      .carpool = levers,
+      .levers = levers,
   };
   return k;
 }

@@ -1,14 +1,14 @@
 // cash_crunch (a shock): firms' costs up and their banks' credit lines cut, where and while it acts.
 #include <algorithm>
 
-#include "coopterra/model/markets.hpp"
+#include "coopterra/model/levers.hpp"
 #include "coopterra/policy/kind.hpp"
 
 namespace coopterra::policy {
 
 namespace {
 
-void market(const PolicyWeek& w, MarketLevers& l) {
+void levers(const PolicyWeek& w, Levers& l) {
   for (std::size_t z = 0; z < w.zones; ++z) {
     if (!w.r.in_zone[z]) continue;
     per_zone(l.extra_cost_share, w.zones, 0.0), per_zone(l.credit_share, w.zones, 1.0);
@@ -41,7 +41,7 @@ const KindDef& cash_crunch() {
                            .description = "share of the usual overdraft banks still grant",
                            .source = "choice of the scenario (est.)",
                            .field = [](PolicySpec& p) -> void* { return &p.credit_share; }})},
-      .market = market,
+      .levers = levers,
   };
   return k;
 }

@@ -3,7 +3,7 @@
 // users. Its cost is paid to the network's services, outside the platforms' books.
 #include <algorithm>
 
-#include "coopterra/model/markets.hpp"
+#include "coopterra/model/levers.hpp"
 #include "coopterra/policy/kind.hpp"
 
 namespace coopterra::policy {
@@ -14,7 +14,7 @@ std::int64_t scheduled(const PolicySpec& p, const Span& s, std::int64_t week) {
   return spread(cents(p.cost_eur), s, week);
 }
 
-void market(const PolicyWeek& w, MarketLevers& l) {
+void levers(const PolicyWeek& w, Levers& l) {
   l.cross_reach = 1.0 - (1.0 - l.cross_reach) * (1.0 - w.spec().cross_reach);
   l.pooled_share = std::max(l.pooled_share, w.spec().pooled_share);
 }
@@ -51,7 +51,7 @@ const KindDef& cooperative_network() {
                            .field = [](PolicySpec& p) -> void* { return &p.cross_reach; }})},
       .targets = Targets::Cooperatives,
       .scheduled = scheduled,
-      .market = market,
+      .levers = levers,
       .economy = economy,
   };
   return k;

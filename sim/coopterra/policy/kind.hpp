@@ -14,8 +14,7 @@
 
 namespace coopterra {
 
-struct CarpoolLevers;
-struct MarketLevers;
+struct Levers;
 struct EconomyLevers;
 struct PlatformInfo;
 class Economy;
@@ -25,7 +24,7 @@ inline constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 // A policy (or shock) of the timeline resolved on a territory and its platforms.
 struct ResolvedPolicy {
   const PolicySpec* spec;
-  std::size_t platform = 0;                // carpool: 0 cooperative, 1 incumbent
+  std::size_t platform = 0;                // carpool: its platform (index of the platform list)
   std::vector<std::uint8_t> in_zone = {};  // 1 where the policy acts
   std::int64_t start = 0, end = 0;         // inclusive weeks
   std::vector<std::size_t> targets = {};   // the platforms acted on (indices of the platform list)
@@ -45,7 +44,7 @@ struct PolicyWeek {
   std::uint32_t week;
   std::size_t zones;
   std::int64_t scheduled;                           // cents the commitment rule gives this week
-  bool incentives_funded = true;                    // the budget can pay per use (carpool levers)
+  bool incentives_funded = true;                    // the budget can pay per use (carpool incentives)
   bool support_funded = true;                       // the same, for the economy's per-use support
   const std::vector<std::uint8_t>* open = nullptr;  // platforms still open (economy, financing)
   const PolicySpec& spec() const { return *r.spec; }
@@ -82,7 +81,7 @@ struct PolicyFlow {
 
 // Which platforms a policy acts on.
 enum class Targets : std::uint8_t {
-  None,          // none (carpool levers act by r.platform; shocks act on zones)
+  None,          // none (carpool policies act on r.platform; shocks act on zones)
   MarketSector,  // the platforms named by sector and platform, when the sector is not carpool
   Sector,        // the platforms named by sector and platform, carpool included
   Cooperatives,  // every cooperative of every market
@@ -105,9 +104,9 @@ struct KindDef {
   double (*public_capital)(const PolicySpec&) = nullptr;
   double (*private_capital)(const PolicySpec&) = nullptr;
   void (*validate)(KindCheck&) = nullptr;
-  // Weekly effects on the levers, while active.
-  void (*carpool)(const PolicyWeek&, CarpoolLevers&) = nullptr;
-  void (*market)(const PolicyWeek&, MarketLevers&) = nullptr;
+  // Weekly effects, while active: on the levers (one set, by platform of the list: model/levers.hpp)
+  // and on the money brought to the economy.
+  void (*levers)(const PolicyWeek&, Levers&) = nullptr;
   void (*economy)(const PolicyWeek&, EconomyLevers&, Spending) = nullptr;
   // Its weight in the barter fee support the economy drew this week, attributed among policies.
   double (*barter_support_weight)(const PolicySpec&) = nullptr;

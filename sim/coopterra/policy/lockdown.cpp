@@ -2,25 +2,21 @@
 // demand up, shopping in person penalised, leisure travel possibly banned, where and while it acts.
 #include <algorithm>
 
-#include "coopterra/model/carpool_levers.hpp"
-#include "coopterra/model/markets.hpp"
+#include "coopterra/model/levers.hpp"
 #include "coopterra/policy/kind.hpp"
 
 namespace coopterra::policy {
 
 namespace {
 
-void carpool(const PolicyWeek& w, CarpoolLevers& l) {
+void levers(const PolicyWeek& w, Levers& l) {
+  const PolicySpec& s = w.spec();
   if (l.commuting_share.empty()) l.commuting_share.assign(w.zones, 1.0), l.carpool_banned.assign(w.zones, 0);
   for (std::size_t z = 0; z < w.zones; ++z)
     if (w.r.in_zone[z]) {
-      l.commuting_share[z] = std::min(l.commuting_share[z], w.spec().commuting_share);
-      if (!w.spec().carpooling_allowed) l.carpool_banned[z] = 1;
+      l.commuting_share[z] = std::min(l.commuting_share[z], s.commuting_share);
+      if (!s.carpooling_allowed) l.carpool_banned[z] = 1;
     }
-}
-
-void market(const PolicyWeek& w, MarketLevers& l) {
-  const PolicySpec& s = w.spec();
   for (std::size_t z = 0; z < w.zones; ++z) {
     if (!w.r.in_zone[z]) continue;
     per_zone(l.restaurants_closed, w.zones, std::uint8_t{0}), per_zone(l.travel_banned, w.zones, std::uint8_t{0});
@@ -92,8 +88,7 @@ const KindDef& lockdown() {
                      .description = "whether residents may travel for leisure",
                      .source = "French lockdowns of 2020 (choice of the scenario)",
                      .field = [](PolicySpec& p) -> void* { return &p.travel_allowed; }})},
-      .carpool = carpool,
-      .market = market,
+      .levers = levers,
   };
   return k;
 }

@@ -2,8 +2,7 @@
 // on to users through its commission.
 #include <algorithm>
 
-#include "coopterra/model/carpool_levers.hpp"
-#include "coopterra/model/markets.hpp"
+#include "coopterra/model/levers.hpp"
 #include "coopterra/policy/kind.hpp"
 
 namespace coopterra::policy {
@@ -19,12 +18,9 @@ void add_tax(std::vector<double>& rate, std::vector<double>& pass_through, const
     }
 }
 
-void carpool(const PolicyWeek& w, CarpoolLevers& l) {
-  if (w.spec().sector == "carpool") add_tax(l.tax_rate[w.r.platform], l.pass_through[w.r.platform], w);
-}
-
-void market(const PolicyWeek& w, MarketLevers& l) {
-  if (w.spec().sector == "carpool") return;
+// On a carpool platform (r.platform) or on the market platforms it targets.
+void levers(const PolicyWeek& w, Levers& l) {
+  if (w.spec().sector == "carpool") return add_tax(l.tax_rate[w.r.platform], l.pass_through[w.r.platform], w);
   for (std::size_t q : w.r.targets) add_tax(l.tax_rate[q], l.pass_through[q], w);
 }
 
@@ -54,8 +50,7 @@ const KindDef& platform_tax() {
                            .field = [](PolicySpec& p) -> void* { return &p.pass_through; }})},
       .targets = Targets::MarketSector,
       .validate = platform_exists_unless_carpool,
-      .carpool = carpool,
-      .market = market,
+      .levers = levers,
   };
   return k;
 }
