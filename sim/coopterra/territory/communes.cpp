@@ -271,10 +271,10 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
     const std::string type = col.type >= 0 ? field(r, col.type) : std::string("COM");
     if (type == "COMD") {
       ++delegated;
-      not_communes.emplace(code,
-                           "a delegated commune (COMD)" + std::string(col.parent >= 0 && !field(r, col.parent).empty()
-                                                                          ? " of commune " + token_text(field(r, col.parent))
-                                                                          : ""));
+      not_communes.emplace(
+          code, "a delegated commune (COMD)" + std::string(col.parent >= 0 && !field(r, col.parent).empty()
+                                                               ? " of commune " + token_text(field(r, col.parent))
+                                                               : ""));
       continue;
     }
     if (type != "COM" && type != "ARM") {
