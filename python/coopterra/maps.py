@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from coopterra._optional import require
+
 if TYPE_CHECKING:
     from coopterra.territory import Territory
 
@@ -33,7 +35,7 @@ def plot_territory(
     Without values, zones are coloured by kind (urban core, periurban, rural). Marker areas are
     proportional to population; the ``annotate`` most populous zones are named.
     """
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", "drawing a territory")
 
     zones = territory.zones
     if ax is None:
@@ -174,7 +176,7 @@ def load_boundaries(source: Any) -> Any:
     ``source`` is a GeoDataFrame or a path to any file GDAL reads (GeoJSON, GeoPackage,
     shapefile...), read with geopandas through pyogrio. The code column is the first of
     ``code``, ``insee_com``, ``codgeo``... that the file has."""
-    import geopandas as gpd
+    gpd = require("geopandas", "commune boundaries")
 
     from coopterra.errors import InputDataError
 
