@@ -66,6 +66,14 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
   for (std::size_t q = 0; q < platforms_.size(); ++q)
     balances_[books_->platform_account(q)] = economy_->treasuries()[q];
   pay_ = std::make_unique<PolicyPayments>(*timeline_);
+  // The residents' disposable income a week: their decile's income per consumption unit.
+  {
+    const auto& y = spec.population.income_eur_by_decile;
+    double eur = 0;
+    for (std::size_t i = 0; i < residents_.size(); ++i)
+      eur += y.size() == 10 ? y[residents_.income_decile[i] - 1u] : 0.0;
+    household_income_cents_ = std::llround(eur * spec.population.consumption_units_per_person / 52.0 * 100.0);
+  }
   // The week, as a declared schedule: named phases, each one call over the week's context, each
   // timed into the profile under its name (core/schedule.hpp). The phases "policies", "budget: ..."
   // and "policies pay" are the authority's budget and what its policies pay (policy_payments.hpp).
@@ -126,8 +134,24 @@ void Simulation::carpool_accounts(WeekContext& w) {
 }
 
 void Simulation::accounting(WeekContext& w) {
+  // Households: over the calibration weeks their income from beyond the modelled economy is what it
+  // does not pay them of their disposable income; then it is fixed at its mean, and their budget
+  // moves with what the model pays them.
+  const auto calibration = static_cast<std::uint32_t>(scenario_.spec().economy.calibration_weeks);
+  HouseholdBudget households;
+  if (w.week <= calibration)
+    households.target_cents = household_income_cents_;
+  else
+    households.outside_income_cents = outside_income_cents_;
   w.ledger = books_->book(w.carpool, w.market, w.economy, w.outside_policy_cents, balances_, economy_->firms_cash(),
-                          economy_->treasuries(), w.financing);
+                          economy_->treasuries(), w.financing, households);
+  if (w.week <= calibration) {
+    outside_sum_cents_ += w.ledger.cents[books_->outside_income_flow()];
+    if (w.week == calibration) outside_income_cents_ = outside_sum_cents_ / static_cast<std::int64_t>(calibration);
+  } else if (household_income_cents_ > 0) {
+    markets_->set_budget(static_cast<double>(w.ledger.household_income_cents) /
+                         static_cast<double>(household_income_cents_));
+  }
   balances_ = w.ledger.balance;
   w.market.orders.clear();
   w.market.orders.shrink_to_fit();
@@ -261,7 +285,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/6";
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/7";
 
 // A checkpoint ends with a trailer: a tag and the FNV-1a checksum of every byte before it. Any
 // changed byte (a flipped bit) changes the checksum, and bytes after the trailer (trailing
@@ -330,6 +354,8 @@ std::string Simulation::checkpoint() const {
   w.vector(markets_->state());
   w.text(economy_->save());
   w.vector(balances_);
+  w.value<std::int64_t>(outside_income_cents_), w.value<std::int64_t>(outside_sum_cents_);
+  w.value<double>(markets_->budget());
   w.value<std::uint64_t>(timeline_->owed().size());
   for (const auto& owed : timeline_->owed()) w.vector(owed);
   w.value<std::uint64_t>(series_.weeks());
@@ -385,6 +411,9 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkp
         "resumed or forked with the same platforms");
   sim->economy_->load(economy);
   sim->balances_ = std::move(balances);
+  sim->outside_income_cents_ = r.value<std::int64_t>();
+  sim->outside_sum_cents_ = r.value<std::int64_t>();
+  sim->markets_->set_budget(r.value<double>());
   // A fork with another budget: the authority's balance moves by the difference.
   const std::size_t authority = static_cast<std::size_t>(Account::Authority);
   sim->balances_[authority] += std::llround(sim->scenario_.spec().authority.budget_eur * 100.0) - budget_cents;

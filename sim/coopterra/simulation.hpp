@@ -114,6 +114,10 @@ class Simulation {
   void describe_snapshots(Dataset& d) const;
   Series series_;
   int week_ = 0;
+  // Households' budget (docs/model.md, "Households"): their disposable income from the deciles,
+  // their income from beyond the modelled economy (set over the calibration weeks) and the
+  // budget factor the markets' needs follow.
+  std::int64_t household_income_cents_ = 0, outside_income_cents_ = 0, outside_sum_cents_ = 0;
   int forked_at_ = 0;  // the week a forked run left its parent scenario; 0 otherwise
   std::unique_ptr<PolicyPayments> pay_;
   std::optional<Schedule<WeekContext>> week_schedule_;

@@ -11,7 +11,8 @@ using namespace coopterra::test;
 
 TEST_CASE("a cooperative without revenue closes after its weeks in deficit, and is no longer chosen", "[markets]") {
   Simulation sim(scenario("[markets.food.cooperative]\ncommission = 0.0\ninitial_treasury_eur = 1000\n"
-                          "initial_awareness = 0.5\nstaff = 1\n[cooperatives]\nexit_weeks = 4\n"),
+                          "initial_awareness = 0.5\nstaff = 1\norders_per_staff_week = 0\norder_cost_eur = 0\n"
+                          "[cooperatives]\nexit_weeks = 4\n"),
                  5, 2);
   sim.run(20);
   const std::size_t q = platform(sim, "food", true);
@@ -30,8 +31,8 @@ TEST_CASE("a cooperative without revenue closes after its weeks in deficit, and 
 TEST_CASE("procurement through the food cooperative pays producers and keeps the cooperative open",
           "[markets][policies]") {
   Simulation base(scenario(""), 3, 2);
-  Simulation canteens(scenario("[authority]\nbudget_eur = 100000\n[[policies]]\nkind = \"procurement\"\n"
-                               "sector = \"food\"\nplatform = \"cooperative\"\nweekly_eur = 2000\n"),
+  Simulation canteens(scenario("[authority]\nbudget_eur = 500000\n[[policies]]\nkind = \"procurement\"\n"
+                               "sector = \"food\"\nplatform = \"cooperative\"\nweekly_eur = 10000\n"),
                       3, 2);
   base.run(40), canteens.run(40);
   const std::size_t q = platform(base, "food", true);
@@ -41,8 +42,8 @@ TEST_CASE("procurement through the food cooperative pays producers and keeps the
   std::int64_t to_producers = 0, fees = 0;
   for (const auto& w : canteens.series().economy)
     to_producers += w.flows.procurement_seller[c], fees += w.flows.procurement_fees[c];
-  CHECK(to_producers + fees == 40 * 200000);
-  CHECK(fees == 40 * 22000);  // the cooperative's 11 % commission
+  CHECK(to_producers + fees == 40 * 1000000);
+  CHECK(fees == 40 * 110000);  // the cooperative's 11 % commission
   const auto producers = static_cast<std::size_t>(Sector::Producer);
   CHECK(canteens.series().economy.back().market_revenue_cents[producers] >
         base.series().economy.back().market_revenue_cents[producers] + 150000);
@@ -120,4 +121,24 @@ TEST_CASE(
     sim.run(3);
     CHECK(sim.series().economy.back().authority_equity_cents[coop] == 500000);
   }
+}
+
+TEST_CASE("platform quality is bounded and households' budgets close every week", "[economy][households]") {
+  Simulation sim(scenario(""), 4, 2);
+  sim.run(60);
+  const auto& co = sim.scenario().spec().cooperatives;
+  for (const auto& w : sim.series().economy)
+    for (double q : w.quality) {
+      CHECK(q >= 0.0);
+      CHECK(q <= co.network_effect + co.investment_effect);
+    }
+  const auto households = static_cast<std::size_t>(Account::Households);
+  for (const auto& l : sim.series().ledger) {
+    CHECK(l.balance[households] == 0);  // what the model does not take is other consumption and saving
+    CHECK(l.household_income_cents > l.household_market_cents);
+  }
+  // While open, the food cooperative has at least its fixed staff member.
+  const std::size_t food = platform(sim, "food", true);
+  for (const auto& w : sim.series().economy)
+    if (w.open[food]) CHECK(w.staff[food] >= 1.0);
 }

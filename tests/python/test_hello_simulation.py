@@ -35,7 +35,7 @@ def test_hello_simulation(tmp_path):
         "mode": 3,
         "platform": 2,
         "zone": 30,
-        "flow": 215,
+        "flow": 247,
         # households, authority, outside, firms; 15 platforms (12 markets', barter, 2 carpool)
         "account": 19,
         "policy": 0,  # the baseline has no policy

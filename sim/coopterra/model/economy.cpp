@@ -7,6 +7,7 @@
 #include "coopterra/core/bytes.hpp"
 #include "coopterra/core/error.hpp"
 #include "coopterra/core/parallel.hpp"
+#include "coopterra/model/quality.hpp"
 
 namespace coopterra {
 
@@ -45,8 +46,12 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
         member_since_[f] = 0;
   treasury_.resize(p), year_start_.resize(p), authority_equity_.assign(p, 0), capital_.resize(p);
   weeks_negative_.assign(p, 0), open_.assign(p, 1), users_ema_.assign(p, 0.0), invested_.assign(p, 0.0);
-  quality_.assign(p, 0.0), joined_.assign(p * kColleges, 0);
+  quality_.assign(p, 0.0), joined_.assign(p * kColleges, 0), orders_ema_.assign(p, 0.0), staff_.assign(p, 0.0);
   for (std::size_t q = 0; q < p; ++q) {
+    const auto& ps = *platforms_[q].spec;
+    // Week 1's choices see what the platform brings from beyond the territory.
+    quality_[q] = platform_quality(spec_.cooperatives, ps.national_users, ps.national_investment_eur);
+    staff_[q] = static_cast<double>(ps.staff);
     treasury_[q] = year_start_[q] = cents(platforms_[q].spec->initial_treasury_eur);
     capital_[q] = cents(platforms_[q].spec->initial_capital_eur);
   }
@@ -89,7 +94,8 @@ EconomyWeek Economy::new_week() const {
   fl.procurement_seller.assign(channels_.size(), 0), fl.procurement_fees.assign(channels_.size(), 0);
   fl.grants.assign(p, 0), fl.equity.assign(p, 0), fl.in_kind.assign(p, 0);
   fl.staff.assign(p, 0), fl.running.assign(p, 0), fl.leaving.assign(p, 0), fl.refunds.assign(p, 0);
-  fl.investment.assign(p, 0);
+  fl.investment.assign(p, 0), fl.order_costs.assign(p, 0), fl.couriers.assign(p, 0);
+  out.staff.assign(p, 0.0);
   out.treasury_cents.assign(p, 0), out.open.assign(p, 0), out.members.assign(p * kColleges, 0);
   out.participants.assign(p * kColleges, 0), out.seats.assign(p * kColleges, 0);
   out.authority_equity_cents.assign(p, 0), out.capital_cents.assign(p, 0), out.quality.assign(p, 0.0);
@@ -318,11 +324,12 @@ void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const Car
   const std::size_t p = platforms_.size();
   EconomyFlows& fl = out.flows;
   const auto& co = spec_.cooperatives;
-  std::vector<std::int64_t> fees(p, 0), taxes(p, 0), users(p, 0);
+  std::vector<std::int64_t> fees(p, 0), taxes(p, 0), users(p, 0), orders(p, 0);
   for (std::size_t c = 0; c < channels_.size(); ++c)
     if (channels_[c].platform != kNone) {
       fees[channels_[c].platform] += market.fee_cents[c];
       taxes[channels_[c].platform] += market.tax_cents[c];
+      orders[channels_[c].platform] += market.purchases[c];
     }
   for (std::size_t q = 0; q < p && q < market.users.size(); ++q) users[q] = market.users[q];
   if (barter_ != kNone) {
@@ -331,34 +338,51 @@ void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const Car
   }
   for (std::size_t k = 0; k < kPlatforms; ++k)  // their users are in market.users (the simulation's step)
     fees[carpool_[k]] += carpool.fees_cents[k], taxes[carpool_[k]] += carpool.tax_cents[k];
+  const double retention = weekly_retention(co.depreciation_per_year);
   for (std::size_t q = 0; q < p; ++q) {
     const auto& ps = *platforms_[q].spec;
     const bool coop = platforms_[q].cooperative;
+    users_ema_[q] = 0.8 * users_ema_[q] + 0.2 * static_cast<double>(users[q]);
+    orders_ema_[q] = 0.8 * orders_ema_[q] + 0.2 * static_cast<double>(orders[q]);
     if (open_[q]) {
       fl.grants[q] = q < policy.grant_cents.size() ? policy.grant_cents[q] : 0;
       fl.equity[q] = q < policy.equity_cents.size() ? policy.equity_cents[q] : 0;
       fl.in_kind[q] = q < policy.in_kind_cents.size() ? policy.in_kind_cents[q] : 0;
-      fl.staff[q] = ps.staff * cents(co.staff_wage_eur_per_week);
+      // Staff: the fixed team, more as the (smoothed) orders need it.
+      staff_[q] = static_cast<double>(ps.staff);
+      if (ps.orders_per_staff_week > 0) staff_[q] = std::max(staff_[q], orders_ema_[q] / ps.orders_per_staff_week);
+      fl.staff[q] = std::llround(staff_[q] * static_cast<double>(cents(co.staff_wage_eur_per_week)));
       fl.running[q] = std::llround(static_cast<double>(cents(ps.fixed_cost_eur_per_week)) *
                                    (coop ? 1.0 - levers.pooled_share : 1.0));
+      // What the volume costs: handling each order, the vehicles and couriers of the rounds.
+      const auto rounds = q < market.rounds.size() ? market.rounds[q] : 0;
+      fl.order_costs[q] = orders[q] * cents(ps.order_cost_eur) +
+                          std::llround(static_cast<double>(rounds) * ps.round_km * ps.round_eur_per_km * 100.0);
+      fl.couriers[q] =
+          std::llround(static_cast<double>(rounds) * ps.round_minutes / 60.0 * co.courier_eur_per_hour * 100.0);
+      // Investment out of the fees (an incumbent's, spent beyond the territory).
+      fl.investment[q] = share(fees[q], ps.investment_share_of_fees);
+    } else {
+      staff_[q] = 0;
     }
     treasury_[q] += fees[q] + procurement_fees_[q] + fl.grants[q] + fl.equity[q] + fl.in_kind[q] - taxes[q] -
-                    fl.staff[q] - fl.running[q];
+                    fl.staff[q] - fl.running[q] - fl.order_costs[q] - fl.couriers[q] - fl.investment[q];
+    invested_[q] = invested_[q] * retention + static_cast<double>(fl.investment[q]) / 100.0;
     authority_equity_[q] += fl.equity[q];
     if (ps.fees_leave_territory && treasury_[q] > 0) fl.leaving[q] = treasury_[q], treasury_[q] = 0;
-    users_ema_[q] = 0.8 * users_ema_[q] + 0.2 * static_cast<double>(users[q]);
     if (coop && !ps.fees_leave_territory && week % 52 == 0) {
+      // The SCIC's allocation of the year's surplus: reserves (at least 57.5 %), investment, refunds.
       const std::int64_t surplus = treasury_[q] - year_start_[q];
       if (surplus > 0 && open_[q]) {
-        fl.investment[q] = share(surplus, co.investment_share);
+        const std::int64_t invest = share(surplus, co.investment_share);
         fl.refunds[q] = share(surplus, 1.0 - co.reserve_share - co.investment_share);
-        treasury_[q] -= fl.investment[q] + fl.refunds[q];
-        invested_[q] += static_cast<double>(fl.investment[q]) / 100.0;
+        fl.investment[q] += invest;
+        treasury_[q] -= invest + fl.refunds[q];
+        invested_[q] += static_cast<double>(invest) / 100.0;
       }
       year_start_[q] = treasury_[q];
     }
-    quality_[q] =
-        co.network_effect * std::log1p(users_ema_[q] / co.users_reference) + invested_[q] / co.eur_per_quality;
+    quality_[q] = platform_quality(co, users_ema_[q] + ps.national_users, invested_[q] + ps.national_investment_eur);
     if (open_[q]) {
       weeks_negative_[q] = treasury_[q] < 0 ? weeks_negative_[q] + 1 : 0;
       if (weeks_negative_[q] >= co.exit_weeks) open_[q] = 0;
@@ -368,6 +392,7 @@ void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const Car
     out.quality[q] = quality_[q];
     out.authority_equity_cents[q] = authority_equity_[q];
     out.capital_cents[q] = capital_[q];
+    out.staff[q] = staff_[q];
   }
 }
 
@@ -375,7 +400,6 @@ void Economy::governance(const MarketWeek& market, const CarpoolWeek& carpool, E
   const auto& co = spec_.cooperatives;
   const std::size_t zones = territory_.zones.size(), p = platforms_.size();
   for (std::size_t q = 0; q < p; ++q) {
-    const auto& ps = *platforms_[q].spec;
     const bool coop = platforms_[q].cooperative;
     if (!coop || !open_[q]) continue;
     // Members by college: workers, users, producers (sellers through it), local authorities, supporters.
@@ -401,8 +425,8 @@ void Economy::governance(const MarketWeek& market, const CarpoolWeek& carpool, E
         }
       }
     }
-    std::array<std::int64_t, kColleges> m{ps.staff, std::llround(co.user_member_share * users_ema_[q]), producers,
-                                          authority_equity_[q] > 0 ? 1 : 0, co.supporters};
+    std::array<std::int64_t, kColleges> m{std::llround(staff_[q]), std::llround(co.user_member_share * users_ema_[q]),
+                                          producers, authority_equity_[q] > 0 ? 1 : 0, co.supporters};
     for (std::size_t c = 0; c < kColleges; ++c) m[c] += joined_[q * kColleges + c];
     double weights = 0;
     for (std::size_t c = 0; c < kColleges; ++c)
@@ -421,7 +445,7 @@ std::string Economy::save() const {
   w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(weeks_over_), w.vector(member_since_);
   w.vector(alive_), w.vector(activity_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
   w.vector(capital_), w.vector(weeks_negative_), w.vector(open_), w.vector(users_ema_), w.vector(invested_);
-  w.vector(quality_), w.vector(joined_);
+  w.vector(quality_), w.vector(joined_), w.vector(orders_ema_), w.vector(staff_);
   return w.take();
 }
 
@@ -436,6 +460,7 @@ void Economy::load(const std::string& bytes) {
   firms(cash_), firms(reference_), firms(units_), firms(weeks_over_), firms(member_since_), firms(alive_);
   firms(activity_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
   firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_), firms(joined_);
+  firms(orders_ema_), firms(staff_);
   update_providers();
 }
 

@@ -56,6 +56,8 @@ struct EconomyFlows {
   // By platform.
   std::vector<std::int64_t> grants, equity, in_kind;  // authority -> platform
   std::vector<std::int64_t> staff, running, leaving, refunds, investment;
+  std::vector<std::int64_t> order_costs;  // platform -> outside: handling of orders, delivery vehicles
+  std::vector<std::int64_t> couriers;     // platform -> households: couriers' time on delivery rounds
 };
 
 struct EconomyWeek {
@@ -71,7 +73,7 @@ struct EconomyWeek {
   // Platforms.
   std::vector<std::int64_t> treasury_cents, open, members, participants, seats;  // members: platform x college
   std::vector<std::int64_t> authority_equity_cents, capital_cents;
-  std::vector<double> quality;
+  std::vector<double> quality, staff;
 
   // The field list (core/fields.hpp): checkpoints and the results.
   template <class V, class... W>
@@ -97,6 +99,8 @@ struct EconomyWeek {
     v(kept("leaving", D::Platform), w.flows.leaving...);
     v(kept("refunds", D::Platform), w.flows.refunds...);
     v(kept("investment", D::Platform), w.flows.investment...);
+    v(kept("order_costs", D::Platform), w.flows.order_costs...);
+    v(kept("couriers", D::Platform), w.flows.couriers...);
     v(result("alive", D::Sector, "firms_open", "firm", "firms still operating"), w.alive...);
     v(result("revenue_cents", D::Sector, "firm_revenue", "EUR", "revenue of the firms", 100), w.revenue_cents...);
     v(result("cash_cents", D::Sector, "firm_cash", "EUR", "cash of the firms (negative: overdrafts)", 100),
@@ -137,8 +141,13 @@ struct EconomyWeek {
       w.authority_equity_cents...);
     v(kept("capital_cents", D::Platform), w.capital_cents...);
     v(result("quality", D::Platform, "platform_quality", "utility",
-             "quality of the platform: network effects of its users plus investment"),
+             "quality of the platform: network effects of its users plus its investment, each saturating "
+             "(model/quality.hpp)"),
       w.quality...);
+    v(result("staff", D::Platform, "platform_staff", "job",
+             "staff of the platform in the territory, full-time equivalents: at least its fixed staff, more as its "
+             "orders grow"),
+      w.staff...);
   }
 };
 
@@ -165,8 +174,9 @@ class Economy {
   // Barter: firms joining the network and their yearly fees (partly paid by the authority, within
   // its support budget); then the firms' totals of the week.
   void barter(std::uint32_t week, const EconomyLevers& policy, int threads, EconomyWeek& out);
-  // Platforms: fees, taxes, policy money, staff and running costs into the treasuries; margins
-  // leaving, yearly surplus, quality, closure after weeks in deficit.
+  // Platforms: fees, taxes, policy money into the treasuries; staff (growing with orders), running
+  // costs, order handling and delivery rounds (vehicles, couriers) out of them; margins leaving,
+  // investment, yearly surplus, quality (model/quality.hpp), closure after weeks in deficit.
   void treasuries(std::uint32_t week, const MarketWeek& market, const CarpoolWeek& carpool, const Levers& levers,
                   const EconomyLevers& policy, EconomyWeek& out);
   // Cooperatives' members by college, participants in the assembly, board seats.
@@ -214,6 +224,8 @@ class Economy {
   std::vector<std::int32_t> weeks_negative_;
   std::vector<std::uint8_t> open_;
   std::vector<double> users_ema_, invested_, quality_;
+  std::vector<double> orders_ema_;  // orders a week, smoothed as users_ema_: sets the staff
+  std::vector<double> staff_;       // staff of each platform this week, full-time equivalents
   // Within a week, between its parts: each firm's income, each platform's procurement fees.
   std::vector<std::int64_t> income_, procurement_fees_;
 };

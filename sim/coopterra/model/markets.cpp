@@ -127,6 +127,21 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
     for (std::size_t k = 0; k < 3; ++k)
       serves_[q][k] = std::find(serves.begin(), serves.end(), to_string(static_cast<ZoneKind>(k))) != serves.end();
   }
+  // Engel factors: a quintile's chance of each market's need relative to the market's mean, from
+  // the national deciles' incomes, (income / mean)^elasticity renormalised over the ten deciles.
+  const auto& y = spec_.population.income_eur_by_decile;
+  engel_.assign(kMarkets * kIncomeGroups, 1.0);
+  if (y.size() == 10) {
+    double mean = 0;
+    for (double v : y) mean += v / 10.0;
+    for (std::size_t m = 0; m < kMarkets && mean > 0; ++m) {
+      const double e = spec_.markets.market[m].income_elasticity;
+      double norm = 0;
+      for (double v : y) norm += std::pow(v / mean, e) / 10.0;
+      for (std::size_t g = 0; g < kIncomeGroups; ++g)
+        engel_[m * kIncomeGroups + g] = (std::pow(y[2 * g] / mean, e) + std::pow(y[2 * g + 1] / mean, e)) / 2.0 / norm;
+    }
+  }
   // Awareness at week 0; no purchase yet.
   const std::size_t n = residents_.size();
   reserve_on_huge_pages(state_, n), reserve_on_huge_pages(next_, n);
@@ -207,21 +222,26 @@ void MarketModel::prepare(std::uint32_t week, const Levers& levers, const std::v
   for (std::uint32_t a = 0; a <= k; ++a)
     social_[a] = k ? std::exp(-ms.beta_social * static_cast<double>(a) / static_cast<double>(k)) : 1.0;
 
-  // Needs, by zone (shocks act by zone).
+  // Needs, by zone (shocks act by zone) and income quintile: the market's chance of a need, the
+  // season's, times the quintile's Engel factor and the households' budget of the week.
   const double week_of_year = static_cast<double>((week - 1) % 52 + 1);
-  need_.resize(zones * kMarkets);
+  need_.resize(zones * kMarkets * kIncomeGroups);
   for (std::size_t m = 0; m < kMarkets; ++m) {
     const auto& s = ms.market[m];
     const double season = 1.0 + s.seasonality * std::cos(2.0 * std::numbers::pi *
                                                          (week_of_year - static_cast<double>(s.peak_week)) / 52.0);
-    const double chance = std::clamp(s.events_per_week * season, 0.0, 1.0);
-    for (std::size_t z = 0; z < zones; ++z) {
-      double c = chance;
-      if (m == static_cast<std::size_t>(MarketId::Delivery) && !levers.delivery_factor.empty())
-        c = std::min(1.0, c * levers.delivery_factor[z]);
-      if (m == static_cast<std::size_t>(MarketId::Tourism) && !levers.travel_banned.empty() && levers.travel_banned[z])
-        c = 0.0;
-      need_[z * kMarkets + m] = StreamPairs::threshold32(c);
+    const double budget = std::pow(budget_factor_, s.income_elasticity);
+    for (std::size_t g = 0; g < kIncomeGroups; ++g) {
+      const double chance = std::clamp(s.events_per_week * season * engel_[m * kIncomeGroups + g] * budget, 0.0, 1.0);
+      for (std::size_t z = 0; z < zones; ++z) {
+        double c = chance;
+        if (m == static_cast<std::size_t>(MarketId::Delivery) && !levers.delivery_factor.empty())
+          c = std::min(1.0, c * levers.delivery_factor[z]);
+        if (m == static_cast<std::size_t>(MarketId::Tourism) && !levers.travel_banned.empty() &&
+            levers.travel_banned[z])
+          c = 0.0;
+        need_[(z * kMarkets + m) * kIncomeGroups + g] = StreamPairs::threshold32(c);
+      }
     }
   }
 
@@ -338,11 +358,12 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     }
     // The needs of the week, by market: two markets a slot.
     unsigned needs = 0;
-    const std::uint64_t* need = &need_[std::size_t{home} * kMarkets];
+    const std::size_t income = std::min<std::size_t>(kIncomeGroups - 1, (residents_.income_decile[i] - 1u) / 2u);
+    const std::uint64_t* need = &need_[std::size_t{home} * kMarkets * kIncomeGroups + income];
     for (std::uint32_t m = 0; m < kMarkets; m += 2) {
       const std::uint64_t word = stream.bits((kNeedDraw + m) / 2);
-      needs |= static_cast<unsigned>(static_cast<std::uint32_t>(word) < need[m]) << m;
-      needs |= static_cast<unsigned>((word >> 32) < need[m + 1]) << (m + 1);
+      needs |= static_cast<unsigned>(static_cast<std::uint32_t>(word) < need[m * kIncomeGroups]) << m;
+      needs |= static_cast<unsigned>((word >> 32) < need[(m + 1) * kIncomeGroups]) << (m + 1);
     }
     if (!needs) {
       next_[i] = next;
@@ -353,7 +374,6 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     const bool online = residents_.has(i, Residents::Online);
     const std::size_t car = residents_.has(i, Residents::HasCar) ? 1 : 0;
     double attitude = 0;  // exp(-beta x attitude), computed when a cooperative is an option
-    const std::size_t income = std::min<std::size_t>(kIncomeGroups - 1, (residents_.income_decile[i] - 1u) / 2u);
     for (unsigned left = needs; left; left &= left - 1) {
       const auto m = static_cast<unsigned>(std::countr_zero(left));
       ++acc.buyers[m * 3 + kind];
@@ -459,7 +479,7 @@ MarketWeek MarketModel::account(const Sums& sums, const Levers& levers) const {
       double kg = 0;
       if (c.kind == Channel::Offline) {
         paid = seller = std::llround(basket_cents);
-        kg = s.offline_kg_per_event;
+        kg = s.production_kg_per_event + s.offline_kg_per_event;
       } else if (c.kind == Channel::Alternative) {
         paid = seller = c.seller == Seller::None ? 0 : std::llround(basket_cents * s.alternative_price_factor);
         kg = s.alternative_kg_per_event;
@@ -474,7 +494,7 @@ MarketWeek MarketModel::account(const Sums& sums, const Levers& levers) const {
         fee = buyer_fee + seller_fee;
         seller = base - seller_fee;
         tax = std::llround(static_cast<double>(fee) * levers.tax(q, home));
-        kg = ps.kg_per_event;
+        kg = s.production_kg_per_event + ps.kg_per_event;
         w.orders[q * zones + z] += bought;
       }
       const double km = c.kind == Channel::Alternative ? 0.0 : km_[z * channels + ch];

@@ -140,6 +140,11 @@ class MarketModel {
   }
   static constexpr unsigned kLastShift = 36;
 
+  // The households' budget relative to its calibration (Households, model/households.hpp): the
+  // needs of the next weeks scale by budget^income_elasticity.
+  void set_budget(double factor) noexcept { budget_factor_ = factor; }
+  double budget() const noexcept { return budget_factor_; }
+
   const std::vector<State>& state() const noexcept { return state_; }
   void set_state(const std::vector<State>& state);
   std::size_t bytes() const noexcept { return (state_.capacity() + next_.capacity()) * sizeof(State); }
@@ -180,9 +185,11 @@ class MarketModel {
   std::vector<std::uint32_t> from_;  // zone x channel: the zone whose firms sell (kNoZone: none)
   std::vector<double> km_;           // zone x channel: car kilometres of a purchase
   std::vector<std::uint8_t> avail_;  // zone x market: options available to residents of the zone
-  std::vector<std::uint64_t> need_;  // zone x market: chance of a need this week (a threshold)
-  AwarenessHazards hazards_;         // chance of hearing of each platform this week
-  std::vector<double> social_;       // ties with the same last option: exp(-beta_social x share)
+  std::vector<std::uint64_t> need_;  // zone x market x income quintile: chance of a need this week (a threshold)
+  std::vector<double> engel_;        // market x income quintile: need relative to the market's mean
+  double budget_factor_ = 1.0;
+  AwarenessHazards hazards_;    // chance of hearing of each platform this week
+  std::vector<double> social_;  // ties with the same last option: exp(-beta_social x share)
 };
 
 }  // namespace coopterra

@@ -1,5 +1,7 @@
 #include "coopterra/observe/ledger.hpp"
 
+#include <algorithm>
+
 #include "coopterra/core/error.hpp"
 
 namespace coopterra {
@@ -51,8 +53,23 @@ enum EconomyFlow : std::size_t {
   EconomyFlowCount
 };
 
+// The households' budget, last in the books.
+enum HouseholdFlow : std::size_t { OutsideIncome, OtherSpending, HouseholdFlows };
+
 // Each platform's flows, in this order.
-enum PlatformFlow : std::size_t { Grant, Equity, InKind, Staff, Running, Leaving, Refunds, Investment, PlatformFlows };
+enum PlatformFlow : std::size_t {
+  Grant,
+  Equity,
+  InKind,
+  Staff,
+  Running,
+  Leaving,
+  Refunds,
+  Investment,
+  OrderCosts,
+  Couriers,
+  PlatformFlows
+};
 
 std::size_t seller_account(Seller s) {
   if (static_cast<std::uint8_t>(s) < kSectors) return F;
@@ -123,7 +140,11 @@ Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Chann
                                     {n + ": running costs", p, O},
                                     {n + ": margin leaving the territory", p, O},
                                     {n + ": refunds to user members", p, H},
-                                    {n + ": investment in quality", p, H},
+                                    // A cooperative's investment pays work in the territory; an
+                                    // incumbent's is spent beyond it.
+                                    {n + ": investment in quality", p, platforms[q].cooperative ? H : O},
+                                    {n + ": order handling and delivery vehicles", p, O},
+                                    {n + ": couriers' wages", p, H},
                                 });
   }
   policy_first_ = flows_.size();
@@ -133,12 +154,19 @@ Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Chann
     };
     flows_.push_back({f.name, account(f.from), account(f.to)});
   }
+  household_first_ = flows_.size();
+  flows_.insert(flows_.end(), {
+                                  {"households: income from beyond the modelled economy (pensions, other employers, "
+                                   "transfers)",
+                                   O, H},
+                                  {"households: other consumption and saving", H, O},
+                              });
 }
 
 LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyWeek& e,
                        std::int64_t outside_policy_cents, const std::vector<std::int64_t>& opening,
                        std::int64_t firms_cash, const std::vector<std::int64_t>& treasuries,
-                       const std::vector<std::int64_t>& policy_cents) const {
+                       const std::vector<std::int64_t>& policy_cents, const HouseholdBudget& households) const {
   ensure(opening.size() == accounts_.size(), "ledger: opening balances of another set of accounts");
   LedgerWeek w;
   w.cents.assign(flows_.size(), 0);
@@ -167,13 +195,29 @@ LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyW
       x.barter_fees,   x.barter_fee_support};
   for (std::size_t k = 0; k < EconomyFlowCount; ++k) w.cents[economy_first_ + k] = economy[k];
   for (std::size_t q = 0; q < platforms_ && q < x.grants.size(); ++q) {
-    const std::int64_t amounts[PlatformFlows] = {x.grants[q],  x.equity[q],  x.in_kind[q], x.staff[q],
-                                                 x.running[q], x.leaving[q], x.refunds[q], x.investment[q]};
+    const std::int64_t amounts[PlatformFlows] = {x.grants[q],      x.equity[q],  x.in_kind[q], x.staff[q],
+                                                 x.running[q],     x.leaving[q], x.refunds[q], x.investment[q],
+                                                 x.order_costs[q], x.couriers[q]};
     for (std::size_t k = 0; k < PlatformFlows; ++k) w.cents[platform_first_ + q * PlatformFlows + k] = amounts[k];
   }
-  ensure(policy_cents.empty() || policy_cents.size() == flows_.size() - policy_first_,
+  ensure(policy_cents.empty() || policy_cents.size() == household_first_ - policy_first_,
          "ledger: amounts of another set of policy flows");
   for (std::size_t k = 0; k < policy_cents.size(); ++k) w.cents[policy_first_ + k] = policy_cents[k];
+  // The households' budget: what they earn in the model, what they spend in it, and around them
+  // their income from beyond it and the rest of their spending.
+  std::int64_t earned = 0, spent = 0;
+  for (std::size_t f = 0; f < household_first_; ++f) {
+    if (flows_[f].from == flows_[f].to) continue;
+    if (flows_[f].to == H) earned += w.cents[f];
+    if (flows_[f].from == H) spent += w.cents[f];
+  }
+  const std::int64_t outside = households.target_cents >= 0
+                                   ? std::max<std::int64_t>(0, households.target_cents - earned)
+                                   : households.outside_income_cents;
+  w.cents[household_first_ + OutsideIncome] = outside;
+  w.cents[household_first_ + OtherSpending] = std::max<std::int64_t>(0, outside + earned - spent);
+  w.household_income_cents = outside + earned;
+  w.household_market_cents = spent;
   w.balance = opening;
   for (std::size_t f = 0; f < flows_.size(); ++f) {
     w.balance[flows_[f].from] -= w.cents[f];
@@ -181,8 +225,10 @@ LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyW
   }
   // Checks against what the agents hold on their own.
   std::int64_t household_income = x.wages + x.owners;  // received by households as a whole, not resident by resident
-  for (std::size_t q = 0; q < platforms_ && q < x.staff.size(); ++q)
-    household_income += x.staff[q] + x.refunds[q] + x.investment[q];
+  for (std::size_t q = 0; q < platforms_ && q < x.staff.size(); ++q) {
+    household_income += x.staff[q] + x.refunds[q] + x.couriers[q];
+    if (flows_[platform_first_ + q * PlatformFlows + Investment].to == H) household_income += x.investment[q];
+  }
   for (std::size_t ch = 0; ch < channels_ && ch < x.procurement_seller.size(); ++ch)
     if (channel_flows_[ch][3] != kNone && flows_[channel_flows_[ch][3]].to == H)
       household_income += x.procurement_seller[ch];
@@ -190,6 +236,7 @@ LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyW
     const FlowDef& f = flows_[policy_first_ + k];
     household_income += (f.to == H ? policy_cents[k] : 0) - (f.from == H ? policy_cents[k] : 0);
   }
+  household_income += w.cents[household_first_ + OutsideIncome] - w.cents[household_first_ + OtherSpending];
   ensure(w.balance[H] - opening[H] == c.households_net_cents + m.households_net_cents + household_income,
          "ledger: households' net from the flows differs from the sum over residents");
   ensure(w.balance[F] == firms_cash, "ledger: the firms' account differs from the sum of the firms' cash");

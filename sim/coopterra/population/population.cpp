@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <numeric>
 
 #include "coopterra/core/error.hpp"
@@ -132,6 +133,17 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
     offline_given_age[g] = spec.offline_share_by_age[g];
   }
   age_cdf[kAgeGroups - 1] = 1.0;
+  // Income deciles by kind of commune: P(d) proportional to exp(tilt x (d - 5.5)), d = 1..10.
+  std::array<std::array<double, 10>, 3> decile_cdf{};
+  for (std::size_t kind = 0; kind < 3; ++kind) {
+    const double tilt = spec.income_tilt_by_kind.size() == 3 ? spec.income_tilt_by_kind[kind] : 0.0;
+    double weights = 0;
+    for (std::size_t d = 0; d < 10; ++d) weights += std::exp(tilt * (static_cast<double>(d) - 4.5));
+    double cumulated = 0;
+    for (std::size_t d = 0; d < 10; ++d)
+      decile_cdf[kind][d] = (cumulated += std::exp(tilt * (static_cast<double>(d) - 4.5)) / weights);
+    decile_cdf[kind][9] = 1.0;
+  }
   r.age_group.resize(n);
   r.income_decile.resize(n);
   r.env_attitude.resize(n);
@@ -144,17 +156,25 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
       const auto age =
           static_cast<std::uint8_t>(std::upper_bound(age_cdf.begin(), age_cdf.end(), a[0]) - age_cdf.begin());
       const std::size_t g = std::min<std::size_t>(age, kAgeGroups - 1);
-      const double car_access = spec.car_access_by_kind[static_cast<std::size_t>(t.zones.kind[home])];
+      const auto& deciles = decile_cdf[static_cast<std::size_t>(t.zones.kind[home])];
+      const auto decile = static_cast<std::uint8_t>(
+          1 + std::min<std::ptrdiff_t>(9, std::upper_bound(deciles.begin(), deciles.end(), b[2]) - deciles.begin()));
+      const double above_middle = (static_cast<double>(decile) - 5.5) / 4.5;  // -1 .. 1
+      const double car_access = std::clamp(spec.car_access_by_kind[static_cast<std::size_t>(t.zones.kind[home])] *
+                                               (1.0 + spec.car_access_income_slope * above_middle),
+                                           0.0, 1.0);
+      const double offline =
+          std::clamp(offline_given_age[g] * (1.0 - spec.offline_income_slope * above_middle), 0.0, 1.0);
       std::uint8_t flags = 0;
       if (a[1] < commuter_given_age[g]) flags |= Residents::Commuter;
       if (a[2] < car_access) flags |= Residents::HasCar;
       if ((flags & Residents::Commuter) && (flags & Residents::HasCar) && a[3] < spec.drive_if_car_share)
         flags |= Residents::CarCommuter;
       if (b[0] < spec.electric_car_share) flags |= Residents::ElectricCar;
-      if (b[1] >= offline_given_age[g]) flags |= Residents::Online;
+      if (b[1] >= offline) flags |= Residents::Online;
       r.flags[i] = flags;
       r.age_group[i] = static_cast<std::uint8_t>(g);
-      r.income_decile[i] = static_cast<std::uint8_t>(1 + std::min(9, static_cast<int>(b[2] * 10.0)));
+      r.income_decile[i] = decile;
       r.coop_attitude[i] = static_cast<float>(b[3]);
       r.env_attitude[i] = static_cast<float>(random.uniform(Purpose::ResidentAttributes, i, 0, 2));
       r.stream_key[i] = Stream::key(random, Purpose::ResidentStream, i);

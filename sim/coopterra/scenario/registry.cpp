@@ -63,6 +63,11 @@ void describe(Fields<Spec, PopulationSpec>& f) {
   f("work_in_home_zone_share", &P::work_in_home_zone_share);
   f("ties_per_resident", &P::ties_per_resident);
   f("local_tie_share", &P::local_tie_share);
+  f("income_eur_by_decile", &P::income_eur_by_decile);
+  f("consumption_units_per_person", &P::consumption_units_per_person);
+  f("income_tilt_by_kind", &P::income_tilt_by_kind);
+  f("car_access_income_slope", &P::car_access_income_slope);
+  f("offline_income_slope", &P::offline_income_slope);
 }
 
 void describe(Fields<Spec, FirmSpec>& f) {
@@ -92,6 +97,13 @@ void describe(Fields<Spec, MarketPlatformSpec>& f) {
   f("vehicle_kg_per_km", &P::vehicle_kg_per_km);
   f("fixed_cost_eur_per_week", &P::fixed_cost_eur_per_week);
   f("staff", &P::staff);
+  f("order_cost_eur", &P::order_cost_eur);
+  f("round_eur_per_km", &P::round_eur_per_km);
+  f("round_minutes", &P::round_minutes);
+  f("orders_per_staff_week", &P::orders_per_staff_week);
+  f("national_users", &P::national_users);
+  f("national_investment_eur", &P::national_investment_eur);
+  f("investment_share_of_fees", &P::investment_share_of_fees);
   f("initial_treasury_eur", &P::initial_treasury_eur);
   f("initial_capital_eur", &P::initial_capital_eur);
   f("serves", &P::serves);
@@ -122,6 +134,8 @@ void describe(Fields<Spec, MarketSpec>& f) {
   f("beta_cost_per_eur", &M::beta_cost_per_eur);
   f("local_trip_km", &M::local_trip_km);
   f("offline_kg_per_event", &M::offline_kg_per_event);
+  f("production_kg_per_event", &M::production_kg_per_event);
+  f("income_elasticity", &M::income_elasticity);
   f("alternative", &M::alternative);
   f("alternative_asc", &M::alternative_asc);
   f("alternative_price_factor", &M::alternative_price_factor);
@@ -174,9 +188,12 @@ void describe(Fields<Spec, CooperativesSpec>& f) {
   f("supporters", &C::supporters);
   f("staff_wage_eur_per_week", &C::staff_wage_eur_per_week);
   f("exit_weeks", &C::exit_weeks);
+  f("courier_eur_per_hour", &C::courier_eur_per_hour);
   f("network_effect", &C::network_effect);
   f("users_reference", &C::users_reference);
-  f("eur_per_quality", &C::eur_per_quality);
+  f("investment_effect", &C::investment_effect);
+  f("investment_reference_eur", &C::investment_reference_eur);
+  f("depreciation_per_year", &C::depreciation_per_year);
 }
 
 void describe(Fields<Spec, OutputsSpec>& f) {

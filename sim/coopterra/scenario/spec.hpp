@@ -54,6 +54,14 @@ struct PopulationSpec {
   double work_in_home_zone_share = 0;              // commuters working in their home commune
   std::int64_t ties_per_resident = 0;
   double local_tie_share = 0;  // ties within the home zone
+  // Households' budgets (docs/model.md, "Households"): disposable income per consumption unit of
+  // each national decile, how a commune's kind tilts its residents' deciles, and how car access and
+  // internet use follow income.
+  std::vector<double> income_eur_by_decile;  // mean of each decile, EUR a year per consumption unit
+  double consumption_units_per_person = 0;   // a household's consumption units over its members
+  std::vector<double> income_tilt_by_kind;   // urban core, periurban, rural: log-odds per decile step
+  double car_access_income_slope = 0;        // relative change of car access from the middle to the top decile
+  double offline_income_slope = 0;           // relative change of the offline share from the middle to the bottom
 };
 
 struct FirmSpec {
@@ -79,7 +87,18 @@ struct MarketPlatformSpec {
   double orders_per_round = 1;    // capacity of a round
   double vehicle_kg_per_km = 0;   // emission factor of the delivery vehicle
   double fixed_cost_eur_per_week = 0;
-  std::int64_t staff = 0;
+  std::int64_t staff = 0;  // staff at least, whatever the volume
+  // Costs that scale with activity (0: none): per order, per round (vehicle and courier time), and
+  // the staff the orders need beyond `staff`.
+  double order_cost_eur = 0;         // handling of an order paid outside (payment, software, packing)
+  double round_eur_per_km = 0;       // vehicle cost of a delivery round, paid outside
+  double round_minutes = 0;          // courier time of a round, paid to residents
+  double orders_per_staff_week = 0;  // orders one staff member handles in a week (0: staff fixed)
+  // Quality (model/quality.hpp): users and investment beyond the territory, and what the platform
+  // invests of its fees (cooperatives invest from their yearly surplus besides).
+  double national_users = 0;           // weekly users outside the territory counted in its network
+  double national_investment_eur = 0;  // quality investment made outside the territory (stock)
+  double investment_share_of_fees = 0;
   double initial_treasury_eur = 0;
   double initial_capital_eur = 0;   // members' shares (cooperatives)
   std::vector<std::string> serves;  // zone kinds served: urban_core, periurban, rural (empty: all)
@@ -135,7 +154,9 @@ struct MarketSpec {
   double beta_cost_per_eur = 0;
   double local_trip_km = 0;  // car km of an offline purchase in the home commune (return)
   double offline_kg_per_event = 0;
-  bool alternative = false;  // whether doing without (or going elsewhere) is an option
+  double production_kg_per_event = 0;  // the goods' production, the same through every channel but the alternative
+  double income_elasticity = 0;        // of the need to income (Engel): need x (income / mean)^elasticity
+  bool alternative = false;            // whether doing without (or going elsewhere) is an option
   double alternative_asc = 0;
   double alternative_price_factor = 0;
   double alternative_kg_per_event = 0;
@@ -190,10 +211,14 @@ struct CooperativesSpec {
   std::int64_t board_seats = 0;
   std::int64_t supporters = 0;  // supporter members at start
   double staff_wage_eur_per_week = 0;
-  std::int64_t exit_weeks = 0;  // weeks with a negative treasury before a platform closes
-  double network_effect = 0;    // quality per log-unit of users
-  double users_reference = 0;   // users at which the network effect is log(2)
-  double eur_per_quality = 0;   // investment that adds one unit of quality
+  std::int64_t exit_weeks = 0;      // weeks with a negative treasury before a platform closes
+  double courier_eur_per_hour = 0;  // employer cost of an hour of a courier's time
+  // Platform quality (model/quality.hpp): two saturating terms.
+  double network_effect = 0;            // maximum quality from network effects
+  double users_reference = 0;           // weekly users at which it reaches half its maximum
+  double investment_effect = 0;         // maximum quality from investment
+  double investment_reference_eur = 0;  // investment stock at which it reaches half its maximum
+  double depreciation_per_year = 0;     // share of the investment stock lost in a year
 };
 
 // What a run writes beyond its weekly aggregates.
