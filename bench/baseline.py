@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +36,6 @@ def share(num: float, den: float) -> float:
 
 def indicators(ds: xr.Dataset, y: int) -> dict[str, str]:
     """The rows of the table for year y, formatted."""
-    resolved = tomllib.loads(str(ds.attrs["scenario_resolved"]))
-    workdays = resolved["carpool"]["workdays_per_week"]
     market = ds["channel_market"].values
     kind = ds["channel_kind"].values
     purchases = year(ds, "purchases", y)
@@ -68,23 +65,25 @@ def indicators(ds: xr.Dataset, y: int) -> dict[str, str]:
     rows["households' account (EUR)"] = f"{float(balance.sel(account='households')) / 1e6:,.1f} M"
     rows["firms' cash (EUR)"] = f"{float(year(ds, 'firm_cash', y, 'last').sum()) / 1e6:,.1f} M"
     failures = int(year(ds, "firm_failures", y).sum())
-    rows["firm failures a year / firms open"] = (
-        f"{failures:,} / {int(year(ds, 'firms_open', y, 'last').sum()):,}"
+    entries = int(year(ds, "firm_entries", y).sum())
+    open_firms = int(year(ds, "firms_open", y, "last").sum())
+    rows["firm failures / entries a year / firms open"] = (
+        f"{failures:,} / {entries:,} / {open_firms:,} ({100 * share(failures, open_firms):.2f} %)"
     )
     members = int(year(ds, "barter_members", y, "last"))
     volume = float(year(ds, "barter_volume", y)) / 1e6
     rows["barter members / volume a year (EUR)"] = f"{members:,} / {volume:.2f} M"
-    passengers = year(ds, "carpool_passengers", y).sum()
-    rows["platform carpool passenger trips a year"] = (
-        f"{float(passengers) * 2 * workdays / 1e6:.3f} M"
-    )
+    trips = float(year(ds, "carpool_passenger_trips", y))
+    rows["platform carpool passenger trips a year"] = f"{trips / 1e3:,.1f} k"
     vkm = year(ds, "vehicle_km_alone", y) + year(ds, "vehicle_km_carpool", y)
     persons = vkm + year(ds, "passenger_km_carpool", y)
-    rows["commuting car occupancy"] = f"{share(persons, vkm):.3f}"
-    commuters = year(ds, "commuters", y, "last")
-    rows["car commuters carpooling (%)"] = (
-        f"{100 * share(commuters.sum() - commuters.isel(mode=0), commuters.sum()):.1f}"
+    rows["commuting car occupancy (per km)"] = f"{share(persons, vkm):.3f}"
+    carpool = 100 * float(year(ds, "carpool_share", y) / 52)
+    platform = 100 * float(year(ds, "platform_carpool_share", y) / 52)
+    rows["car commuters carpooling / of them via a platform (%)"] = (
+        f"{carpool:.1f} / {platform:.1f}"
     )
+
     delivery = market == "delivery"
     platform_delivery = delivery & np.isin(kind, ["cooperative", "incumbent"])
     restaurants = delivery & (kind != "alternative")
@@ -107,12 +106,14 @@ PUBLIC = {
     "largest cooperative treasury (EUR)": "Les Oiseaux de Passage: 57 k EUR of capital",
     "households' account (EUR)": "bounded: no unbounded deficit",
     "firms' cash (EUR)": "stationary, not growing without bound",
-    "firm failures a year / firms open": "France 59,342 a year (2010-2019), 55,492 (2023)",
+    "firm failures / entries a year / firms open": "France 59,342 a year (2010-2019), 55,492 "
+    "(2023), ~1.5 % of firms; stationary",
     "barter members / volume a year (EUR)": "France Barter: 750 firms, ~2 M EUR in 3 years, "
     "nationally",
     "platform carpool passenger trips a year": "register: 1.5 M in 2021 for all France",
-    "commuting car occupancy": "~1.08 (ADEME)",
-    "car commuters carpooling (%)": "~10 % of workers, half within the household",
+    "commuting car occupancy (per km)": "~1.08 (ADEME)",
+    "car commuters carpooling / of them via a platform (%)": "~10 % of workers, half within "
+    "the household; platforms a small minority",
     "delivery platforms' share of restaurant spending (%)": "15 % (2020) to 20 % (2022)",
     "platforms' share of stays (%)": "~14 % of capacity, ~20 % of nights (INSEE 2018)",
     "food CO2e (t)": "production ~83 % whoever sells: should not fall by half",

@@ -18,13 +18,23 @@ TEST_CASE("money and trips add up, resident by resident", "[simulation][accounti
   const auto& r = sim.residents();
   const std::int64_t trips = 2 * sim.scenario().spec().carpool.workdays_per_week;
   std::array<std::int64_t, 2> paid{}, received{}, fees{};
-  std::int64_t car_commuters = 0;
+  std::int64_t car_commuters = 0, on_leave = 0, informal = 0;
   for (std::size_t i = 0; i < r.size(); ++i) {
     if (!r.car_commuter(i)) {
       REQUIRE(roles[i] == Role::None);
       continue;
     }
     ++car_commuters;
+    if (choices[i] == kOnLeave) {  // no trip this week
+      REQUIRE(roles[i] == Role::None);
+      ++on_leave;
+      continue;
+    }
+    if (choices[i] == kInformal) {  // no platform, nothing booked
+      REQUIRE(roles[i] != Role::None);
+      informal += roles[i] == Role::Driver || roles[i] == Role::Passenger;
+      continue;
+    }
     const std::size_t p = choices[i] > 0 ? choices[i] - 1u : 0u;
     const auto fare = sim.carpool().fare_cents(r.home[i], r.work[i]);
     if (roles[i] == Role::Passenger) {
@@ -33,7 +43,13 @@ TEST_CASE("money and trips add up, resident by resident", "[simulation][accounti
     }
     if (roles[i] == Role::Driver) received[p] += fare * trips;
   }
-  CHECK(car_commuters == week.choosing[0] + week.choosing[1] + week.choosing[2]);
+  CHECK(car_commuters == week.choosing[0] + week.choosing[1] + week.choosing[2] + week.choosing[3] + week.on_leave);
+  CHECK(on_leave == week.on_leave);
+  // About 5 weeks of leave in 52.
+  CHECK(static_cast<double>(on_leave) / static_cast<double>(car_commuters) == Approx(5.0 / 52.0).margin(0.02));
+  CHECK(informal == week.informal_drivers + week.informal_passengers);
+  CHECK(week.informal_drivers == week.informal_passengers);
+  CHECK(informal > 0);
   for (std::size_t p = 0; p < 2; ++p) {
     CHECK(paid[p] == week.fares_paid_cents[p]);
     CHECK(received[p] == week.driver_income_cents[p]);
@@ -90,9 +106,9 @@ TEST_CASE("awareness spreads and carpooling cuts vehicle-km", "[simulation]") {
   CHECK(last.aware[0] > first.aware[0]);
   CHECK(last.choosing[1] > first.choosing[1]);
   // No carpooling at all: every car commuter drives alone, more vehicle-km.
-  Simulation none(small({{"carpool.asc", "-20", "t"}}), 4, 2);
+  Simulation none(small({{"carpool.asc", "-20", "t"}, {"carpool.informal_asc", "-20", "t"}}), 4, 2);
   none.run(52);
   const auto& n = none.series().carpool.back();
-  CHECK(n.choosing[1] + n.choosing[2] == 0);
+  CHECK(n.choosing[1] + n.choosing[2] + n.choosing[3] == 0);
   CHECK(n.vehicle_km_alone + n.vehicle_km_carpool > last.vehicle_km_alone + last.vehicle_km_carpool);
 }

@@ -74,9 +74,9 @@ TEST_CASE("every result field of the weekly records is a variable of the results
   sim.run(3);
   const Dataset d = sim.results();
   const Series& s = sim.series();
-  CHECK(check_results(d, s.carpool) == 16);
+  CHECK(check_results(d, s.carpool) == 20);
   CHECK(check_results(d, s.markets) == 10);
-  CHECK(check_results(d, s.economy) == 17);
+  CHECK(check_results(d, s.economy) == 18);
   CHECK(check_results(d, s.ledger) == 4);
   // Results of their own beside the field lists' (derived from several fields) stay.
   for (const char* name : {"vehicle_km", "fees_kept_in_territory", "authority_capital_share", "local_multiplier"})

@@ -32,10 +32,10 @@ def test_hello_simulation(tmp_path):
     ds = sim.results()
     assert dict(ds.sizes) == {
         "week": 26,
-        "mode": 3,
+        "mode": 4,
         "platform": 2,
         "zone": 30,
-        "flow": 247,
+        "flow": 248,
         # households, authority, outside, firms; 15 platforms (12 markets', barter, 2 carpool)
         "account": 19,
         "policy": 0,  # the baseline has no policy
@@ -49,8 +49,9 @@ def test_hello_simulation(tmp_path):
         "firm_sector": 5,
     }
     assert ds["co2e"].attrs["units"] == "kg"
-    weekly_commuters = ds["commuters"].sum("mode")
-    assert (weekly_commuters == weekly_commuters[0]).all()  # car commuters are a fixed group
+    # Car commuters are a fixed group: each week some are on leave, the others choose a mode.
+    weekly_commuters = ds["commuters"].sum("mode") + ds["commuters_on_leave"]
+    assert (weekly_commuters == weekly_commuters[0]).all()
 
     # Awareness of the young cooperative spreads over the social network week after week.
     aware = ds["aware"].sel(platform="cooperative").values

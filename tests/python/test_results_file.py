@@ -29,7 +29,7 @@ def test_file_has_named_dims_units_and_provenance(small, tmp_path):
     ds = coopterra.open_results(path)
     assert {d: ds.sizes[d] for d in ("week", "mode", "platform", "zone")} == {
         "week": 4,
-        "mode": 3,
+        "mode": 4,
         "platform": 2,
         "zone": 20,
     }
@@ -85,7 +85,7 @@ def test_dimensions_survive_either_import_order(tmp_path):
         result = _open_in_fresh_process(tmp_path / f"{first}.h5", first)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == (
-            "{'week': 3, 'mode': 3, 'platform': 2, 'zone': 10} ('week', 'zone')"
+            "{'week': 3, 'mode': 4, 'platform': 2, 'zone': 10} ('week', 'zone')"
         )
 
 

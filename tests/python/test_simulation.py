@@ -31,7 +31,9 @@ def test_same_seed_same_results_for_1_2_and_4_threads(small):
 
 def test_money_and_trips_add_up(small):
     sim = coopterra.Simulation(
-        small.with_overrides({"carpool.cooperative.initial_awareness": 0.5}), seed=3, threads=2
+        small.with_overrides({"carpool.cooperative.initial_awareness": 0.5, "carpool.asc": -2.0}),
+        seed=3,
+        threads=2,
     )
     sim.run(weeks=8)
     ds = sim.results()

@@ -34,7 +34,10 @@ enum class Purpose : std::uint16_t {
   MarketChoice = 12,       // a market choice (retired: now a Stream slot)
   BarterJoin = 13,         // a firm joining the barter network
   InitialMarketAwareness = 14,
-  ResidentStream = 15,  // key of a resident's Stream: their weekly draws in every model (slots below)
+  ResidentStream = 15,   // key of a resident's Stream: their weekly draws in every model (slots below)
+  FirmFailure = 16,      // a firm failing in a week (the sector's hazard)
+  FirmEntry = 17,        // an entrant taking a failed firm's place in a week
+  BarterPotential = 18,  // whether a firm is among those that would ever join the barter network
 };
 
 class Random {

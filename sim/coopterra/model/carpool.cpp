@@ -10,9 +10,9 @@ namespace coopterra {
 
 namespace {
 // Slots of each resident's Stream (see core/random.hpp): awareness of platform p in half p of slot
-// 120, the exponentials of the mode choice in 121 (driving alone) and 122 + p, the roles of a pair
-// in 124 (its first member's).
-constexpr std::uint32_t kAwareSlot = 120, kChoiceSlot = 121, kRoleSlot = 124;
+// 120, the exponentials of the mode choice in 121 (driving alone), 122 + p (platform p) and 125
+// (without a platform), the roles of a pair in 124 (its first member's), leave in 126.
+constexpr std::uint32_t kAwareSlot = 120, kChoiceSlot = 121, kRoleSlot = 124, kInformalSlot = 125, kLeaveSlot = 126;
 static_assert(kPlatforms == 2, "both platforms' awareness draws in one slot");
 
 // The levers of carpooling's two platforms, resolved once a week from the set of levers at their
@@ -112,12 +112,18 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
   const std::int64_t usual_trips = 2 * c.workdays_per_week;
   const double beta_time = c.beta_cost_per_eur * c.value_of_time_eur_per_hour;  // per hour
   const PlatformLevers l(levers, in_list_);
+  const std::uint64_t leave = StreamPairs::threshold32(c.weeks_of_leave / 52.0);
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       if (!residents_.car_commuter(i)) continue;
-      // Without a known platform, or with sharing forbidden, driving alone is the only option.
+      const Stream stream(residents_.stream_key[i], week);
+      if ((stream.bits(kLeaveSlot) >> 32) < leave) {  // on leave this week: no trip to work
+        choice_[i] = kOnLeave;
+        continue;
+      }
+      // With sharing forbidden, driving alone is the only option.
       const auto known = static_cast<std::uint8_t>(aware_[i] & l.open);
-      if (!known || !levers.carpool_allowed(residents_.home[i])) {
+      if (!levers.carpool_allowed(residents_.home[i])) {
         choice_[i] = 0;
         continue;
       }
@@ -130,11 +136,16 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
       // choosing the mode of highest V + G, written as the least E exp(-V) with E exponential
       // (G = -ln E), each E from its own slot. A policy that changes one mode's utility changes
       // only the choices of those it concerns: common random numbers at the level of each mode.
-      const Stream stream(residents_.stream_key[i], week);
       // Utilities first (driving alone: V = 0), so that weights exp(V_best - V) stay >= 1: a score
       // never rounds to 0, and one beyond e^709 belongs to a mode that cannot win.
       std::array<double, kPlatforms> v{};
-      double v_best = 0;
+      // Without a platform: half the weeks as driver (car cost with detour), half as passenger
+      // (costs shared in the household or among colleagues: nothing booked).
+      const double v_informal =
+          c.informal_asc +
+          c.beta_cost_per_eur * (cost_alone - trips * 0.5 * c.car_cost_eur_per_km * (d + c.detour_km)) -
+          beta_time * c.detour_minutes * trips / 60.0;
+      double v_best = std::max(0.0, v_informal);
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(known & (1u << p))) continue;  // an unknown or closed platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
@@ -151,6 +162,11 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
       std::uint8_t mode = 0;
       // exp(0) = 1 exactly: the weight of the best mode needs no exponential.
       double best = stream.exponential(kChoiceSlot) * (v_best > 0 ? std::exp(v_best) : 1.0);
+      {
+        const double weight = v_informal == v_best ? 1.0 : std::exp(v_best - v_informal);
+        const double score = stream.exponential(kInformalSlot) * weight;
+        if (score < best) best = score, mode = kInformal;
+      }
       for (std::size_t p = 0; p < kPlatforms; ++p) {
         if (!(known & (1u << p))) continue;
         const double weight = v[p] == v_best ? 1.0 : std::exp(v_best - v[p]);
@@ -173,7 +189,7 @@ std::int64_t CarpoolModel::match(std::uint32_t week, const Levers& levers, int t
     mine.clear();
     for (std::size_t i = begin; i < end; ++i) {
       role_[i] = Role::None;
-      if (!residents_.car_commuter(i)) continue;
+      if (!residents_.car_commuter(i) || choice_[i] == kOnLeave) continue;
       if (choice_[i] == 0) {
         role_[i] = Role::Alone;
         continue;
@@ -208,7 +224,8 @@ std::int64_t CarpoolModel::match(std::uint32_t week, const Levers& levers, int t
   for (const std::uint64_t c : candidates_) {
     const auto i = static_cast<std::uint32_t>(c);
     const std::uint32_t home = residents_.home[i];
-    if (role_[i] == Role::Passenger) due += l.incentive_at(choice_[i] - 1u, home) * levers.trips(home, usual_trips);
+    if (role_[i] == Role::Passenger && choice_[i] != kInformal)
+      due += l.incentive_at(choice_[i] - 1u, home) * levers.trips(home, usual_trips);
   }
   return due;
 }
@@ -238,6 +255,10 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
         for (std::size_t i = begin; i < end; ++i) {
           for (std::size_t p = 0; p < kPlatforms; ++p) acc.aware[p] += (aware_[i] >> p) & 1u;
           if (!residents_.car_commuter(i)) continue;
+          if (choice_[i] == kOnLeave) {
+            acc.on_leave += 1;
+            continue;
+          }
           const std::uint32_t h = residents_.home[i], w = residents_.work[i];
           const std::int64_t trips = levers.trips(h, usual_trips);
           const double d = territory_.road_km(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(w));
@@ -246,6 +267,20 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
           acc.choosing[choice_[i]] += 1;
           const std::size_t p = choice_[i] > 0 ? choice_[i] - 1u : 0u;
           double vkm = 0.0;
+          if (choice_[i] == kInformal) {  // no platform, no money booked
+            vkm = role_[i] == Role::Driver      ? (d + c.detour_km) * static_cast<double>(trips)
+                  : role_[i] == Role::Passenger ? 0.0
+                                                : d * static_cast<double>(trips);
+            (role_[i] == Role::Driver ? acc.vehicle_km_carpool : acc.vehicle_km_alone) += vkm;
+            if (role_[i] == Role::Passenger) acc.passenger_km_carpool += d * static_cast<double>(trips);
+            (role_[i] == Role::Driver      ? acc.informal_drivers
+             : role_[i] == Role::Passenger ? acc.informal_passengers
+                                           : acc.informal_unmatched) += 1;
+            if (role_[i] != Role::Unmatched) acc.carpoolers_by_zone[h] += 1;
+            acc.co2e_kg += vkm * per_km;
+            acc.vehicle_km_by_zone[h] += vkm;
+            continue;
+          }
           switch (role_[i]) {
             case Role::Alone:
               vkm = d * static_cast<double>(trips);
@@ -292,6 +327,9 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
       },
       [](CarpoolWeek& total, const CarpoolWeek& part) { add_fields(total, part); });
   // Conservation laws of the week: every passenger has a driver, every cent paid is received.
+  ensure(week.informal_drivers == week.informal_passengers, "carpool: informal drivers and passengers differ");
+  ensure(week.choosing[kInformal] == week.informal_drivers + week.informal_passengers + week.informal_unmatched,
+         "carpool: informal choosers differ from drivers, passengers and unmatched");
   for (std::size_t p = 0; p < kPlatforms; ++p) {
     ensure(week.drivers[p] == week.passengers[p], "carpool: drivers and passengers differ");
     ensure(week.fares_paid_cents[p] == week.driver_income_cents[p] + week.fees_cents[p],

@@ -1,9 +1,10 @@
 #pragma once
-// Carpooling for commuters: each week every car commuter chooses between driving alone and
-// carpooling through one of the platforms they are aware of (a cooperative with no commission, an
-// incumbent whose commission leaves the territory), by a multinomial logit on cost and time.
-// Those who chose the same platform for the same home and work zones are paired; one drives, one
-// rides and pays the fare plus the platform's commission; an odd one out drives alone.
+// Carpooling for commuters: each week a car commuter not on leave chooses between driving alone,
+// carpooling without a platform (household members, colleagues: costs shared, no money booked)
+// and carpooling through one of the platforms they are aware of (a cooperative with no commission,
+// an incumbent whose commission leaves the territory), by a multinomial logit on cost and time.
+// Those who chose the same mode for the same home and work zones are paired; one drives, one
+// rides (through a platform, paying the fare plus the commission); an odd one out drives alone.
 // Awareness of each platform spreads over the social network (Bass-type external and imitation
 // effects). See docs/model.md.
 #include <array>
@@ -21,7 +22,10 @@
 
 namespace coopterra {
 
-inline constexpr std::size_t kModes = 3;  // 0: drive alone, 1 + p: carpool through platform p
+// Modes: 0 drive alone, 1 + p carpool through platform p, then carpooling without a platform.
+inline constexpr std::size_t kModes = 2 + kPlatforms;
+inline constexpr std::uint8_t kInformal = kPlatforms + 1;
+inline constexpr std::uint8_t kOnLeave = 255;  // a commuter's week off: no choice, no trip
 
 enum class Role : std::uint8_t { None = 0, Alone = 1, Driver = 2, Passenger = 3, Unmatched = 4 };
 
@@ -31,7 +35,9 @@ struct CarpoolWeek {
   double vehicle_km_carpool = 0;    // drivers of carpools, detours included
   double passenger_km_carpool = 0;  // distance travelled as a carpool passenger
   double co2e_kg = 0;
-  std::array<std::int64_t, kModes> choosing{};   // residents choosing each mode
+  std::array<std::int64_t, kModes> choosing{};  // residents choosing each mode (not on leave)
+  std::int64_t on_leave = 0;                    // car commuters on leave this week
+  std::int64_t informal_drivers = 0, informal_passengers = 0, informal_unmatched = 0;
   std::array<std::int64_t, kPlatforms> aware{};  // residents aware of each platform
   std::array<std::int64_t, kPlatforms> drivers{};
   std::array<std::int64_t, kPlatforms> passengers{};
@@ -62,7 +68,18 @@ struct CarpoolWeek {
     v(result("co2e_kg", D::Scalar, "co2e", "kg",
              "CO2-equivalent emissions of commuting cars, construction included (ADEME factors)"),
       w.co2e_kg...);
-    v(result("choosing", D::Mode, "commuters", "person", "car commuters choosing each mode"), w.choosing...);
+    v(result("choosing", D::Mode, "commuters", "person", "car commuters choosing each mode (those on leave aside)"),
+      w.choosing...);
+    v(result("on_leave", D::Scalar, "commuters_on_leave", "person", "car commuters on leave this week"), w.on_leave...);
+    v(result("informal_drivers", D::Scalar, "informal_drivers", "person",
+             "matched drivers of carpools without a platform (household members, colleagues)"),
+      w.informal_drivers...);
+    v(result("informal_passengers", D::Scalar, "informal_passengers", "person",
+             "matched passengers of carpools without a platform"),
+      w.informal_passengers...);
+    v(result("informal_unmatched", D::Scalar, "informal_unmatched", "person",
+             "commuters who chose to carpool without a platform but found no partner and drove alone"),
+      w.informal_unmatched...);
     v(result("aware", D::CarpoolPlatform, "aware", "person", "residents aware of each platform"), w.aware...);
     v(result("drivers", D::CarpoolPlatform, "carpool_drivers", "person", "matched carpool drivers"), w.drivers...);
     v(result("passengers", D::CarpoolPlatform, "carpool_passengers", "person", "matched carpool passengers"),

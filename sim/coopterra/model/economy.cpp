@@ -33,16 +33,21 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
   for (std::size_t f = 0; f < n; ++f)
     firms_in_[static_cast<std::size_t>(firms_.sector[f]) * zones + firms_.zone[f]].push_back(
         static_cast<std::uint32_t>(f));
-  cash_.assign(n, 0), reference_.assign(n, 0), units_.assign(n, 0);
+  cash_.assign(n, 0), reference_.assign(n, 0), units_.assign(n, 0), supply_in_.assign(n, 0), potential_.assign(n, 0);
   weeks_over_.assign(n, 0), member_since_.assign(n, -1), alive_.assign(n, 1), activity_.assign(n, 0.0);
   const std::size_t p = platforms_.size();
   barter_ = kNone;
   for (std::size_t q = 0; q < p; ++q)
     if (platforms_[q].sector == "barter") barter_ = q;
   for (std::size_t k = 0; k < kPlatforms; ++k) carpool_[k] = carpool_platform(platforms_, k);
-  if (barter_ != kNone)
+  // Barter: the firms that would ever join (Bass's market potential), the members at start among
+  // them (initial_awareness is a share of all firms, at most potential_share: scenario.cpp).
+  const double potential = spec_.barter.potential_share;
+  for (std::size_t f = 0; f < n; ++f) potential_[f] = random_.uniform(Purpose::BarterPotential, f, 0) < potential;
+  if (barter_ != kNone && potential > 0)
     for (std::size_t f = 0; f < n; ++f)
-      if (random_.uniform(Purpose::BarterJoin, f, 0) < platforms_[barter_].spec->initial_awareness)
+      if (potential_[f] &&
+          random_.uniform(Purpose::BarterJoin, f, 0) < platforms_[barter_].spec->initial_awareness / potential)
         member_since_[f] = 0;
   treasury_.resize(p), year_start_.resize(p), authority_equity_.assign(p, 0), capital_.resize(p);
   weeks_negative_.assign(p, 0), open_.assign(p, 1), users_ema_.assign(p, 0.0), invested_.assign(p, 0.0);
@@ -84,6 +89,7 @@ void Economy::update_providers() {
 std::int64_t Economy::firms_cash() const noexcept {
   std::int64_t total = 0;
   for (auto c : cash_) total += c;
+  for (auto c : supply_in_) total += c;  // owed by other firms of the territory, paid next week
   return total;
 }
 
@@ -177,16 +183,22 @@ void Economy::firms(std::uint32_t week, const MarketWeek& market, const Levers& 
           if (s == static_cast<std::size_t>(Sector::Tourism) && !levers.travel_banned.empty() &&
               levers.travel_banned[z])
             base = 0;
-          const std::int64_t revenue = base + income[f];
+          // Last week's supplies to the territory's firms are this week's revenue, with its costs.
+          const std::int64_t revenue = base + income[f] + supply_in_[f];
+          supply_in_[f] = 0;  // paid: now in the revenue's cash
           // Activity: revenue smoothed over about a quarter, which sets the firm's jobs.
           activity_[f] = week == 1 ? static_cast<double>(revenue)
                                    : activity_[f] + (static_cast<double>(revenue) - activity_[f]) / 13.0;
+          // Reference revenue, which sets the fixed costs: the mean of the calibration weeks, then
+          // following lasting changes of revenue (leases, staff and loans adjust).
           if (week <= calibration) {
             reference_[f] = (reference_[f] * (week - 1) + revenue) / week;
             if (week == 1) {
               cash_[f] = std::llround(e.initial_cash_weeks * static_cast<double>(revenue));
               acc.opening_cash += cash_[f];
             }
+          } else {
+            reference_[f] += std::llround(static_cast<double>(revenue - reference_[f]) / e.cost_adjustment_weeks);
           }
           const double ref = static_cast<double>(reference_[f]);
           const std::int64_t costs = std::llround(
@@ -219,7 +231,7 @@ void Economy::firms(std::uint32_t week, const MarketWeek& market, const Levers& 
             acc.unit_pool += bartered;
             unit_weights[f] = ref;
           }
-          acc.cash_pool += supplies - bartered;  // paid back into cash_ below: supplies were counted in costs
+          acc.cash_pool += supplies - bartered;  // the sellers' revenue next week: supplies were counted in costs
           cash_[f] += bartered;                  // ...except what the firm paid in units
           cash_weights[f] = std::max(ref, 1.0);
           acc.barter_volume += bartered;
@@ -240,31 +252,58 @@ void Economy::firms(std::uint32_t week, const MarketWeek& market, const Levers& 
     for (std::size_t k = 0; k < kSectors; ++k)
       out.revenue_cents[k] += a.revenue[k], out.market_revenue_cents[k] += a.market_revenue[k];
   }
-  // Local supplies: bought from the territory's open firms, in proportion to their size; in units
-  // among barter members.
+  // Local supplies: bought from the territory's open firms, in proportion to their size, and
+  // their revenue next week (invoices paid at a week's term); in units among barter members.
   {
     const auto parts = allocate_proportionally(cash_pool, cash_weights);
-    for (std::size_t f = 0; f < n; ++f) cash_[f] += parts[f];
+    for (std::size_t f = 0; f < n; ++f) supply_in_[f] += parts[f];
     if (unit_pool > 0) {
       const auto units = allocate_proportionally(unit_pool, unit_weights);
       for (std::size_t f = 0; f < n; ++f) units_[f] += units[f];
     }
   }
-  // Failures: weeks beyond the credit line; banks write off the failed firm's overdraft.
-  bool failures = false;
+  // Turnover, after the calibration weeks. Entrants first, into places vacant since an earlier
+  // week: a new firm of the same sector, commune and kind, with the opening cash of its reference
+  // revenue. Then failures: at the sector's yearly rate (times stressed_failure_factor for a firm
+  // on its overdraft), or after failure_weeks beyond the credit line. Banks write off a failed
+  // firm's overdraft; cash it still holds goes to its creditors and owners, beyond the model; the
+  // barter network writes off its units.
+  bool changed = false;
+  if (week > calibration) {
+    const double entry = -std::expm1(-1.0 / e.vacancy_weeks);
+    for (std::size_t f = 0; f < n; ++f) {
+      if (alive_[f] || random_.uniform(Purpose::FirmEntry, f, week) >= entry) continue;
+      alive_[f] = 1, changed = true;
+      ++out.entered[static_cast<std::size_t>(firms_.sector[f])];
+      cash_[f] = std::llround(e.initial_cash_weeks * static_cast<double>(reference_[f]));
+      fl.opening_cash += cash_[f];
+      activity_[f] = static_cast<double>(reference_[f]);
+      weeks_over_[f] = 0, units_[f] = 0, member_since_[f] = -1;
+    }
+  }
+  std::array<double, kSectors> hazard{}, stressed{};
+  for (std::size_t s = 0; s < kSectors; ++s) {
+    hazard[s] = -std::expm1(-e.failure_rate_per_year[s] / 52.0);
+    stressed[s] = -std::expm1(-e.failure_rate_per_year[s] * e.stressed_failure_factor / 52.0);
+  }
   for (std::size_t f = 0; f < n; ++f) {
     if (!alive_[f]) continue;
+    const auto s = static_cast<std::size_t>(firms_.sector[f]);
     const auto limit =
         std::llround(e.credit_limit_weeks * static_cast<double>(reference_[f]) * levers.credit(firms_.zone[f]));
     weeks_over_[f] = cash_[f] < -limit ? weeks_over_[f] + 1 : 0;
-    if (week > calibration && weeks_over_[f] >= e.failure_weeks) {
-      alive_[f] = 0, failures = true;
-      ++out.failed[static_cast<std::size_t>(firms_.sector[f])];
-      if (cash_[f] < 0) fl.written_off += -cash_[f], cash_[f] = 0;
-      member_since_[f] = -1;
-    }
+    if (week <= calibration) continue;
+    const bool fails = weeks_over_[f] >= e.failure_weeks ||
+                       random_.uniform(Purpose::FirmFailure, f, week) < (cash_[f] < 0 ? stressed[s] : hazard[s]);
+    if (!fails) continue;
+    alive_[f] = 0, changed = true;
+    ++out.failed[s];
+    cash_[f] += supply_in_[f], supply_in_[f] = 0;  // what other firms owe it, collected
+    if (cash_[f] < 0) fl.written_off += -cash_[f];
+    if (cash_[f] > 0) fl.liquidated += cash_[f];
+    cash_[f] = 0, units_[f] = 0, member_since_[f] = -1;
   }
-  if (failures) update_providers();
+  if (changed) update_providers();
 }
 
 void Economy::barter(std::uint32_t week, const EconomyLevers& policy, int threads, EconomyWeek& out) {
@@ -274,21 +313,21 @@ void Economy::barter(std::uint32_t week, const EconomyLevers& policy, int thread
   const bool barter_open = barter_ != kNone && open_[barter_];
   const BarterSpec& b = spec_.barter;
   // Barter memberships: joining (Bass), and the yearly fee, partly paid by the authority.
-  std::int64_t members = 0, open_firms = 0;
+  std::int64_t members = 0, potential = 0;
   for (std::size_t f = 0; f < n; ++f)
-    if (alive_[f]) ++open_firms, members += member_since_[f] >= 0;
+    if (alive_[f] && potential_[f]) ++potential, members += member_since_[f] >= 0;
   std::int64_t support_left = policy.support_budget_cents;
   if (barter_open) {
     const auto& ps = *platforms_[barter_].spec;
     const double base = (ps.bass_p + ps.bass_q * static_cast<double>(members) /
-                                         static_cast<double>(std::max<std::int64_t>(1, open_firms))) /
+                                         static_cast<double>(std::max<std::int64_t>(1, potential))) /
                         52.0 * policy.barter_join_multiplier;
     const std::int64_t fee = cents(b.annual_fee_eur);
     // Joining: each firm's own draw, in parallel; then the fees, in firm order (the authority's
     // support runs out in that order).
     parallel_chunks(n, threads, [&](std::size_t begin, std::size_t end) {
       for (std::size_t f = begin; f < end; ++f) {
-        if (!alive_[f] || member_since_[f] >= 0) continue;
+        if (!alive_[f] || !potential_[f] || member_since_[f] >= 0) continue;
         const double rate = base * (cash_[f] < 0 ? b.stress_join_factor : 1.0);
         if (random_.uniform(Purpose::BarterJoin, f, week) < 1.0 - std::exp(-rate))
           member_since_[f] = static_cast<std::int32_t>(week);
@@ -442,7 +481,8 @@ void Economy::governance(const MarketWeek& market, const CarpoolWeek& carpool, E
 
 std::string Economy::save() const {
   Writer w;
-  w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(weeks_over_), w.vector(member_since_);
+  w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(supply_in_), w.vector(potential_);
+  w.vector(weeks_over_), w.vector(member_since_);
   w.vector(alive_), w.vector(activity_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
   w.vector(capital_), w.vector(weeks_negative_), w.vector(open_), w.vector(users_ema_), w.vector(invested_);
   w.vector(quality_), w.vector(joined_), w.vector(orders_ema_), w.vector(staff_);
@@ -457,7 +497,8 @@ void Economy::load(const std::string& bytes) {
     if (x.size() != v.size()) throw InputDataError("checkpoint is truncated or corrupt");
     v = std::move(x);
   };
-  firms(cash_), firms(reference_), firms(units_), firms(weeks_over_), firms(member_since_), firms(alive_);
+  firms(cash_), firms(reference_), firms(units_), firms(supply_in_), firms(potential_), firms(weeks_over_);
+  firms(member_since_), firms(alive_);
   firms(activity_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
   firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_), firms(joined_);
   firms(orders_ema_), firms(staff_);
@@ -475,8 +516,8 @@ void Economy::add_members(std::size_t q, std::size_t college, std::int64_t membe
 }
 
 std::size_t Economy::bytes() const noexcept {
-  return (cash_.capacity() + reference_.capacity() + units_.capacity()) * sizeof(std::int64_t) +
-         activity_.capacity() * sizeof(double) +
+  return (cash_.capacity() + reference_.capacity() + units_.capacity() + supply_in_.capacity()) * sizeof(std::int64_t) +
+         activity_.capacity() * sizeof(double) + potential_.capacity() +
          (weeks_over_.capacity() + member_since_.capacity()) * sizeof(std::int32_t) + alive_.capacity();
 }
 

@@ -5,8 +5,10 @@
 // modelled markets; they pay costs that are partly fixed, spend a share locally (wages of
 // residents, supplies from local firms) that depends on whether they are independents or chains,
 // hold cash, draw on bank overdrafts (the incumbent option, paid to banks outside), may join the
-// cooperative barter network to pay part of their local supplies in barter units, and fail after
-// weeks beyond their credit limit.
+// cooperative barter network to pay part of their local supplies in barter units. A supply bought
+// from a local firm is that firm's revenue the next week, with its costs. Firms fail at their
+// sector's yearly rate (higher under cash stress) or after weeks beyond their credit limit; an
+// entrant takes a failed firm's place after a vacancy.
 //
 // Platforms (of the markets, barter and carpooling) earn fees (and grants, equity, in-kind
 // support, barter memberships), pay staff and
@@ -42,13 +44,14 @@ struct EconomyLevers {
 
 // Money of one week between the economy's agents, by kind, in cents.
 struct EconomyFlows {
-  std::int64_t opening_cash = 0;                         // outside -> firms, week 1: the cash firms start with
-  std::int64_t base_sales = 0;                           // outside -> firms
-  std::int64_t wages = 0;                                // firms -> households
-  std::int64_t owners = 0;                               // independents' profits -> households
-  std::int64_t outside_costs = 0;                        // firms -> outside (supplies from outside, chains' profits)
-  std::int64_t interest = 0;                             // firms -> outside (overdrafts)
-  std::int64_t written_off = 0;                          // outside -> firms: debts of failed firms cancelled by banks
+  std::int64_t opening_cash = 0;   // outside -> firms: the cash firms start with (week 1, entrants)
+  std::int64_t base_sales = 0;     // outside -> firms
+  std::int64_t wages = 0;          // firms -> households
+  std::int64_t owners = 0;         // independents' profits -> households
+  std::int64_t outside_costs = 0;  // firms -> outside (supplies from outside, chains' profits)
+  std::int64_t interest = 0;       // firms -> outside (overdrafts)
+  std::int64_t written_off = 0;    // outside -> firms: debts of failed firms cancelled by banks
+  std::int64_t liquidated = 0;     // firms -> outside: cash left in failed firms
   std::int64_t barter_commissions = 0, barter_fees = 0;  // firms -> barter cooperative
   std::int64_t barter_fee_support = 0;                   // authority -> barter cooperative
   std::vector<std::int64_t> procurement_seller;          // by channel: authority -> seller
@@ -63,7 +66,7 @@ struct EconomyFlows {
 struct EconomyWeek {
   EconomyFlows flows;
   // Firms, by firm sector.
-  std::array<std::int64_t, kSectors> alive{}, revenue_cents{}, cash_cents{}, failed{};
+  std::array<std::int64_t, kSectors> alive{}, revenue_cents{}, cash_cents{}, failed{}, entered{};
   std::array<double, kSectors> jobs{};                        // full-time equivalents
   std::array<std::int64_t, kSectors> market_revenue_cents{};  // from residents and procurement
   std::int64_t barter_members = 0;
@@ -86,6 +89,7 @@ struct EconomyWeek {
     v(kept("outside_costs"), w.flows.outside_costs...);
     v(kept("interest"), w.flows.interest...);
     v(kept("written_off"), w.flows.written_off...);
+    v(kept("liquidated"), w.flows.liquidated...);
     v(kept("barter_commissions"), w.flows.barter_commissions...);
     v(kept("barter_fees"), w.flows.barter_fees...);
     v(kept("barter_fee_support"), w.flows.barter_fee_support...);
@@ -106,6 +110,8 @@ struct EconomyWeek {
     v(result("cash_cents", D::Sector, "firm_cash", "EUR", "cash of the firms (negative: overdrafts)", 100),
       w.cash_cents...);
     v(result("failed", D::Sector, "firm_failures", "firm", "firms failing this week"), w.failed...);
+    v(result("entered", D::Sector, "firm_entries", "firm", "entrants taking the place of failed firms this week"),
+      w.entered...);
     v(result("jobs", D::Sector, "jobs", "job",
              "jobs in the firms still operating, full-time equivalents of their local wage bill"),
       w.jobs...);
@@ -182,7 +188,8 @@ class Economy {
   // Cooperatives' members by college, participants in the assembly, board seats.
   void governance(const MarketWeek& market, const CarpoolWeek& carpool, EconomyWeek& out) const;
 
-  // Balances the ledger checks against: firms' cash and platforms' treasuries, in cents.
+  // Balances the ledger checks against: firms' cash (with the supplies they are owed) and
+  // platforms' treasuries, in cents.
   std::int64_t firms_cash() const noexcept;
   const std::vector<std::int64_t>& treasuries() const noexcept { return treasury_; }
 
@@ -213,8 +220,9 @@ class Economy {
   std::vector<std::vector<std::uint32_t>> provider_;  // by sector: zone -> serving zone
   std::size_t barter_ = 0;                            // index of the barter cooperative, or npos
   std::array<std::size_t, kPlatforms> carpool_{};     // index of each carpool platform
-  // Firms.
-  std::vector<std::int64_t> cash_, reference_, units_;
+  // Firms. supply_in_: what local firms bought from each firm this week, its revenue next week.
+  std::vector<std::int64_t> cash_, reference_, units_, supply_in_;
+  std::vector<std::uint8_t> potential_;                  // 1: would ever join the barter network
   std::vector<std::int32_t> weeks_over_, member_since_;  // member_since_: -1 not a member
   std::vector<std::uint8_t> alive_;
   std::vector<double> activity_;  // revenue smoothed over about 13 weeks

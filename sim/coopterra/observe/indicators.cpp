@@ -231,7 +231,7 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
       {"week", {"week"}, weeks, "week", "simulated week, 1 being the first"},
       {"mode",
        {"mode"},
-       std::vector<std::string>{"drive_alone", "carpool_cooperative", "carpool_incumbent"},
+       std::vector<std::string>{"drive_alone", "carpool_cooperative", "carpool_incumbent", "carpool_informal"},
        "",
        "commuting mode of a car commuter"},
       {"platform", {"platform"}, std::vector<std::string>{"cooperative", "incumbent"}, "", "carpool platform"},
@@ -243,6 +243,31 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
   v.push_back({"vehicle_km", W,
                over_weeks<double>(s, [](const CarpoolWeek& w) { return w.vehicle_km_alone + w.vehicle_km_carpool; }),
                "km", "vehicle-kilometres driven by car commuters"});
+  // Carpooling as the surveys count it: car commuters at work who share a car, through a platform
+  // or not, and the car occupancy of commuting.
+  std::vector<double> share, platform_share, occupancy, passenger_trips;
+  const double trips = 2.0 * static_cast<double>(spec.carpool.workdays_per_week);
+  for (const CarpoolWeek& w : s.carpool) {
+    std::int64_t commuting = 0, platform = 0, passengers = w.informal_passengers;
+    for (auto c : w.choosing) commuting += c;
+    for (std::size_t p = 0; p < kPlatforms; ++p)
+      platform += w.drivers[p] + w.passengers[p], passengers += w.passengers[p];
+    const std::int64_t carpooling = platform + w.informal_drivers + w.informal_passengers;
+    share.push_back(commuting ? static_cast<double>(carpooling) / static_cast<double>(commuting) : 0.0);
+    platform_share.push_back(carpooling ? static_cast<double>(platform) / static_cast<double>(carpooling) : 0.0);
+    occupancy.push_back(commuting ? static_cast<double>(commuting) / static_cast<double>(commuting - passengers) : 0.0);
+    std::int64_t platform_passengers = 0;
+    for (auto p : w.passengers) platform_passengers += p;
+    passenger_trips.push_back(static_cast<double>(platform_passengers) * trips);
+  }
+  v.push_back({"carpool_share", W, share, "1",
+               "share of the car commuters at work this week who carpool, through a platform or not"});
+  v.push_back({"platform_carpool_share", W, platform_share, "1", "share of carpoolers who carpool through a platform"});
+  v.push_back({"commuting_occupancy", W, occupancy, "1",
+               "persons per car on the commute: car commuters at work over the cars they drive"});
+  v.push_back({"carpool_passenger_trips", W, passenger_trips, "1",
+               "one-way passenger trips through platforms this week (the national carpool register's count), at "
+               "the usual workdays"});
   // What leaves the territory is the ledger's flow of each carpool platform's margin (commissions
   // net of tax, staff and running costs, for a platform whose fees leave); the rest stays.
   const std::array<std::size_t, kPlatforms> carpool_q{carpool_platform(platforms, 0), carpool_platform(platforms, 1)};

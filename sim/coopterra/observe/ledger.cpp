@@ -47,6 +47,7 @@ enum EconomyFlow : std::size_t {
   OutsideCosts,
   Interest,
   WrittenOff,
+  Liquidated,
   BarterCommissions,
   BarterFees,
   BarterSupport,
@@ -117,13 +118,14 @@ Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Chann
     if (platforms[q].sector == "barter") barter = kFixedAccounts + q;
   economy_first_ = flows_.size();
   flows_.insert(flows_.end(), {
-                                  {"firms: opening cash", O, F},
+                                  {"firms: opening cash (at start and of entrants)", O, F},
                                   {"firms: sales beyond the modelled markets", O, F},
                                   {"firms: wages of residents", F, H},
                                   {"firms: independents' profits", F, H},
                                   {"firms: purchases outside and chains' profits", F, O},
                                   {"firms: overdraft interest", F, O},
                                   {"firms: overdrafts written off by banks", O, F},
+                                  {"firms: cash of failed firms to their creditors and owners", F, O},
                                   {"barter: commissions", F, barter},
                                   {"barter: membership fees", F, barter},
                                   {"barter: membership fees paid by the authority", A, barter},
@@ -189,10 +191,10 @@ LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyW
            "ledger: money through a channel that has no flow for it");
   }
   const auto& x = e.flows;
-  const std::int64_t economy[EconomyFlowCount] = {
-      x.opening_cash,  x.base_sales,        x.wages,       x.owners,
-      x.outside_costs, x.interest,          x.written_off, x.barter_commissions,
-      x.barter_fees,   x.barter_fee_support};
+  const std::int64_t economy[EconomyFlowCount] = {x.opening_cash, x.base_sales,        x.wages,
+                                                  x.owners,       x.outside_costs,     x.interest,
+                                                  x.written_off,  x.liquidated,        x.barter_commissions,
+                                                  x.barter_fees,  x.barter_fee_support};
   for (std::size_t k = 0; k < EconomyFlowCount; ++k) w.cents[economy_first_ + k] = economy[k];
   for (std::size_t q = 0; q < platforms_ && q < x.grants.size(); ++q) {
     const std::int64_t amounts[PlatformFlows] = {x.grants[q],      x.equity[q],  x.in_kind[q], x.staff[q],

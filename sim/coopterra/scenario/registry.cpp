@@ -121,6 +121,8 @@ void describe(Fields<Spec, CarpoolSpec>& f) {
   f("beta_cost_per_eur", &C::beta_cost_per_eur);
   f("value_of_time_eur_per_hour", &C::value_of_time_eur_per_hour);
   f("beta_coop_attitude", &C::beta_coop_attitude);
+  f("informal_asc", &C::informal_asc);
+  f("weeks_of_leave", &C::weeks_of_leave);
   f("cooperative", &C::cooperative);
   f("incumbent", &C::incumbent);
 }
@@ -166,6 +168,10 @@ void describe(Fields<Spec, EconomySpec>& f) {
   f("credit_limit_weeks", &E::credit_limit_weeks);
   f("interest_rate_per_year", &E::interest_rate_per_year);
   f("failure_weeks", &E::failure_weeks);
+  f("failure_rate_per_year", &E::failure_rate_per_year);
+  f("stressed_failure_factor", &E::stressed_failure_factor);
+  f("cost_adjustment_weeks", &E::cost_adjustment_weeks);
+  f("vacancy_weeks", &E::vacancy_weeks);
 }
 
 void describe(Fields<Spec, BarterSpec>& f) {
@@ -175,6 +181,7 @@ void describe(Fields<Spec, BarterSpec>& f) {
   f("stressed_barter_share", &BarterSpec::stressed_barter_share);
   f("unit_credit_weeks", &BarterSpec::unit_credit_weeks);
   f("stress_join_factor", &BarterSpec::stress_join_factor);
+  f("potential_share", &BarterSpec::potential_share);
 }
 
 void describe(Fields<Spec, CooperativesSpec>& f) {

@@ -480,6 +480,13 @@ class Validator {
       error(node_of("cooperatives.investment_share"), "cooperatives.investment_share",
             "reserves and investment cannot exceed the whole surplus: reserve_share + investment_share must be at "
             "most 1");
+    if (s.barter.cooperative.count > 0 && s.barter.cooperative.initial_awareness > s.barter.potential_share) {
+      std::ostringstream msg;
+      msg << "the firms members at start (" << s.barter.cooperative.initial_awareness
+          << " of firms) are drawn among the potential members: at most barter.potential_share ("
+          << s.barter.potential_share << ")";
+      error(node_of("barter.cooperative.initial_awareness"), "barter.cooperative.initial_awareness", msg.str());
+    }
     // Snapshots: whole weeks within the horizon, each once.
     std::set<double> seen;
     for (double w : s.outputs.snapshot_weeks) {

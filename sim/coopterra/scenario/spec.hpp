@@ -115,6 +115,8 @@ struct CarpoolSpec {
   double beta_cost_per_eur = 0;
   double value_of_time_eur_per_hour = 0;
   double beta_coop_attitude = 0;
+  double informal_asc = 0;    // carpooling without a platform (household members, colleagues) against driving alone
+  double weeks_of_leave = 0;  // weeks a year a commuter does not commute (paid leave, public holidays)
   MarketPlatformSpec cooperative;
   MarketPlatformSpec incumbent;
 };
@@ -187,6 +189,12 @@ struct EconomySpec {
   double credit_limit_weeks = 0;   // bank overdraft, in weeks of reference revenue
   double interest_rate_per_year = 0;
   std::int64_t failure_weeks = 0;  // consecutive weeks beyond the credit limit before failure
+  // Turnover of firms: failures for causes the model does not represent, faster under cash stress;
+  // a failed firm's place taken by an entrant (docs/model.md, "Firms").
+  std::vector<double> failure_rate_per_year;  // by firm sector: yearly chance of failing in normal times
+  double stressed_failure_factor = 0;         // the same chance is this many times higher with negative cash
+  double cost_adjustment_weeks = 0;           // after calibration, the reference revenue follows revenue over this
+  double vacancy_weeks = 0;                   // mean weeks before an entrant takes a failed firm's place
 };
 
 // Business-to-business barter through a cooperative network (France Barter-like); the incumbent
@@ -198,6 +206,7 @@ struct BarterSpec {
   double stressed_barter_share = 0;  // the same when the member's cash is negative
   double unit_credit_weeks = 0;      // how far a member's unit balance may go negative, in weeks of revenue
   double stress_join_factor = 0;     // joining is this many times likelier for a firm short of cash
+  double potential_share = 0;        // share of firms that would ever join (Bass's market potential)
 };
 
 // Cooperatives' governance (SCIC): colleges, general assemblies, profit allocation, exit.
