@@ -89,6 +89,18 @@ def taxes_raised(ds: xr.Dataset) -> float:
     return _flows(ds, lambda n, a, b: b == "authority" and "tax" in n)
 
 
+def carpool_keys(ds: xr.Dataset, cooperative: bool) -> list[str]:
+    """Keys of the carpool platforms of one kind (the scenario's [[carpool.platforms]])."""
+    kinds = ds["platform_cooperative"].values.astype(bool)
+    return [str(k) for k, c in zip(ds["platform"].values, kinds, strict=True) if c == cooperative]
+
+
+def carpoolers(ds: xr.Dataset, cooperative: bool) -> float:
+    """Car commuters choosing a carpool platform of one kind in the last week."""
+    modes = [f"carpool_{k}" for k in carpool_keys(ds, cooperative)]
+    return float(ds["commuters"].sel(mode=modes).sum("mode")[-1])
+
+
 def _cooperative_purchases(ds: xr.Dataset) -> float:
     return float(ds["purchases"].where(ds["channel_kind"] == "cooperative", 0).sum())
 
@@ -130,8 +142,8 @@ HEADLINES: list[Headline] = [
         "persons",
         True,
         "mobility",
-        "`commuters` choosing `carpool_cooperative` in the last week",
-        lambda ds: float(ds["commuters"].sel(mode="carpool_cooperative")[-1]),
+        "`commuters` choosing a cooperative carpool platform (`carpool_<key>`) in the last week",
+        lambda ds: carpoolers(ds, cooperative=True),
         1,
     ),
     Headline(
@@ -140,8 +152,8 @@ HEADLINES: list[Headline] = [
         "persons",
         True,
         "mobility",
-        "`commuters` choosing `carpool_incumbent` in the last week",
-        lambda ds: float(ds["commuters"].sel(mode="carpool_incumbent")[-1]),
+        "`commuters` choosing an incumbent carpool platform in the last week",
+        lambda ds: carpoolers(ds, cooperative=False),
     ),
     Headline(
         "residents aware of the cooperative (last week)",
@@ -149,8 +161,8 @@ HEADLINES: list[Headline] = [
         "persons",
         True,
         "mobility",
-        "`aware` of the carpool `cooperative` in the last week",
-        lambda ds: float(ds["aware"].sel(platform="cooperative")[-1]),
+        "`aware` of the carpool cooperative best known in the last week",
+        lambda ds: float(ds["aware"].sel(platform=carpool_keys(ds, True)).max("platform")[-1]),
         1,
     ),
     Headline(

@@ -39,7 +39,7 @@ from coopterra.compare import (
     _interval_text,
 )
 from coopterra.errors import CoopterraError
-from coopterra.outcomes import COST_PER_JOB, COST_PER_TONNE, THEMES, quantity
+from coopterra.outcomes import COST_PER_JOB, COST_PER_TONNE, THEMES, carpool_keys, quantity
 
 LANGUAGES = ("en", "fr")
 
@@ -276,9 +276,14 @@ CHARTS = [
     Chart(
         "carpoolers",
         "mobility",
-        ("Carpoolers via the cooperative", "Covoitureurs de la coopérative"),
+        ("Carpoolers via the cooperatives", "Covoitureurs des coopératives"),
         "persons",
-        lambda ds: ds["commuters"].sel(mode="carpool_cooperative").values,
+        lambda ds: (
+            ds["commuters"]
+            .sel(mode=[f"carpool_{k}" for k in carpool_keys(ds, cooperative=True)])
+            .sum("mode")
+            .values
+        ),
         True,
     ),
     Chart(

@@ -22,22 +22,22 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
         rows.append((label, unit, float(values[0]), float(values[-1]), whole))
 
     add("car commuters driving alone", "person", commuters.sel(mode="drive_alone"), False)
-    add(
-        "carpooling via the cooperative", "person", commuters.sel(mode="carpool_cooperative"), False
-    )
-    add("carpooling via the incumbent", "person", commuters.sel(mode="carpool_incumbent"), False)
-    add(
-        "aware of the cooperative",
-        "% residents",
-        100 * ds["aware"].sel(platform="cooperative") / residents,
-        False,
-    )
-    add(
-        "aware of the incumbent",
-        "% residents",
-        100 * ds["aware"].sel(platform="incumbent") / residents,
-        False,
-    )
+    if "carpool_informal" in commuters["mode"]:
+        add(
+            "carpooling without a platform",
+            "person",
+            commuters.sel(mode="carpool_informal"),
+            False,
+        )
+    # One row per carpool platform (the scenario's [[carpool.platforms]], by default a
+    # cooperative and an incumbent), named by its key.
+    keys = [str(k) for k in ds["platform"].values]
+    name = {k: f"the {k}" if k in ("cooperative", "incumbent") else k for k in keys}
+    for key in keys:
+        add(f"carpooling via {name[key]}", "person", commuters.sel(mode=f"carpool_{key}"), False)
+    for key in keys:
+        aware = ds["aware"].sel(platform=key)
+        add(f"aware of {name[key]}", "% residents", 100 * aware / residents, False)
     add("vehicle-km of commuting per week", "km", ds["vehicle_km"], False)
     add("CO2e of commuting per week", "t CO2e", ds["co2e"] / 1000, False)
     add("carpool fares paid", "EUR", ds["fares_paid"].sum("platform"), True)

@@ -54,7 +54,7 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
   carpool_ = timed(profile_, "initial state",
                    [&] { return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_); });
   platforms_ = list_platforms(spec);
-  for (std::size_t p = 0; p < kPlatforms; ++p) carpool_platforms_[p] = carpool_platform(platforms_, p);
+  carpool_platforms_ = carpool_platforms(platforms_);
   markets_ = timed(profile_, "initial state", [&] {
     return std::make_unique<MarketModel>(territory_, residents_, scenario_.spec(), platforms_, random_);
   });
@@ -127,7 +127,7 @@ void Simulation::policies(WeekContext& w) {
 void Simulation::carpool_accounts(WeekContext& w) {
   w.carpool = carpool_->account(w.levers, w.budget.paid_num, w.budget.paid_den, threads_);
   // The carpool platforms in the list of all platforms: their aware residents and users.
-  for (std::size_t p = 0; p < kPlatforms; ++p) {
+  for (std::size_t p = 0; p < carpool_platforms_.size(); ++p) {
     const std::size_t q = carpool_platforms_[p];
     w.market.aware[q] = w.carpool.aware[p], w.market.users[q] = w.carpool.drivers[p] + w.carpool.passengers[p];
   }
@@ -323,6 +323,8 @@ std::string unsealed(const std::string& checkpoint) {
 FieldSizes Simulation::field_sizes() const {
   const std::size_t zones = territory_.zones.size(), channels = markets_->channels().size(), p = platforms_.size();
   FieldSizes s;
+  const std::size_t carpool = carpool_platforms_.size();
+  s[Dim::Mode] = carpool + 2, s[Dim::CarpoolPlatform] = carpool, s[Dim::CarpoolPlatformZone] = carpool * zones;
   s[Dim::Zone] = zones, s[Dim::Channel] = channels, s[Dim::ChannelZoneKind] = channels * 3;
   s[Dim::ChannelIncome] = channels * kIncomeGroups, s[Dim::MarketZoneKind] = kMarkets * 3;
   s[Dim::Platform] = p, s[Dim::PlatformCollege] = p * kColleges, s[Dim::SectorZone] = kSectors * zones;

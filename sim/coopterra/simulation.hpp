@@ -97,7 +97,7 @@ class Simulation {
   Firms firms_;
   std::unique_ptr<CarpoolModel> carpool_;
   std::vector<PlatformInfo> platforms_;
-  std::array<std::size_t, kPlatforms> carpool_platforms_{};  // carpooling's platforms in platforms_
+  std::vector<std::size_t> carpool_platforms_;  // carpooling's platforms in platforms_
   std::unique_ptr<MarketModel> markets_;
   std::unique_ptr<Economy> economy_;
   std::unique_ptr<Books> books_;

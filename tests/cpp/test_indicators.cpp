@@ -90,7 +90,8 @@ TEST_CASE("a weekly record written by its field list reads back equal; a wrong s
   const CarpoolWeek& c = sim.series().carpool.back();
   const std::size_t zones = c.vehicle_km_by_zone.size();
   FieldSizes sizes;
-  sizes[Dim::Zone] = zones;
+  sizes[Dim::Zone] = zones, sizes[Dim::Mode] = c.choosing.size(), sizes[Dim::CarpoolPlatform] = c.aware.size();
+  sizes[Dim::CarpoolPlatformZone] = c.passengers_by_zone.size();
   const CarpoolWeek back = round_trip(c, sizes);
   CHECK(back.vehicle_km_alone == c.vehicle_km_alone);
   CHECK(back.choosing == c.choosing);
@@ -107,6 +108,6 @@ TEST_CASE("a weekly record written by its field list reads back equal; a wrong s
   CHECK(twice.households_net_cents == 2 * c.households_net_cents);
   for (std::size_t z = 0; z < zones; ++z) {
     CHECK(twice.vehicle_km_by_zone[z] == c.vehicle_km_by_zone[z] + c.vehicle_km_by_zone[z]);
-    CHECK(twice.passengers_by_zone[0][z] == 2 * c.passengers_by_zone[0][z]);
+    CHECK(twice.passengers_by_zone[z] == 2 * c.passengers_by_zone[z]);
   }
 }

@@ -56,9 +56,11 @@ TEST_CASE("policies: kinds, fields, weeks and budget are validated with location
   CHECK_THAT(d[1].message, Catch::Contains("commit 5000 EUR (campaigns, grants, equity, procurement, in-kind support, "
                                            "network) but the budget is 1000 EUR"));
   d = problems("[[policies]]\nkind = \"platform_tax\"\nplatform = \"uber\"\nrate = 2\n");
-  REQUIRE(d.size() == 2);
-  CHECK_THAT(d[0].message, Catch::Contains("'uber' is not one of 'cooperative', 'incumbent'"));
-  CHECK_THAT(d[1].message, Catch::Contains("must be between 0 and 1"));
+  REQUIRE(d.size() == 2);  // the values first, then the platform (known once carpooling's are)
+  CHECK_THAT(d[0].message, Catch::Contains("must be between 0 and 1"));
+  CHECK(d[1].where.key == "policies[1].platform");
+  CHECK(d[1].where.line == d[0].where.line - 1);  // the platform line, just before the rate
+  CHECK_THAT(d[1].message, Catch::Contains("'uber' is not one of 'cooperative', 'incumbent'"));
 }
 
 TEST_CASE("policies: targets that are not in the territory are located errors", "[policies]") {
@@ -168,7 +170,7 @@ TEST_CASE("a lockdown cuts commuting and can forbid carpooling, only while it la
   const auto& l = locked.series().carpool;
   for (std::size_t w = 0; w < 5; ++w) REQUIRE(l[w].vehicle_km_alone == b[w].vehicle_km_alone);  // before: identical
   for (std::size_t w = 5; w < 10; ++w) {
-    CHECK(l[w].choosing[1] + l[w].choosing[2] == 0);  // nobody shares a car
+    CHECK(l[w].choosing[1] + l[w].choosing[2] + l[w].choosing[3] == 0);  // nobody shares a car
     // 4 of 10 trips a week (0.4, rounded), everybody driving alone.
     const double everyone_alone = b[w].vehicle_km_alone + b[w].vehicle_km_carpool + b[w].passenger_km_carpool;
     CHECK(l[w].vehicle_km_alone < 0.45 * everyone_alone);

@@ -25,20 +25,21 @@ namespace coopterra {
 // What a field is indexed by, beyond the week. The sizes of the dimensions of vectors are the
 // run's (FieldSizes); each dimension also names the results' dimensions (field_dims).
 enum class Dim : std::uint8_t {
-  Scalar,           // one number
-  Mode,             // carpooling's commuting modes (a fixed array)
-  CarpoolPlatform,  // carpooling's two platforms (a fixed array)
-  Zone,             // zones (communes)
-  Channel,          // channels of the markets (model/markets.hpp)
-  ChannelZoneKind,  // channel x kind of commune
-  ChannelIncome,    // channel x income group
-  MarketZoneKind,   // market x kind of commune
-  Platform,         // every platform: of the markets, barter and carpooling
-  PlatformCollege,  // platform x college of a cooperative's members
-  Sector,           // firm sectors (a fixed array)
-  SectorZone,       // firm sector x zone
-  Flow,             // named money flows of the books
-  Account,          // accounts of the books
+  Scalar,               // one number
+  Mode,                 // carpooling's commuting modes: alone, each platform, without a platform
+  CarpoolPlatform,      // carpooling's platforms
+  CarpoolPlatformZone,  // carpool platform x zone
+  Zone,                 // zones (communes)
+  Channel,              // channels of the markets (model/markets.hpp)
+  ChannelZoneKind,      // channel x kind of commune
+  ChannelIncome,        // channel x income group
+  MarketZoneKind,       // market x kind of commune
+  Platform,             // every platform: of the markets, barter and carpooling
+  PlatformCollege,      // platform x college of a cooperative's members
+  Sector,               // firm sectors (a fixed array)
+  SectorZone,           // firm sector x zone
+  Flow,                 // named money flows of the books
+  Account,              // accounts of the books
   Count
 };
 
@@ -67,6 +68,7 @@ inline std::vector<std::string> field_dims(Dim dim) {
     case Dim::Scalar: return {};
     case Dim::Mode: return {"mode"};
     case Dim::CarpoolPlatform: return {"platform"};
+    case Dim::CarpoolPlatformZone: return {"platform", "zone"};
     case Dim::Zone: return {"zone"};
     case Dim::Channel: return {"channel"};
     case Dim::ChannelZoneKind: return {"channel", "commune_kind"};

@@ -9,21 +9,28 @@
 namespace coopterra {
 
 namespace {
-// Slots of each resident's Stream (see core/random.hpp): awareness of platform p in half p of slot
-// 120, the exponentials of the mode choice in 121 (driving alone), 122 + p (platform p) and 125
-// (without a platform), the roles of a pair in 124 (its first member's), leave in 126.
-constexpr std::uint32_t kAwareSlot = 120, kChoiceSlot = 121, kRoleSlot = 124, kInformalSlot = 125, kLeaveSlot = 126;
-static_assert(kPlatforms == 2, "both platforms' awareness draws in one slot");
+// Slots of each resident's Stream (see core/random.hpp): awareness of platform p in half p % 2 of
+// slot aware_slot(p), the exponentials of the mode choice in 121 (driving alone), choice_slot(p)
+// (platform p) and 125 (without a platform), the roles of a pair in 124 (its first member's), leave
+// in 126. Platforms 0 and 1 keep the slots they had when carpooling had two.
+constexpr std::uint32_t kChoiceSlot = 121, kRoleSlot = 124, kInformalSlot = 125, kLeaveSlot = 126;
+constexpr std::uint32_t aware_slot(std::size_t p) {
+  return p < 2 ? 120 : 128 + static_cast<std::uint32_t>(p - 2) / 2;
+}
+constexpr std::uint32_t choice_slot(std::size_t p) {
+  return p < 2 ? 122 + static_cast<std::uint32_t>(p) : 132 + static_cast<std::uint32_t>(p);
+}
+static_assert(kMaxCarpoolPlatforms <= 8, "awareness of the carpool platforms is a byte of bits");
 
-// The levers of carpooling's two platforms, resolved once a week from the set of levers at their
+// The levers of carpooling's platforms, resolved once a week from the set of levers at their
 // indices in the platform list (nullptr: nowhere in force), for the loops over residents.
 struct PlatformLevers {
-  std::array<const std::int64_t*, kPlatforms> incentive{};
-  std::array<const double*, kPlatforms> reach{}, tax{}, pass_through{};
+  std::array<const std::int64_t*, kMaxCarpoolPlatforms> incentive{};
+  std::array<const double*, kMaxCarpoolPlatforms> reach{}, tax{}, pass_through{};
   std::uint8_t open = 0;  // bit p: platform p still open
 
-  PlatformLevers(const Levers& l, const std::array<std::size_t, kPlatforms>& q) {
-    for (std::size_t p = 0; p < kPlatforms; ++p) {
+  PlatformLevers(const Levers& l, const std::vector<std::size_t>& q) {
+    for (std::size_t p = 0; p < q.size(); ++p) {
       incentive[p] = Levers::of(l.incentive_cents, q[p]);
       reach[p] = Levers::of(l.campaign_reach, q[p]);
       tax[p] = Levers::of(l.tax_rate, q[p]);
@@ -33,7 +40,7 @@ struct PlatformLevers {
   }
   std::int64_t incentive_at(std::size_t p, std::uint32_t z) const { return incentive[p] ? incentive[p][z] : 0; }
   double tax_at(std::size_t p, std::uint32_t z) const { return tax[p] ? tax[p][z] : 0.0; }
-  // Multiplier of the commission rate: 1 + tax x pass-through.
+  // Multiplier of the platform's fee: 1 + tax x pass-through.
   double commission_factor(std::size_t p, std::uint32_t z) const {
     return tax[p] ? 1.0 + tax[p][z] * pass_through[p][z] : 1.0;
   }
@@ -46,15 +53,21 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
       residents_(residents),
       spec_(spec),
       random_(random),
-      platforms_{&spec.carpool.cooperative, &spec.carpool.incumbent},
-      in_list_{carpool_platform(list_platforms(spec), 0), carpool_platform(list_platforms(spec), 1)},
+      in_list_(carpool_platforms(list_platforms(spec))),
       aware_(residents.size()),
       aware_next_(residents.size()),
       choice_(residents.size()),
       role_(residents.size(), Role::None) {
+  for (const auto& c : carpool_platform_list(spec.carpool)) {
+    platforms_.push_back(c.platform);
+    per_km_.push_back(c.platform->fee_model == "per_km");
+    fee_per_km_.push_back(per_km_.back() ? c.platform->fee_eur_per_km
+                                         : spec.carpool.fare_eur_per_km * c.platform->commission);
+  }
+  ensure(!platforms_.empty() && platforms_.size() <= kMaxCarpoolPlatforms, "carpool: 1 to 8 platforms");
   for (std::size_t i = 0; i < residents.size(); ++i) {
     std::uint8_t bits = 0;
-    for (std::size_t p = 0; p < kPlatforms; ++p)
+    for (std::size_t p = 0; p < platforms_.size(); ++p)
       if (random_.uniform(Purpose::InitialAwareness, i, 0, static_cast<std::uint16_t>(p)) <
           platforms_[p]->initial_awareness)
         bits |= static_cast<std::uint8_t>(1u << p);
@@ -65,40 +78,45 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
 void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, int threads) {
   const std::uint32_t k = residents_.ties_per_resident;
   const PlatformLevers l(levers, in_list_);
+  const std::size_t n = platforms_.size();
   bool campaigns = false;
-  for (std::size_t p = 0; p < kPlatforms; ++p) campaigns = campaigns || l.reach[p];
+  for (std::size_t p = 0; p < n; ++p) campaigns = campaigns || l.reach[p];
   hazards_.build(
-      kPlatforms, k, territory_.zones.size(), campaigns,
+      n, k, territory_.zones.size(), campaigns,
       [&](std::size_t p) {
         return std::pair{platforms_[p]->bass_p, platforms_[p]->bass_q};
       },
       [&](std::size_t p, std::uint32_t z) { return l.reach[p] ? l.reach[p][z] : 0.0; },
       [](std::size_t) { return 0.0; });
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
-    constexpr std::uint8_t all = (1u << kPlatforms) - 1;
+    const auto all = static_cast<std::uint8_t>((1u << n) - 1);
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint8_t bits = aware_[i];
       if (bits == all) {  // aware of every platform: nothing to learn
         aware_next_[i] = bits;
         continue;
       }
-      // One slot holds the draws of both platforms. The chance grows with the aware ties: a draw
+      // One slot holds the draws of two platforms. The chance grows with the aware ties: a draw
       // above the chance with every tie aware is decided without counting them.
       const std::uint32_t home = residents_.home[i];
-      const std::uint64_t word = Stream(residents_.stream_key[i], week).bits(kAwareSlot);
+      const Stream stream(residents_.stream_key[i], week);
+      std::array<std::uint32_t, kMaxCarpoolPlatforms> draw{};
+      for (std::size_t p = 0; p < n; p += 2) {
+        const std::uint64_t word = stream.bits(aware_slot(p));
+        draw[p] = static_cast<std::uint32_t>(word), draw[p + 1] = static_cast<std::uint32_t>(word >> 32);
+      }
       const std::uint64_t* max_chance = hazards_.max_row(home, 0);
       unsigned maybe = 0;
-      for (unsigned p = 0; p < kPlatforms; ++p)
-        if (!((bits >> p) & 1u) && static_cast<std::uint32_t>(word >> (32 * p)) < max_chance[p]) maybe |= 1u << p;
+      for (unsigned p = 0; p < n; ++p)
+        if (!((bits >> p) & 1u) && draw[p] < max_chance[p]) maybe |= 1u << p;
       std::uint8_t next = bits;
       if (maybe) {
         const std::uint32_t* tie = &residents_.ties[i * k];
-        std::array<std::uint32_t, kPlatforms> aware_ties_of{};
+        std::array<std::uint32_t, kMaxCarpoolPlatforms> aware_ties_of{};
         for (std::uint32_t j = 0; j < k; ++j)
-          for (std::size_t r = 0; r < kPlatforms; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
-        for (unsigned p = 0; p < kPlatforms; ++p)
-          if (((maybe >> p) & 1u) &&
-              static_cast<std::uint32_t>(word >> (32 * p)) < hazards_.at(home, 0, p, aware_ties_of[p]))
+          for (std::size_t r = 0; r < n; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
+        for (unsigned p = 0; p < n; ++p)
+          if (((maybe >> p) & 1u) && draw[p] < hazards_.at(home, 0, p, aware_ties_of[p]))
             next = static_cast<std::uint8_t>(next | (1u << p));
       }
       aware_next_[i] = next;
@@ -112,6 +130,8 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
   const std::int64_t usual_trips = 2 * c.workdays_per_week;
   const double beta_time = c.beta_cost_per_eur * c.value_of_time_eur_per_hour;  // per hour
   const PlatformLevers l(levers, in_list_);
+  const std::size_t n = platforms_.size();
+  const std::uint8_t informal = this->informal();
   const std::uint64_t leave = StreamPairs::threshold32(c.weeks_of_leave / 52.0);
   parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
@@ -138,7 +158,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
       // only the choices of those it concerns: common random numbers at the level of each mode.
       // Utilities first (driving alone: V = 0), so that weights exp(V_best - V) stay >= 1: a score
       // never rounds to 0, and one beyond e^709 belongs to a mode that cannot win.
-      std::array<double, kPlatforms> v{};
+      std::array<double, kMaxCarpoolPlatforms> v{};
       // Without a platform: half the weeks as driver (car cost with detour), half as passenger
       // (costs shared in the household or among colleagues: nothing booked).
       const double v_informal =
@@ -146,15 +166,14 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
           c.beta_cost_per_eur * (cost_alone - trips * 0.5 * c.car_cost_eur_per_km * (d + c.detour_km)) -
           beta_time * c.detour_minutes * trips / 60.0;
       double v_best = std::max(0.0, v_informal);
-      for (std::size_t p = 0; p < kPlatforms; ++p) {
+      for (std::size_t p = 0; p < n; ++p) {
         if (!(known & (1u << p))) continue;  // an unknown or closed platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
-        // as passenger (fare plus commission paid, the commission raised by a passed-on tax).
+        // as passenger (fare plus the platform's fee paid, the fee raised by a passed-on tax).
         const std::uint32_t home = residents_.home[i];
-        const double commission = platforms_[p]->commission * l.commission_factor(p, home);
+        const double fee = fee_eur_per_km(p, l.commission_factor(p, home));
         const double incentive = static_cast<double>(l.incentive_at(p, home)) / 100.0;
-        const double cost =
-            trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) + c.fare_eur_per_km * d * commission - incentive);
+        const double cost = trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) + fee * d - incentive);
         v[p] = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
         if (p == 0) v[p] += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
         v_best = std::max(v_best, v[p]);
@@ -165,12 +184,12 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
       {
         const double weight = v_informal == v_best ? 1.0 : std::exp(v_best - v_informal);
         const double score = stream.exponential(kInformalSlot) * weight;
-        if (score < best) best = score, mode = kInformal;
+        if (score < best) best = score, mode = informal;
       }
-      for (std::size_t p = 0; p < kPlatforms; ++p) {
+      for (std::size_t p = 0; p < n; ++p) {
         if (!(known & (1u << p))) continue;
         const double weight = v[p] == v_best ? 1.0 : std::exp(v_best - v[p]);
-        const double score = stream.exponential(kChoiceSlot + 1 + static_cast<std::uint32_t>(p)) * weight;
+        const double score = stream.exponential(choice_slot(p)) * weight;
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);
       }
       choice_[i] = mode;
@@ -224,7 +243,7 @@ std::int64_t CarpoolModel::match(std::uint32_t week, const Levers& levers, int t
   for (const std::uint64_t c : candidates_) {
     const auto i = static_cast<std::uint32_t>(c);
     const std::uint32_t home = residents_.home[i];
-    if (role_[i] == Role::Passenger && choice_[i] != kInformal)
+    if (role_[i] == Role::Passenger && choice_[i] != informal())
       due += l.incentive_at(choice_[i] - 1u, home) * levers.trips(home, usual_trips);
   }
   return due;
@@ -235,8 +254,17 @@ std::int64_t CarpoolModel::fare_cents(std::uint32_t home, std::uint32_t work) co
   return std::llround(spec_.carpool.fare_eur_per_km * km * 100.0);
 }
 
-std::int64_t CarpoolModel::fee_cents(std::size_t platform, std::int64_t fare, double factor) const {
-  return std::llround(static_cast<double>(fare) * platforms_[platform]->commission * factor);
+std::int64_t CarpoolModel::fee_cents(std::size_t platform, std::uint32_t home, std::uint32_t work,
+                                     double factor) const {
+  if (per_km_[platform]) {
+    const double km = territory_.road_km(static_cast<Eigen::Index>(home), static_cast<Eigen::Index>(work));
+    return std::llround(fee_per_km_[platform] * km * 100.0 * factor);
+  }
+  return std::llround(static_cast<double>(fare_cents(home, work)) * platforms_[platform]->commission * factor);
+}
+
+double CarpoolModel::fee_eur_per_km(std::size_t platform, double factor) const {
+  return fee_per_km_[platform] * factor;
 }
 
 CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, std::int64_t paid_den,
@@ -245,15 +273,13 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
   const std::int64_t usual_trips = 2 * c.workdays_per_week;
   const std::size_t zones = territory_.zones.size();
   const PlatformLevers l(levers, in_list_);
-  CarpoolWeek zero;
-  zero.vehicle_km_by_zone.assign(zones, 0.0);
-  zero.carpoolers_by_zone.assign(zones, 0);
-  for (auto& v : zero.passengers_by_zone) v.assign(zones, 0);
+  const std::size_t n = platforms_.size();
+  const std::uint8_t informal = this->informal();
   CarpoolWeek week = parallel_reduce(
-      residents_.size(), threads, zero,
+      residents_.size(), threads, CarpoolWeek::zeros(n, zones),
       [&](std::size_t begin, std::size_t end, CarpoolWeek& acc) {
         for (std::size_t i = begin; i < end; ++i) {
-          for (std::size_t p = 0; p < kPlatforms; ++p) acc.aware[p] += (aware_[i] >> p) & 1u;
+          for (std::size_t p = 0; p < n; ++p) acc.aware[p] += (aware_[i] >> p) & 1u;
           if (!residents_.car_commuter(i)) continue;
           if (choice_[i] == kOnLeave) {
             acc.on_leave += 1;
@@ -267,7 +293,7 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
           acc.choosing[choice_[i]] += 1;
           const std::size_t p = choice_[i] > 0 ? choice_[i] - 1u : 0u;
           double vkm = 0.0;
-          if (choice_[i] == kInformal) {  // no platform, no money booked
+          if (choice_[i] == informal) {  // no platform, no money booked
             vkm = role_[i] == Role::Driver      ? (d + c.detour_km) * static_cast<double>(trips)
                   : role_[i] == Role::Passenger ? 0.0
                                                 : d * static_cast<double>(trips);
@@ -304,7 +330,7 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
               // The passenger pays fare and commission; the platform pays its tax; the authority
               // pays the driver the incentive of the passenger's trip (within its budget).
               const std::int64_t fare = fare_cents(h, w);
-              const std::int64_t fee = fee_cents(p, fare, l.commission_factor(p, h));
+              const std::int64_t fee = fee_cents(p, h, w, l.commission_factor(p, h));
               const std::int64_t tax = std::llround(static_cast<double>(fee) * l.tax_at(p, h));
               acc.passenger_km_carpool += d * static_cast<double>(trips);
               acc.passengers[p] += 1;
@@ -316,7 +342,7 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
               acc.incentive_cents[p] += incentive;
               acc.households_net_cents += incentive;
               acc.carpoolers_by_zone[h] += 1;
-              acc.passengers_by_zone[p][h] += 1;
+              acc.passengers_by_zone[p * zones + h] += 1;
               break;
             }
             case Role::None: break;
@@ -328,9 +354,9 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
       [](CarpoolWeek& total, const CarpoolWeek& part) { add_fields(total, part); });
   // Conservation laws of the week: every passenger has a driver, every cent paid is received.
   ensure(week.informal_drivers == week.informal_passengers, "carpool: informal drivers and passengers differ");
-  ensure(week.choosing[kInformal] == week.informal_drivers + week.informal_passengers + week.informal_unmatched,
+  ensure(week.choosing[informal] == week.informal_drivers + week.informal_passengers + week.informal_unmatched,
          "carpool: informal choosers differ from drivers, passengers and unmatched");
-  for (std::size_t p = 0; p < kPlatforms; ++p) {
+  for (std::size_t p = 0; p < n; ++p) {
     ensure(week.drivers[p] == week.passengers[p], "carpool: drivers and passengers differ");
     ensure(week.fares_paid_cents[p] == week.driver_income_cents[p] + week.fees_cents[p],
            "carpool: fares paid differ from driver income plus platform fees");

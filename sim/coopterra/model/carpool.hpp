@@ -22,9 +22,7 @@
 
 namespace coopterra {
 
-// Modes: 0 drive alone, 1 + p carpool through platform p, then carpooling without a platform.
-inline constexpr std::size_t kModes = 2 + kPlatforms;
-inline constexpr std::uint8_t kInformal = kPlatforms + 1;
+// Modes: 0 drive alone, 1 + p carpool through platform p (of n), n + 1 carpool without a platform.
 inline constexpr std::uint8_t kOnLeave = 255;  // a commuter's week off: no choice, no trip
 
 enum class Role : std::uint8_t { None = 0, Alone = 1, Driver = 2, Passenger = 3, Unmatched = 4 };
@@ -35,22 +33,34 @@ struct CarpoolWeek {
   double vehicle_km_carpool = 0;    // drivers of carpools, detours included
   double passenger_km_carpool = 0;  // distance travelled as a carpool passenger
   double co2e_kg = 0;
-  std::array<std::int64_t, kModes> choosing{};  // residents choosing each mode (not on leave)
-  std::int64_t on_leave = 0;                    // car commuters on leave this week
+  std::vector<std::int64_t> choosing;  // residents choosing each mode (not on leave)
+  std::int64_t on_leave = 0;           // car commuters on leave this week
   std::int64_t informal_drivers = 0, informal_passengers = 0, informal_unmatched = 0;
-  std::array<std::int64_t, kPlatforms> aware{};  // residents aware of each platform
-  std::array<std::int64_t, kPlatforms> drivers{};
-  std::array<std::int64_t, kPlatforms> passengers{};
-  std::array<std::int64_t, kPlatforms> unmatched{};
-  std::array<std::int64_t, kPlatforms> fares_paid_cents{};     // by passengers, commission included
-  std::array<std::int64_t, kPlatforms> driver_income_cents{};  // received by drivers
-  std::array<std::int64_t, kPlatforms> fees_cents{};           // commissions received by the platform
-  std::array<std::int64_t, kPlatforms> tax_cents{};            // paid by the platform to the authority
-  std::array<std::int64_t, kPlatforms> incentive_cents{};      // paid by the authority to drivers
-  std::int64_t households_net_cents = 0;                       // sum over residents of what they received minus paid
-  std::vector<double> vehicle_km_by_zone;                      // by home zone
-  std::vector<std::int64_t> carpoolers_by_zone;                // drivers and passengers, by home zone
-  std::array<std::vector<std::int64_t>, kPlatforms> passengers_by_zone;  // by platform and home zone
+  // By platform.
+  std::vector<std::int64_t> aware;  // residents aware of each platform
+  std::vector<std::int64_t> drivers, passengers, unmatched;
+  std::vector<std::int64_t> fares_paid_cents;     // by passengers, the platform's fee included
+  std::vector<std::int64_t> driver_income_cents;  // received by drivers
+  std::vector<std::int64_t> fees_cents;           // fees received by the platform
+  std::vector<std::int64_t> tax_cents;            // paid by the platform to the authority
+  std::vector<std::int64_t> incentive_cents;      // paid by the authority to drivers
+  std::int64_t households_net_cents = 0;          // sum over residents of what they received minus paid
+  std::vector<double> vehicle_km_by_zone;         // by home zone
+  std::vector<std::int64_t> carpoolers_by_zone;   // drivers and passengers, by home zone
+  std::vector<std::int64_t> passengers_by_zone;   // by platform x home zone
+
+  // A week of zeros for n platforms and `zones` zones.
+  static CarpoolWeek zeros(std::size_t n, std::size_t zones) {
+    CarpoolWeek w;
+    w.choosing.assign(n + 2, 0);
+    for (auto* v : {&w.aware, &w.drivers, &w.passengers, &w.unmatched, &w.fares_paid_cents, &w.driver_income_cents,
+                    &w.fees_cents, &w.tax_cents, &w.incentive_cents})
+      v->assign(n, 0);
+    w.vehicle_km_by_zone.assign(zones, 0.0);
+    w.carpoolers_by_zone.assign(zones, 0);
+    w.passengers_by_zone.assign(n * zones, 0);
+    return w;
+  }
 
   // The field list (core/fields.hpp): checkpoints, the per-thread merge and the results.
   template <class V, class... W>
@@ -87,12 +97,13 @@ struct CarpoolWeek {
     v(result("unmatched", D::CarpoolPlatform, "carpool_unmatched", "person",
              "commuters who chose the platform but found no match and drove alone"),
       w.unmatched...);
-    v(result("fares_paid_cents", D::CarpoolPlatform, "fares_paid", "EUR", "paid by passengers, commission included",
-             100),
+    v(result("fares_paid_cents", D::CarpoolPlatform, "fares_paid", "EUR",
+             "paid by passengers, the platform's fee included", 100),
       w.fares_paid_cents...);
     v(result("driver_income_cents", D::CarpoolPlatform, "driver_income", "EUR", "fares received by drivers", 100),
       w.driver_income_cents...);
-    v(result("fees_cents", D::CarpoolPlatform, "platform_fees", "EUR", "commissions kept by the platforms", 100),
+    v(result("fees_cents", D::CarpoolPlatform, "platform_fees", "EUR",
+             "fees kept by the platforms (a commission on the fare, or per km)", 100),
       w.fees_cents...);
     v(result("tax_cents", D::CarpoolPlatform, "platform_tax", "EUR", "tax paid by platforms on their commissions", 100),
       w.tax_cents...);
@@ -106,7 +117,7 @@ struct CarpoolWeek {
     v(result("carpoolers_by_zone", D::Zone, "carpoolers_by_zone", "person",
              "matched carpool drivers and passengers, by home zone"),
       w.carpoolers_by_zone...);
-    v(kept("passengers_by_zone", D::Zone), w.passengers_by_zone...);
+    v(kept("passengers_by_zone", D::CarpoolPlatformZone), w.passengers_by_zone...);
   }
 };
 
@@ -115,7 +126,7 @@ class CarpoolModel {
   CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec, const Random& random);
 
   // The phases of one week, in order, under the levers in force (read at the indices of carpooling's
-  // two platforms in the platform list).
+  // platforms in the platform list).
   void spread_awareness(std::uint32_t week, const Levers& levers, int threads);
   void choose_modes(std::uint32_t week, const Levers& levers, int threads);
   // Pairs carpoolers; returns the incentives due for the week (cents), before any budget limit.
@@ -128,10 +139,14 @@ class CarpoolModel {
   void set_awareness(std::vector<std::uint8_t> aware) { aware_ = std::move(aware); }
   const std::vector<std::uint8_t>& choices() const noexcept { return choice_; }
   const std::vector<Role>& roles() const noexcept { return role_; }
-  // One-way fare of a carpool trip between two zones, and the platform's commission on it.
+  std::size_t platforms() const noexcept { return platforms_.size(); }
+  std::uint8_t informal() const noexcept { return static_cast<std::uint8_t>(platforms_.size() + 1); }
+  // One-way fare of a carpool trip between two zones, and the platform's fee on it (a commission
+  // on the fare, or per km of the trip); `factor` multiplies the fee (a passed-on tax).
   std::int64_t fare_cents(std::uint32_t home, std::uint32_t work) const;
-  // `factor` multiplies the commission rate (a passed-on tax).
-  std::int64_t fee_cents(std::size_t platform, std::int64_t fare, double factor = 1.0) const;
+  std::int64_t fee_cents(std::size_t platform, std::uint32_t home, std::uint32_t work, double factor = 1.0) const;
+  // The fee per km of the trip, in EUR, as a commuter weighs it.
+  double fee_eur_per_km(std::size_t platform, double factor = 1.0) const;
   // Memory held by the model's per-resident state.
   std::size_t bytes() const noexcept {
     return aware_.capacity() + aware_next_.capacity() + choice_.capacity() + role_.capacity() * sizeof(Role) +
@@ -143,13 +158,15 @@ class CarpoolModel {
   const Residents& residents_;
   const Spec& spec_;
   Random random_;
-  std::array<const MarketPlatformSpec*, kPlatforms> platforms_;
-  std::array<std::size_t, kPlatforms> in_list_;               // their indices in the platform list
-  AwarenessHazards hazards_;                                  // chance of hearing of each platform this week
-  std::vector<std::uint8_t> aware_, aware_next_;              // bit p: aware of platform p
-  std::vector<std::uint8_t> choice_;                          // mode chosen this week (car commuters)
-  std::vector<Role> role_;                                    // outcome of matching this week
-  std::vector<std::uint64_t> candidates_;                     // reused: (group << 32 | resident) of carpoolers
+  std::vector<const MarketPlatformSpec*> platforms_;
+  std::vector<std::size_t> in_list_;              // their indices in the platform list
+  std::vector<std::uint8_t> per_km_;              // 1: the platform's fee is per km; 0: a commission on the fare
+  std::vector<double> fee_per_km_;                // the platform's fee per km of the trip, EUR, before any tax
+  AwarenessHazards hazards_;                      // chance of hearing of each platform this week
+  std::vector<std::uint8_t> aware_, aware_next_;  // bit p: aware of platform p
+  std::vector<std::uint8_t> choice_;              // mode chosen this week (car commuters)
+  std::vector<Role> role_;                        // outcome of matching this week
+  std::vector<std::uint64_t> candidates_;         // reused: (group << 32 | resident) of carpoolers
   std::vector<std::vector<std::uint64_t>> chunk_candidates_;  // reused: each chunk's carpoolers
 };
 

@@ -39,7 +39,7 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
   barter_ = kNone;
   for (std::size_t q = 0; q < p; ++q)
     if (platforms_[q].sector == "barter") barter_ = q;
-  for (std::size_t k = 0; k < kPlatforms; ++k) carpool_[k] = carpool_platform(platforms_, k);
+  carpool_ = carpool_platforms(platforms_);
   // Barter: the firms that would ever join (Bass's market potential), the members at start among
   // them (initial_awareness is a share of all firms, at most potential_share: scenario.cpp).
   const double potential = spec_.barter.potential_share;
@@ -375,7 +375,7 @@ void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const Car
     fees[barter_] += fl.barter_commissions + fl.barter_fees + fl.barter_fee_support;
     users[barter_] = out.barter_members;
   }
-  for (std::size_t k = 0; k < kPlatforms; ++k)  // their users are in market.users (the simulation's step)
+  for (std::size_t k = 0; k < carpool_.size(); ++k)  // their users are in market.users (the simulation's step)
     fees[carpool_[k]] += carpool.fees_cents[k], taxes[carpool_[k]] += carpool.tax_cents[k];
   const double retention = weekly_retention(co.depreciation_per_year);
   for (std::size_t q = 0; q < p; ++q) {
@@ -446,7 +446,8 @@ void Economy::governance(const MarketWeek& market, const CarpoolWeek& carpool, E
     if (q == barter_) {
       producers = out.barter_members;
     } else if (platforms_[q].sector == "carpool") {
-      producers = carpool.drivers[q == carpool_[0] ? 0 : 1];  // drivers sell the seats
+      const auto k = std::find(carpool_.begin(), carpool_.end(), q) - carpool_.begin();
+      producers = carpool.drivers[static_cast<std::size_t>(k)];  // drivers sell the seats
     } else {
       Seller seller = Seller::None;
       for (const auto& ch : channels_)

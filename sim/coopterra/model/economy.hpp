@@ -219,7 +219,7 @@ class Economy {
   std::vector<std::vector<std::uint32_t>> firms_in_;  // by sector x zone: firm indices
   std::vector<std::vector<std::uint32_t>> provider_;  // by sector: zone -> serving zone
   std::size_t barter_ = 0;                            // index of the barter cooperative, or npos
-  std::array<std::size_t, kPlatforms> carpool_{};     // index of each carpool platform
+  std::vector<std::size_t> carpool_;                  // index of each carpool platform
   // Firms. supply_in_: what local firms bought from each firm this week, its revenue next week.
   std::vector<std::int64_t> cash_, reference_, units_, supply_in_;
   std::vector<std::uint8_t> potential_;                  // 1: would ever join the barter network

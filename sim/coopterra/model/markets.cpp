@@ -15,22 +15,34 @@ std::vector<PlatformInfo> list_platforms(const Spec& spec) {
   std::vector<PlatformInfo> out;
   auto add = [&](const std::string& sector, std::size_t market, bool coop, const MarketPlatformSpec& p) {
     for (std::int64_t k = 0; k < p.count; ++k)
-      out.push_back({p.count > 1 ? p.name + " " + std::to_string(k + 1) : p.name, sector, market, coop, &p});
+      out.push_back({p.count > 1 ? p.name + " " + std::to_string(k + 1) : p.name, sector,
+                     coop ? "cooperative" : "incumbent", market, coop, &p});
   };
   for (std::size_t m = 0; m < kMarkets; ++m) {
     add(market_key(m), m, true, spec.markets.market[m].cooperative);
     add(market_key(m), m, false, spec.markets.market[m].incumbent);
   }
   add("barter", kMarkets, true, spec.barter.cooperative);
-  out.push_back({spec.carpool.cooperative.name, "carpool", kMarkets, true, &spec.carpool.cooperative});
-  out.push_back({spec.carpool.incumbent.name, "carpool", kMarkets, false, &spec.carpool.incumbent});
+  for (const auto& c : carpool_platform_list(spec.carpool))
+    out.push_back({c.platform->name, "carpool", c.key, kMarkets, c.cooperative, c.platform});
   return out;
 }
 
-std::size_t carpool_platform(const std::vector<PlatformInfo>& platforms, std::size_t p) {
+std::vector<std::size_t> carpool_platforms(const std::vector<PlatformInfo>& platforms) {
+  std::vector<std::size_t> out;
   for (std::size_t q = 0; q < platforms.size(); ++q)
-    if (platforms[q].sector == "carpool" && platforms[q].cooperative == (p == 0)) return q;
-  throw InvariantError("no carpool platform in the list of platforms");
+    if (platforms[q].sector == "carpool") out.push_back(q);
+  ensure(!out.empty(), "no carpool platform in the list of platforms");
+  return out;
+}
+
+std::size_t carpool_target(const std::vector<PlatformInfo>& platforms, const std::string& name) {
+  const auto carpool = carpool_platforms(platforms);
+  for (std::size_t q : carpool)
+    if (platforms[q].key == name) return q;
+  for (std::size_t q : carpool)
+    if (platforms[q].cooperative == (name == "cooperative")) return q;
+  return carpool.front();
 }
 
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // Every platform in one list: each market's cooperatives, then its incumbents (each kind `count`
-// times), then the barter cooperative, then carpooling's cooperative and incumbent.
+// times), then the barter cooperative, then carpooling's platforms in the scenario's order.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -9,11 +9,10 @@
 
 namespace coopterra {
 
-inline constexpr std::size_t kPlatforms = 2;  // carpooling's platforms: 0 cooperative, 1 incumbent
-
 struct PlatformInfo {
   std::string name;    // unique label in results
   std::string sector;  // market key, "barter" or "carpool"
+  std::string key;     // "cooperative" or "incumbent"; a carpool platform's key
   std::size_t market;  // kMarkets for barter and carpooling
   bool cooperative;
   const MarketPlatformSpec* spec;
@@ -21,7 +20,10 @@ struct PlatformInfo {
 
 std::vector<PlatformInfo> list_platforms(const Spec& spec);
 
-// Index in the list of carpooling's platform p (0: cooperative, 1: incumbent).
-std::size_t carpool_platform(const std::vector<PlatformInfo>& platforms, std::size_t p);
+// Indices in the list of carpooling's platforms, in the scenario's order.
+std::vector<std::size_t> carpool_platforms(const std::vector<PlatformInfo>& platforms);
+// Index in the list of the carpool platform a policy names: by key, else the first of the kind
+// ("cooperative" or "incumbent"), else the first carpool platform.
+std::size_t carpool_target(const std::vector<PlatformInfo>& platforms, const std::string& name);
 
 }  // namespace coopterra

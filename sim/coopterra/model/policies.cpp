@@ -10,9 +10,7 @@ namespace coopterra {
 
 PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::vector<PlatformInfo>& platforms,
                                const std::vector<Channel>& channels)
-    : zones_(t.zones.size()),
-      platforms_(platforms.size()),
-      carpool_{carpool_platform(platforms, 0), carpool_platform(platforms, 1)} {
+    : zones_(t.zones.size()), platforms_(platforms.size()), carpool_(carpool_platforms(platforms)) {
   std::vector<Diagnostic> problems;
   const std::size_t events = spec.policies.size() + spec.shocks.size();
   for (std::size_t e = 0; e < events; ++e) {
@@ -20,7 +18,7 @@ PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::
     const std::size_t i = shock ? e - spec.policies.size() : e;
     const PolicySpec& p = shock ? spec.shocks[i] : spec.policies[i];
     Resolved r{.spec = &p,
-               .platform = carpool_[p.platform == "incumbent" ? 1 : 0],
+               .platform = carpool_target(platforms, p.platform),
                .start = p.start_week,
                .end = p.end_week == 0 ? spec.run.weeks : p.end_week};
     const std::string base = (shock ? "shocks[" : "policies[") + std::to_string(i + 1) + "]";
@@ -149,7 +147,8 @@ void PolicyTimeline::attribute_barter_support(std::uint32_t week, std::int64_t c
 
 void PolicyTimeline::attribute_incentives(const Levers& levers, const CarpoolWeek& carpool,
                                           std::vector<std::int64_t>& by_policy) const {
-  for (std::size_t p = 0; p < kPlatforms; ++p) {
+  const std::size_t zones = zones_;
+  for (std::size_t p = 0; p < carpool_.size(); ++p) {
     const auto& ids = levers.incentive_policies[carpool_[p]];
     if (ids.empty()) continue;
     std::vector<double> weights;
@@ -157,7 +156,7 @@ void PolicyTimeline::attribute_incentives(const Levers& levers, const CarpoolWee
       const auto& r = policies_[i];
       double w = 0;
       for (std::size_t z = 0; z < r.in_zone.size(); ++z)
-        if (r.in_zone[z]) w += static_cast<double>(carpool.passengers_by_zone[p][z]);
+        if (r.in_zone[z]) w += static_cast<double>(carpool.passengers_by_zone[p * zones + z]);
       weights.push_back(w * r.spec->amount_eur);
     }
     const auto shares = allocate_proportionally(carpool.incentive_cents[p], weights);

@@ -72,7 +72,7 @@ class PolicyTimeline {
   }
   std::size_t zones_;
   std::size_t platforms_ = 0;
-  std::array<std::size_t, kPlatforms> carpool_{};  // carpooling's platforms in the list
+  std::vector<std::size_t> carpool_;  // carpooling's platforms in the list
   std::vector<Resolved> policies_;
   std::vector<Resolved> shocks_;  // events that are not the authority's: no spending, no platform
   std::vector<PolicyFlow> flows_;

@@ -226,15 +226,15 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
                  const std::vector<Channel>& channels, const Books& books) {
   Dataset d;
   std::vector<std::int64_t> weeks(s.weeks());
+  std::vector<std::string> modes{"drive_alone"}, carpool_keys;
+  for (const auto& c : carpool_platform_list(spec.carpool))
+    modes.push_back("carpool_" + c.key), carpool_keys.push_back(c.key);
+  modes.emplace_back("carpool_informal");
   for (std::size_t i = 0; i < weeks.size(); ++i) weeks[i] = static_cast<std::int64_t>(i + 1);
   d.coords = {
       {"week", {"week"}, weeks, "week", "simulated week, 1 being the first"},
-      {"mode",
-       {"mode"},
-       std::vector<std::string>{"drive_alone", "carpool_cooperative", "carpool_incumbent", "carpool_informal"},
-       "",
-       "commuting mode of a car commuter"},
-      {"platform", {"platform"}, std::vector<std::string>{"cooperative", "incumbent"}, "", "carpool platform"},
+      {"mode", {"mode"}, modes, "", "commuting mode of a car commuter"},
+      {"platform", {"platform"}, carpool_keys, "", "carpool platform (its key in the scenario)"},
       {"zone", {"zone"}, t.zones.code, "", "commune code"},
   };
   const std::vector<std::string> W{"week"};
@@ -250,7 +250,7 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
   for (const CarpoolWeek& w : s.carpool) {
     std::int64_t commuting = 0, platform = 0, passengers = w.informal_passengers;
     for (auto c : w.choosing) commuting += c;
-    for (std::size_t p = 0; p < kPlatforms; ++p)
+    for (std::size_t p = 0; p < w.drivers.size(); ++p)
       platform += w.drivers[p] + w.passengers[p], passengers += w.passengers[p];
     const std::int64_t carpooling = platform + w.informal_drivers + w.informal_passengers;
     share.push_back(commuting ? static_cast<double>(carpooling) / static_cast<double>(commuting) : 0.0);
@@ -270,11 +270,11 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
                "the usual workdays"});
   // What leaves the territory is the ledger's flow of each carpool platform's margin (commissions
   // net of tax, staff and running costs, for a platform whose fees leave); the rest stays.
-  const std::array<std::size_t, kPlatforms> carpool_q{carpool_platform(platforms, 0), carpool_platform(platforms, 1)};
+  const auto carpool_q = carpool_platforms(platforms);
   std::vector<double> kept, leaving;
   for (std::size_t k = 0; k < s.weeks(); ++k) {
     std::int64_t fees = 0, out = 0;
-    for (std::size_t p = 0; p < kPlatforms; ++p) {
+    for (std::size_t p = 0; p < carpool_q.size(); ++p) {
       fees += s.carpool[k].fees_cents[p];
       if (k < s.economy.size() && carpool_q[p] < s.economy[k].flows.leaving.size())
         out += s.economy[k].flows.leaving[carpool_q[p]];
@@ -336,16 +336,23 @@ Dataset describe(const Series& s, const Territory& t, const Spec& spec, const st
   v.push_back({"zone_population", {"zone"}, t.zones.population, "person", "residents of the commune"});
   v.push_back({"zone_lat", {"zone"}, t.zones.lat, "degrees_north", "latitude of the commune"});
   v.push_back({"zone_lon", {"zone"}, t.zones.lon, "degrees_east", "longitude of the commune"});
-  v.push_back({"platform_name",
+  std::vector<std::string> carpool_names, fee_models;
+  std::vector<double> commissions, per_km;
+  std::vector<std::uint8_t> cooperative;
+  for (const auto& c : carpool_platform_list(spec.carpool)) {
+    carpool_names.push_back(c.platform->name), fee_models.push_back(c.platform->fee_model);
+    cooperative.push_back(c.cooperative ? 1 : 0);
+    commissions.push_back(c.platform->commission), per_km.push_back(c.platform->fee_eur_per_km);
+  }
+  v.push_back({"platform_name", {"platform"}, carpool_names, "", "label of the platform"});
+  v.push_back({"platform_cooperative", {"platform"}, cooperative, "1", "1 for a cooperative, 0 for an incumbent"});
+  v.push_back({"platform_fee_model",
                {"platform"},
-               std::vector<std::string>{spec.carpool.cooperative.name, spec.carpool.incumbent.name},
+               fee_models,
                "",
-               "label of the platform"});
-  v.push_back({"platform_commission",
-               {"platform"},
-               std::vector<double>{spec.carpool.cooperative.commission, spec.carpool.incumbent.commission},
-               "1",
-               "commission on the fare"});
+               "how the platform charges passengers: commission (a share of the fare) or per_km"});
+  v.push_back({"platform_commission", {"platform"}, commissions, "1", "commission on the fare (fee_model commission)"});
+  v.push_back({"platform_fee_per_km", {"platform"}, per_km, "EUR/km", "fee per km of the trip (fee_model per_km)"});
   return d;
 }
 

@@ -24,19 +24,9 @@ constexpr auto A = static_cast<std::size_t>(Account::Authority);
 constexpr auto O = static_cast<std::size_t>(Account::Outside);
 constexpr auto F = static_cast<std::size_t>(Account::Firms);
 
-// The carpool flows, first in the books.
-enum CarpoolFlow : std::size_t {
-  FaresCooperative,
-  FaresIncumbent,
-  CommissionsCooperative,
-  CommissionsIncumbent,
-  IncentivesCooperative,
-  IncentivesIncumbent,
-  TaxCooperative,
-  TaxIncumbent,
-  Campaigns,
-  CarpoolFlows
-};
+// The carpool flows, first in the books: for n platforms, the fares of each, then the fees of
+// each, the incentives, the taxes; then the campaigns.
+enum CarpoolFlow : std::size_t { Fares, Fees, Incentives, Taxes, CarpoolFlowKinds };
 
 // The economy's flows, in this order after the channels'.
 enum EconomyFlow : std::size_t {
@@ -85,19 +75,20 @@ Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Chann
     : channels_(channels.size()), platforms_(platforms.size()) {
   for (std::size_t a = 0; a < kFixedAccounts; ++a) accounts_.emplace_back(to_string(static_cast<Account>(a)));
   for (const auto& p : platforms) accounts_.push_back(p.sector + ": " + p.name);
-  const std::size_t CC = kFixedAccounts + carpool_platform(platforms, 0);
-  const std::size_t CI = kFixedAccounts + carpool_platform(platforms, 1);
-  flows_ = {
-      {"carpool fares, cooperative", H, H},
-      {"carpool fares, incumbent", H, H},
-      {"carpool commissions, cooperative", H, CC},
-      {"carpool commissions, incumbent", H, CI},
-      {"carpool incentives, cooperative", A, H},
-      {"carpool incentives, incumbent", A, H},
-      {"platform tax, cooperative", CC, A},
-      {"platform tax, incumbent", CI, A},
-      {"awareness campaigns and the cooperatives' network", A, O},
-  };
+  const auto carpool = carpool_platforms(platforms);
+  carpool_ = carpool.size();
+  for (std::size_t k = 0; k < CarpoolFlowKinds; ++k)
+    for (std::size_t q : carpool) {
+      const std::size_t p = kFixedAccounts + q;
+      const std::string& key = platforms[q].key;
+      switch (k) {
+        case Fares: flows_.push_back({"carpool fares, " + key, H, H}); break;
+        case Fees: flows_.push_back({"carpool commissions, " + key, H, p}); break;
+        case Incentives: flows_.push_back({"carpool incentives, " + key, A, H}); break;
+        case Taxes: flows_.push_back({"platform tax, " + key, p, A}); break;
+      }
+    }
+  flows_.push_back({"awareness campaigns and the cooperatives' network", A, O});
   for (const auto& c : channels) {
     std::array<std::size_t, 5> f{kNone, kNone, kNone, kNone, kNone};
     const std::size_t seller = seller_account(c.seller);
@@ -172,15 +163,14 @@ LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyW
   ensure(opening.size() == accounts_.size(), "ledger: opening balances of another set of accounts");
   LedgerWeek w;
   w.cents.assign(flows_.size(), 0);
-  w.cents[FaresCooperative] = c.driver_income_cents[0];
-  w.cents[FaresIncumbent] = c.driver_income_cents[1];
-  w.cents[CommissionsCooperative] = c.fees_cents[0];
-  w.cents[CommissionsIncumbent] = c.fees_cents[1];
-  w.cents[IncentivesCooperative] = c.incentive_cents[0];
-  w.cents[IncentivesIncumbent] = c.incentive_cents[1];
-  w.cents[TaxCooperative] = c.tax_cents[0];
-  w.cents[TaxIncumbent] = c.tax_cents[1];
-  w.cents[Campaigns] = outside_policy_cents;
+  ensure(c.fees_cents.size() == carpool_, "ledger: a week of another set of carpool platforms");
+  for (std::size_t p = 0; p < carpool_; ++p) {
+    w.cents[Fares * carpool_ + p] = c.driver_income_cents[p];
+    w.cents[Fees * carpool_ + p] = c.fees_cents[p];
+    w.cents[Incentives * carpool_ + p] = c.incentive_cents[p];
+    w.cents[Taxes * carpool_ + p] = c.tax_cents[p];
+  }
+  w.cents[CarpoolFlowKinds * carpool_] = outside_policy_cents;
   for (std::size_t ch = 0; ch < channels_ && ch < m.purchases.size(); ++ch) {
     const auto& f = channel_flows_[ch];
     if (f[0] != kNone) w.cents[f[0]] = m.seller_cents[ch];

@@ -88,7 +88,7 @@ class Books {
  private:
   std::vector<std::string> accounts_;
   std::vector<FlowDef> flows_;
-  std::size_t channels_ = 0, platforms_ = 0;
+  std::size_t channels_ = 0, platforms_ = 0, carpool_ = 0;  // carpool_: carpool platforms
   // Flow indices: per channel (purchases, fees, tax, procurement, procurement fees; npos: none),
   // then the economy's and each platform's.
   std::vector<std::array<std::size_t, 5>> channel_flows_;

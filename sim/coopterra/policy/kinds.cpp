@@ -128,8 +128,8 @@ std::vector<PolicyParameter> shared_fields() {
   return {
       required({.key = "platform",
                 .type = ParamType::String,
-                .choices = {"cooperative", "incumbent"},
-                .description = "the platform concerned",
+                .description = "the platform concerned: cooperative or incumbent (carpooling: also the key of a "
+                               "platform of [[carpool.platforms]], or its first of that kind)",
                 .source = "choice of the authority",
                 .field = COOP_POLICY_FIELD(platform)}),
       optional({.key = "sector",
@@ -264,6 +264,13 @@ std::vector<std::size_t> targets_of(const PolicySpec& p, const std::vector<Platf
   std::vector<std::size_t> out;
   const Targets t = kind(p.id).targets;
   if (t == Targets::None || (t == Targets::MarketSector && p.sector == "carpool")) return out;
+  if (t != Targets::Cooperatives && p.sector == "carpool") {  // one carpool platform: by key or kind
+    for (std::size_t q = 0; q < platforms.size(); ++q)
+      if (platforms[q].sector == "carpool" && platforms[q].key == p.platform) return {q};
+    for (std::size_t q = 0; q < platforms.size(); ++q)
+      if (platforms[q].sector == "carpool" && platforms[q].cooperative == (p.platform == "cooperative")) return {q};
+    return out;
+  }
   const bool coop = p.platform == "cooperative";
   for (std::size_t q = 0; q < platforms.size(); ++q)
     if (t == Targets::Cooperatives ? platforms[q].cooperative
@@ -310,7 +317,8 @@ void platform_exists(KindCheck& c) {
 }
 
 void supports_cooperative(KindCheck& c) {
-  if (c.policy.platform != "cooperative")
+  const auto carpool = c.policy.sector == "carpool" ? carpool_platform_named(c.spec, c.policy.platform) : std::nullopt;
+  if (c.policy.platform != "cooperative" && !(carpool && carpool->cooperative))
     c.error("platform", false, "a " + c.policy.kind + " supports a cooperative: set platform = \"cooperative\"");
 }
 

@@ -108,6 +108,8 @@ void describe(Fields<Spec, MarketPlatformSpec>& f) {
   f("initial_capital_eur", &P::initial_capital_eur);
   f("serves", &P::serves);
   f("fees_leave_territory", &P::fees_leave_territory);
+  f("fee_model", &P::fee_model);
+  f("fee_eur_per_km", &P::fee_eur_per_km);
 }
 
 void describe(Fields<Spec, CarpoolSpec>& f) {

@@ -117,6 +117,10 @@ class Validator {
         timeline(node, spec, path);
         continue;
       }
+      if (path == "carpool.platforms") {  // read once the whole tree is: carpool_platforms()
+        carpool_platforms_node_ = &node;
+        continue;
+      }
       if (const Parameter* p = find_parameter(path)) {
         assign(*p, node, path, spec);
       } else if (node.is_table() && is_parameter_table(path)) {
@@ -332,6 +336,105 @@ class Validator {
     }
   }
 
+  // Whether the platform a policy names exists: a kind of the market's platforms, or a carpool
+  // platform (listed key, or the first of a kind).
+  static bool names_a_platform(const Spec& s, const PolicySpec& p) {
+    return p.sector == "carpool" ? carpool_platform_named(s, p.platform).has_value()
+                                 : p.platform == "cooperative" || p.platform == "incumbent";
+  }
+
+  // The platform each policy names, once carpooling's platforms are known.
+  void policy_platforms(const Spec& s) {
+    for (std::size_t i = 0; i < s.policies.size() && i < policy_nodes_.size(); ++i) {
+      const PolicySpec& p = s.policies[i];
+      const toml::node* at = policy_nodes_[i]->get("platform");
+      if (!at || names_a_platform(s, p)) continue;
+      std::string names = "'cooperative', 'incumbent'";
+      if (p.sector == "carpool" && !s.carpool.platforms.empty()) {  // the kinds it has, then the keys
+        names.clear();
+        for (const char* kind : {"cooperative", "incumbent"})
+          if (carpool_platform_named(s, kind)) names += std::string(names.empty() ? "'" : ", '") + kind + "'";
+        for (const auto& c : s.carpool.platforms) names += (names.empty() ? "'" : ", '") + c.key + "'";
+      }
+      error(at, "policies[" + std::to_string(i + 1) + "].platform", "'" + p.platform + "' is not one of " + names);
+    }
+  }
+
+  // Carpooling's platforms: [[carpool.platforms]], each a table with a key, whether it is a
+  // cooperative, and any field of a carpool platform, which starts from carpool.cooperative or
+  // carpool.incumbent; without the list, those two tables are the platforms.
+  void carpool_platforms(Spec& spec) {
+    auto& out = spec.carpool.platforms;
+    out.clear();
+    if (!carpool_platforms_node_) return;
+    const toml::node& node = *carpool_platforms_node_;
+    const toml::array* list = node.as_array();
+    if (!list || !list->is_array_of_tables() || list->empty()) {
+      error(&node, "carpool.platforms",
+            "expected an array of tables: one [[carpool.platforms]] table per platform, at least one");
+      return;
+    }
+    if (list->size() > kMaxCarpoolPlatforms) {
+      error(&node, "carpool.platforms",
+            "at most " + std::to_string(kMaxCarpoolPlatforms) + " carpool platforms, got " +
+                std::to_string(list->size()));
+      return;
+    }
+    // The fields a listed platform may set: those of carpooling's platform tables.
+    std::vector<std::string> names = {"key", "cooperative"};
+    for (const auto& p : parameters())
+      if (p.key.rfind("carpool.cooperative.", 0) == 0) names.push_back(p.key.substr(20));
+    std::size_t index = 0;
+    for (const auto& item : *list) {
+      ++index;
+      const toml::table& table = *item.as_table();
+      const std::string base = "carpool.platforms[" + std::to_string(index) + "]";
+      const auto key = table["key"].value_exact<std::string>();
+      const auto cooperative = table["cooperative"].value_exact<bool>();
+      bool ok = true;
+      if (!key || key->empty() || !std::all_of(key->begin(), key->end(), [](char c) {
+            return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                   c == '_';
+          })) {
+        error(table.contains("key") ? table.get("key") : &item, base + ".key",
+              table.contains("key") ? "expected a name of lower-case letters, digits and _ (e.g. \"ridygo\")"
+                                    : "missing: every carpool platform has a key naming it in results and policies");
+        ok = false;
+      } else if (std::any_of(out.begin(), out.end(), [&](const CarpoolPlatformSpec& c) { return c.key == *key; })) {
+        error(table.get("key"), base + ".key", "platform '" + *key + "' is listed twice");
+        ok = false;
+      }
+      if (!cooperative) {
+        error(table.contains("cooperative") ? table.get("cooperative") : &item, base + ".cooperative",
+              table.contains("cooperative") ? "expected true (a cooperative) or false (an incumbent)"
+                                            : "missing: say whether the platform is a cooperative (true or false)");
+        ok = false;
+      }
+      if (!ok) continue;
+      // Each field is checked as the same field of carpooling's table of its kind, on a copy.
+      const std::string kind = *cooperative ? "carpool.cooperative." : "carpool.incumbent.";
+      Spec scratch;
+      (*cooperative ? scratch.carpool.cooperative : scratch.carpool.incumbent) =
+          *cooperative ? spec.carpool.cooperative : spec.carpool.incumbent;
+      for (const auto& [k, value] : table) {
+        const std::string field(k.str());
+        if (field == "key" || field == "cooperative") continue;
+        const Parameter* p = find_parameter(kind + field);
+        if (!p) {
+          const std::string best = closest(field, names);
+          error(&k.source(), base + "." + field,
+                "a carpool platform has no field '" + field + "'" +
+                    (best.empty() ? "" : "; did you mean '" + best + "'?"));
+          continue;
+        }
+        assign(*p, value, base + "." + field, scratch);
+      }
+      MarketPlatformSpec platform = *cooperative ? scratch.carpool.cooperative : scratch.carpool.incumbent;
+      if (!table.contains("name")) platform.name = *key;
+      out.push_back({*key, *cooperative, std::move(platform)});
+    }
+  }
+
   static std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
     std::string best;
     std::size_t best_distance = std::string::npos;
@@ -452,7 +555,7 @@ class Validator {
       committed += static_cast<double>(committed_cents(p, s)) / 100.0;
       const KindDef& k = kind(p.id);
       if (k.pays_per_use && !pays_per_use) pays_per_use = true, first_incentive = &written;
-      if (k.validate) {
+      if (k.validate && names_a_platform(s, p)) {
         KindCheck check{p, s, [&](const char* field) { return written.get(field) != nullptr; },
                         [&](const char* field, bool at_table, const std::string& message) {
                           error(at_table ? static_cast<const toml::node*>(&written) : written.get(field),
@@ -529,6 +632,7 @@ class Validator {
   std::vector<std::pair<std::string, std::string>> overrides_;  // key, origin
   std::vector<const toml::table*> policy_nodes_;                // the [[policies]] tables, in order
   std::vector<const toml::table*> shock_nodes_;                 // the [[shocks]] tables, in order
+  const toml::node* carpool_platforms_node_ = nullptr;          // [[carpool.platforms]], if listed
   std::map<std::string, int> depths_;                           // each scenario file's distance from the top one
   std::vector<Diagnostic> diagnostics_;
 };
@@ -802,6 +906,8 @@ Spec validate_table(const toml::table& root, Validator& v) {
     v.error(static_cast<const toml::node*>(nullptr), "schema_version",
             "missing: every scenario starts with 'schema_version = 1'");
   v.walk(root, "", spec);
+  v.carpool_platforms(spec);
+  v.policy_platforms(spec);
   if (v.ok()) v.cross_field(root, spec);
   return spec;
 }
@@ -896,6 +1002,18 @@ std::string Scenario::resolved_toml() const {
     for (const Parameter* p : members[t])
       out << p->key.substr(tables[t].empty() ? 0 : tables[t].size() + 1) << " = " << p->value_text(spec_) << "\n";
   }
+  if (!spec_.carpool.platforms.empty()) {
+    std::vector<const Parameter*> fields;
+    for (const auto& p : parameters())
+      if (p.key.rfind("carpool.cooperative.", 0) == 0) fields.push_back(&p);
+    for (const auto& c : spec_.carpool.platforms) {
+      out << "\n[[carpool.platforms]]\nkey = \"" << c.key << "\"\ncooperative = " << (c.cooperative ? "true" : "false")
+          << "\n";
+      Spec one;
+      one.carpool.cooperative = c.platform;
+      for (const Parameter* p : fields) out << p->key.substr(20) << " = " << p->value_text(one) << "\n";
+    }
+  }
   for (const auto& policy : spec_.policies) {
     out << "\n[[policies]]\n";
     for (const auto* f : policy_parameters_of(policy.kind)) out << f->key << " = " << f->value_text(policy) << "\n";
@@ -916,6 +1034,15 @@ std::vector<Diagnostic> validate_file(const std::string& path) {
   }
 }
 
+std::optional<CarpoolPlatformView> carpool_platform_named(const Spec& spec, const std::string& name) {
+  const auto list = carpool_platform_list(spec.carpool);
+  for (const auto& c : list)
+    if (c.key == name) return c;
+  for (const auto& c : list)  // a kind: the first platform of that kind
+    if ((name == "cooperative" && c.cooperative) || (name == "incumbent" && !c.cooperative)) return c;
+  return std::nullopt;
+}
+
 std::size_t market_index(const std::string& sector) noexcept {
   for (std::size_t m = 0; m < kMarkets; ++m)
     if (sector == market_key(m)) return m;
@@ -924,10 +1051,10 @@ std::size_t market_index(const std::string& sector) noexcept {
 
 const MarketPlatformSpec* market_platform(const Spec& spec, const std::string& sector, const std::string& platform) {
   if (sector == "barter") return platform == "cooperative" ? &spec.barter.cooperative : nullptr;
-  if (sector == "carpool")
-    return platform == "cooperative" ? &spec.carpool.cooperative
-           : platform == "incumbent" ? &spec.carpool.incumbent
-                                     : nullptr;
+  if (sector == "carpool") {
+    const auto c = carpool_platform_named(spec, platform);
+    return c ? c->platform : nullptr;
+  }
   const std::size_t m = market_index(sector);
   if (m == kMarkets) return nullptr;
   if (platform == "cooperative") return &spec.markets.market[m].cooperative;

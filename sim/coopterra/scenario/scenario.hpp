@@ -5,6 +5,7 @@
 // expected: unknown keys (with "did you mean"), wrong types, values out of range, cross-field
 // rules. Overrides given by dotted key (`--set territory.residents=200000` or Python keywords) go
 // through the same validation as the file.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -63,6 +64,9 @@ std::vector<Diagnostic> validate_file(const std::string& path);
 // The parameters of the platforms a policy names in a market (sector "barter": the barter
 // cooperative), or nullptr for carpool and unknown names.
 const MarketPlatformSpec* market_platform(const Spec& spec, const std::string& sector, const std::string& platform);
+// Carpooling's platform of that key, or for "cooperative" and "incumbent" the first of that kind
+// (nullptr: none).
+std::optional<CarpoolPlatformView> carpool_platform_named(const Spec& spec, const std::string& name);
 // The market index of a sector key, or kMarkets when it is not a market of residents.
 std::size_t market_index(const std::string& sector) noexcept;
 // What a policy commits from the budget: committed_cents in policy/kind.hpp.

@@ -103,6 +103,19 @@ struct MarketPlatformSpec {
   double initial_capital_eur = 0;   // members' shares (cooperatives)
   std::vector<std::string> serves;  // zone kinds served: urban_core, periurban, rural (empty: all)
   bool fees_leave_territory = false;
+  // Carpool platforms: what the passenger pays the platform on top of the fare, a share of it
+  // ("commission") or an amount per km of the trip ("per_km").
+  std::string fee_model = "commission";
+  double fee_eur_per_km = 0;
+};
+
+// One platform of carpooling: the scenario's [[carpool.platforms]], or by default carpooling's
+// cooperative and incumbent tables.
+inline constexpr std::size_t kMaxCarpoolPlatforms = 8;
+struct CarpoolPlatformSpec {
+  std::string key;  // unique name in the scenario and its results ("cooperative", "ridygo"...)
+  bool cooperative = false;
+  MarketPlatformSpec platform;
 };
 
 struct CarpoolSpec {
@@ -117,9 +130,23 @@ struct CarpoolSpec {
   double beta_coop_attitude = 0;
   double informal_asc = 0;    // carpooling without a platform (household members, colleagues) against driving alone
   double weeks_of_leave = 0;  // weeks a year a commuter does not commute (paid leave, public holidays)
-  MarketPlatformSpec cooperative;
-  MarketPlatformSpec incumbent;
+  MarketPlatformSpec cooperative;              // the default cooperative, and what every listed cooperative starts from
+  MarketPlatformSpec incumbent;                // the same for incumbents
+  std::vector<CarpoolPlatformSpec> platforms;  // [[carpool.platforms]]; empty: the two above
 };
+
+// Carpooling's platforms as the engine reads them: the listed ones, or the default two.
+struct CarpoolPlatformView {
+  std::string key;
+  bool cooperative;
+  const MarketPlatformSpec* platform;
+};
+inline std::vector<CarpoolPlatformView> carpool_platform_list(const CarpoolSpec& c) {
+  if (c.platforms.empty()) return {{"cooperative", true, &c.cooperative}, {"incumbent", false, &c.incumbent}};
+  std::vector<CarpoolPlatformView> out;
+  for (const auto& p : c.platforms) out.push_back({p.key, p.cooperative, &p.platform});
+  return out;
+}
 
 struct EmissionSpec {
   double thermal_car_kg_per_km = 0;
