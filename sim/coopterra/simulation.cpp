@@ -122,6 +122,7 @@ void Simulation::step() {
 void Simulation::policies(WeekContext& w) {
   pay_->levers(w, balances_[static_cast<std::size_t>(Account::Authority)]);
   w.levers.open = economy_->open();
+  w.levers.fee_factor = economy_->fee_factors();
 }
 
 void Simulation::carpool_accounts(WeekContext& w) {
@@ -285,7 +286,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/8";
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/9";
 
 // A checkpoint ends with a trailer: a tag and the FNV-1a checksum of every byte before it. Any
 // changed byte (a flipped bit) changes the checksum, and bytes after the trailer (trailing

@@ -84,6 +84,22 @@ def test_no_takeover_at_defaults_and_one_under_a_strong_sustained_policy(baselin
     assert all(strong[m] < 0.5 for m in strong if m != "food"), strong
 
 
+def test_an_incumbent_can_answer_on_its_fees():
+    """With fee_response, the food incumbent cuts its fees as the cooperative wins customers."""
+    campaign_and_grant = STRONG[STRONG.index("[[policies]]\nkind = \"awareness_campaign\"") :]
+    budget = "[authority]\nbudget_eur = 5000000\n"
+    fee, bought = {}, {}
+    for response in (0.0, 1.0):
+        text = f"{TERRITORY}[markets.food.incumbent]\nfee_response = {response}\n{budget}"
+        ds = run(text + campaign_and_grant, "response.toml")
+        food = (ds["channel_market"].values == "food") & (ds["channel_kind"].values == "incumbent")
+        bought[response] = float(last_year(ds, "purchases").sum("week").values[food].sum())
+        fees = float(last_year(ds, "channel_fees").sum("week").values[food].sum())
+        fee[response] = fees / bought[response]
+    assert fee[1.0] < 0.95 * fee[0.0], fee  # its fee per purchase falls with its share
+    assert bought[1.0] > bought[0.0], bought  # and keeps it more customers
+
+
 def test_firms_fail_at_about_the_public_rate_and_entrants_keep_their_number(baseline):
     firms = baseline["firms_open"].sum("firm_sector").values
     failures = baseline["firm_failures"].sum("firm_sector").values.reshape(YEARS, 52).sum(axis=1)

@@ -52,6 +52,7 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
   treasury_.resize(p), year_start_.resize(p), authority_equity_.assign(p, 0), capital_.resize(p);
   weeks_negative_.assign(p, 0), open_.assign(p, 1), users_ema_.assign(p, 0.0), invested_.assign(p, 0.0);
   quality_.assign(p, 0.0), joined_.assign(p * kColleges, 0), orders_ema_.assign(p, 0.0), staff_.assign(p, 0.0);
+  reference_share_.assign(p, 0.0), fee_factor_.assign(p, 1.0);
   for (std::size_t q = 0; q < p; ++q) {
     const auto& ps = *platforms_[q].spec;
     // Week 1's choices see what the platform brings from beyond the territory.
@@ -433,6 +434,20 @@ void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const Car
     out.capital_cents[q] = capital_[q];
     out.staff[q] = staff_[q];
   }
+  // Responses to competition: each market platform's share of its market's platform customers
+  // (smoothed), against the share at the end of the calibration weeks.
+  std::array<double, kMarkets> market_users{};
+  for (std::size_t q = 0; q < p; ++q)
+    if (platforms_[q].market < kMarkets) market_users[platforms_[q].market] += users_ema_[q];
+  const auto calibration = static_cast<std::uint32_t>(spec_.economy.calibration_weeks);
+  for (std::size_t q = 0; q < p; ++q) {
+    const std::size_t m = platforms_[q].market;
+    if (m >= kMarkets) continue;
+    const double share = market_users[m] > 0 ? users_ema_[q] / market_users[m] : 0.0;
+    if (week <= calibration) reference_share_[q] = share;
+    const double loss = reference_share_[q] > 0 ? std::max(0.0, 1.0 - share / reference_share_[q]) : 0.0;
+    fee_factor_[q] = std::max(0.0, 1.0 - platforms_[q].spec->fee_response * loss);
+  }
 }
 
 void Economy::governance(const MarketWeek& market, const CarpoolWeek& carpool, EconomyWeek& out) const {
@@ -486,7 +501,8 @@ std::string Economy::save() const {
   w.vector(weeks_over_), w.vector(member_since_);
   w.vector(alive_), w.vector(activity_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
   w.vector(capital_), w.vector(weeks_negative_), w.vector(open_), w.vector(users_ema_), w.vector(invested_);
-  w.vector(quality_), w.vector(joined_), w.vector(orders_ema_), w.vector(staff_);
+  w.vector(quality_), w.vector(joined_), w.vector(orders_ema_), w.vector(staff_), w.vector(reference_share_);
+  w.vector(fee_factor_);
   return w.take();
 }
 
@@ -502,7 +518,7 @@ void Economy::load(const std::string& bytes) {
   firms(member_since_), firms(alive_);
   firms(activity_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
   firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_), firms(joined_);
-  firms(orders_ema_), firms(staff_);
+  firms(orders_ema_), firms(staff_), firms(reference_share_), firms(fee_factor_);
   update_providers();
 }
 

@@ -166,6 +166,8 @@ class Economy {
   const std::vector<std::vector<std::uint32_t>>& providers() const noexcept { return provider_; }
   const std::vector<std::uint8_t>& open() const noexcept { return open_; }
   const std::vector<double>& quality() const noexcept { return quality_; }
+  // Each platform's fees relative to its own this week: its response to competition.
+  const std::vector<double>& fee_factors() const noexcept { return fee_factor_; }
 
   // One week, after carpooling and the markets, in five parts that run in this order (each a phase
   // of the simulation's week): they update firms and platforms and fill the week's record `out`,
@@ -232,8 +234,9 @@ class Economy {
   std::vector<std::int32_t> weeks_negative_;
   std::vector<std::uint8_t> open_;
   std::vector<double> users_ema_, invested_, quality_;
-  std::vector<double> orders_ema_;  // orders a week, smoothed as users_ema_: sets the staff
-  std::vector<double> staff_;       // staff of each platform this week, full-time equivalents
+  std::vector<double> orders_ema_;                    // orders a week, smoothed as users_ema_: sets the staff
+  std::vector<double> staff_;                         // staff of each platform this week, full-time equivalents
+  std::vector<double> reference_share_, fee_factor_;  // share of its market's customers at calibration; fees
   // Within a week, between its parts: each firm's income, each platform's procurement fees.
   std::vector<std::int64_t> income_, procurement_fees_;
 };

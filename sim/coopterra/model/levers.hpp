@@ -21,6 +21,9 @@ struct Levers {
   // Platforms still open at the start of the week, by platform (empty: all): the economy's list
   // (model/economy.hpp: a platform closes after weeks with a negative treasury).
   std::vector<std::uint8_t> open;
+  // Each platform's fees relative to its own, by platform (empty: 1): its response to competition
+  // (MarketPlatformSpec::fee_response), the economy's list.
+  std::vector<double> fee_factor;
   // The cooperatives' network: common banner, running costs pooled.
   double cross_reach = 0, pooled_share = 0;
   // Shocks, per zone.
@@ -57,10 +60,11 @@ struct Levers {
     const auto* v = of(tax_rate, p);
     return v ? v[z] : 0.0;
   }
-  // Multiplier of the commission rate: 1 + tax x pass-through.
+  // Multiplier of the platform's fees: 1 + tax x pass-through, times its response to competition.
   double commission_factor(std::size_t p, std::uint32_t z) const {
     const auto* v = of(tax_rate, p);
-    return v ? 1.0 + v[z] * pass_through[p][z] : 1.0;
+    const double response = p < fee_factor.size() ? fee_factor[p] : 1.0;
+    return v ? (1.0 + v[z] * pass_through[p][z]) * response : response;
   }
   std::uint8_t is_open(std::size_t p) const { return p < open.size() ? open[p] : std::uint8_t{1}; }
 

@@ -104,6 +104,7 @@ void describe(Fields<Spec, MarketPlatformSpec>& f) {
   f("national_users", &P::national_users);
   f("national_investment_eur", &P::national_investment_eur);
   f("investment_share_of_fees", &P::investment_share_of_fees);
+  f("fee_response", &P::fee_response);
   f("initial_treasury_eur", &P::initial_treasury_eur);
   f("initial_capital_eur", &P::initial_capital_eur);
   f("serves", &P::serves);

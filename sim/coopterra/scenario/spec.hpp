@@ -99,6 +99,10 @@ struct MarketPlatformSpec {
   double national_users = 0;           // weekly users outside the territory counted in its network
   double national_investment_eur = 0;  // quality investment made outside the territory (stock)
   double investment_share_of_fees = 0;
+  // The response to competition: fees x max(0, 1 - fee_response x loss), the loss being the
+  // relative fall of the platform's share of its market's platform customers since the end of the
+  // calibration weeks (model/economy.cpp).
+  double fee_response = 0;
   double initial_treasury_eur = 0;
   double initial_capital_eur = 0;   // members' shares (cooperatives)
   std::vector<std::string> serves;  // zone kinds served: urban_core, periurban, rural (empty: all)
