@@ -286,7 +286,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/9";
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/10";
 
 // A checkpoint ends with a trailer: a tag and the FNV-1a checksum of every byte before it. Any
 // changed byte (a flipped bit) changes the checksum, and bytes after the trailer (trailing

@@ -497,8 +497,8 @@ void Economy::governance(const MarketWeek& market, const CarpoolWeek& carpool, E
 
 std::string Economy::save() const {
   Writer w;
-  w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(supply_in_), w.vector(potential_);
-  w.vector(weeks_over_), w.vector(member_since_);
+  w.vector(cash_), w.vector(reference_), w.vector(units_), w.vector(supply_in_), w.vector(weeks_over_);
+  w.vector(member_since_);
   w.vector(alive_), w.vector(activity_), w.vector(treasury_), w.vector(year_start_), w.vector(authority_equity_);
   w.vector(capital_), w.vector(weeks_negative_), w.vector(open_), w.vector(users_ema_), w.vector(invested_);
   w.vector(quality_), w.vector(joined_), w.vector(orders_ema_), w.vector(staff_), w.vector(reference_share_);
@@ -514,8 +514,8 @@ void Economy::load(const std::string& bytes) {
     if (x.size() != v.size()) throw InputDataError("checkpoint is truncated or corrupt");
     v = std::move(x);
   };
-  firms(cash_), firms(reference_), firms(units_), firms(supply_in_), firms(potential_), firms(weeks_over_);
-  firms(member_since_), firms(alive_);
+  firms(cash_), firms(reference_), firms(units_), firms(supply_in_), firms(weeks_over_), firms(member_since_);
+  firms(alive_);  // potential_ is drawn from the seed when the economy is built
   firms(activity_), firms(treasury_), firms(year_start_), firms(authority_equity_), firms(capital_);
   firms(weeks_negative_), firms(open_), firms(users_ema_), firms(invested_), firms(quality_), firms(joined_);
   firms(orders_ema_), firms(staff_), firms(reference_share_), firms(fee_factor_);
