@@ -86,7 +86,7 @@ def test_no_takeover_at_defaults_and_one_under_a_strong_sustained_policy(baselin
 
 def test_an_incumbent_can_answer_on_its_fees():
     """With fee_response, the food incumbent cuts its fees as the cooperative wins customers."""
-    campaign_and_grant = STRONG[STRONG.index("[[policies]]\nkind = \"awareness_campaign\"") :]
+    campaign_and_grant = STRONG[STRONG.index('[[policies]]\nkind = "awareness_campaign"') :]
     budget = "[authority]\nbudget_eur = 5000000\n"
     fee, bought = {}, {}
     for response in (0.0, 1.0):
