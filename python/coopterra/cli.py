@@ -1,4 +1,5 @@
-"""The command line: ``coopterra run``, ``compare``, ``report``, ``validate`` and ``parameters``
+"""The command line: ``coopterra run``, ``compare``, ``report``, ``calibrate``, ``validate`` and
+``parameters``
 (also ``python -m coopterra``).
 
 Exit codes: 0 success; 2 invalid scenario or arguments (one located line per problem, nothing
@@ -216,11 +217,13 @@ def _compare(args: argparse.Namespace) -> int:
             weeks=args.weeks,
             out=args.out,
             progress=_progress(args),
+            posterior=args.posterior,
         )
     except KeyboardInterrupt:
         print("interrupted; nothing written", file=sys.stderr)
         return 130
     print(comparison.format())
+    print(f"uncertainty: {comparison.uncertainty}")
     if args.table:
         write_atomically(args.table, comparison.table.to_csv(index=False))
         print(f"table written to {args.table}")
@@ -268,9 +271,88 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from coopterra.calibrate import POSTERIOR, VALIDATION, calibrate
+
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    if scenario is not None and _overrides(args):
+        scenario = scenario.with_toml_overrides(_overrides(args))
+    elif _overrides(args):
+        scenario = load_scenario().with_toml_overrides(_overrides(args))
+    executor = None
+    client = None
+    if args.scheduler:
+        from coopterra._optional import require
+
+        distributed = require("distributed", "calibration on a Dask cluster")
+        client = distributed.Client(args.scheduler)
+        executor = client.get_executor()
+    try:
+        cal = calibrate(
+            args.targets,
+            scenario,
+            out=args.out,
+            replicates=args.replicates,
+            screening=args.screening,
+            keep=args.keep,
+            waves=args.waves,
+            runs_per_wave=args.runs_per_wave,
+            population=args.population,
+            generations=args.generations,
+            draws=args.draws,
+            seed=args.seed,
+            threads_per_run=args.threads or 1,
+            executor=executor,
+            workers=args.workers,
+            progress=_progress(args),
+        )
+    finally:
+        if client is not None:
+            client.close()
+    print(
+        f"calibrated {', '.join(cal.parameters)} on {cal.targets.name}: {cal.runs} runs "
+        f"({cal.new_runs} new, the others resumed), {cal.seconds:.0f} s"
+    )
+    for w in cal.waves:
+        print(f"  wave {w.wave}: {w.runs} runs, non-implausible fraction {w.non_implausible:.3f}")
+    for key, m in cal.posterior.marginals().items():
+        print(f"  {key}: median {m['median']:.3g} [{m['q05']:.3g}, {m['q95']:.3g}]")
+    table = cal.validation()
+    for target, r in table.iterrows():
+        print(
+            f"  {target} ({r.use}): {r.value:.4g} [{r.low:.4g}, {r.high:.4g}]; before "
+            f"{r.before:.4g}, after {r.after:.4g} [{r.after_q05:.4g}, {r.after_q95:.4g}]: "
+            f"{'pass' if r.passes else 'FAIL'}"
+        )
+    print(f"posterior written to {Path(args.out) / POSTERIOR}")
+    print(f"validation report written to {Path(args.out) / VALIDATION}")
+    return 0
+
+
+def _is_targets_file(path: str) -> bool:
+    try:
+        head = Path(path).read_text(encoding="utf-8", errors="replace")[:20000]
+    except OSError:
+        return False
+    return "coopterra-targets/" in head or "[[target]]" in head
+
+
 def _validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
+        if _is_targets_file(path):
+            from coopterra.targets import load_targets
+
+            try:
+                load_targets(path)
+            except ConfigurationError as e:
+                for d in e.diagnostics:
+                    print(str(d))
+                status = 2
+                continue
+            if not args.quiet:
+                print(f"{path}: valid (targets)")
+            continue
         # In file and line order: the file given first, then the files it extends.
         problems = sorted(
             validate(path), key=lambda d: (d.file != str(path), d.file, d.line, d.column)
@@ -477,6 +559,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="results/compare",
         help="folder for every run's results file (results/compare)",
     )
+    cmp.add_argument(
+        "--posterior",
+        help="posterior file of calibrated draws (coopterra calibrate): replicate r runs at "
+        "draw r, so intervals carry the parameters' uncertainty with the seeds' "
+        "(default: the baseline's [uncertainty] posterior)",
+    )
     cmp.add_argument("--table", help="write the comparison table as CSV")
     cmp.add_argument("--report", help="write a self-contained HTML report")
     _add_report_options(cmp)
@@ -486,6 +574,61 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", help="the HTML report (default: RESULTS/report.html)")
     _add_report_options(rep)
     rep.set_defaults(handler=_report)
+    cal = sub.add_parser(
+        "calibrate",
+        help="calibrate on a targets file: screening, history matching, ABC-SMC; resumable",
+    )
+    cal.add_argument("targets", help="targets file (data/targets/drome.toml)")
+    cal.add_argument("--scenario", help="scenario to calibrate (default: the shipped defaults)")
+    cal.add_argument("--out", default="results/calibration", help="folder (results/calibration)")
+    cal.add_argument(
+        "--replicates",
+        type=_integer("replicates", 2),
+        default=4,
+        help="seeds of the scenario as it is: the model's noise (4)",
+    )
+    cal.add_argument(
+        "--screening",
+        type=_integer("screening", 0),
+        default=4,
+        help="Morris trajectories, 0 to skip screening (4)",
+    )
+    cal.add_argument(
+        "--keep", type=count_type, default=6, help="parameters kept after screening (6)"
+    )
+    cal.add_argument("--waves", type=count_type, default=3, help="history-matching waves (3)")
+    cal.add_argument(
+        "--runs-per-wave", type=_integer("runs-per-wave", 4), default=40, help="runs per wave (40)"
+    )
+    cal.add_argument(
+        "--population",
+        type=_integer("population", 4),
+        default=40,
+        help="ABC-SMC particles per generation (40)",
+    )
+    cal.add_argument("--generations", type=count_type, default=3, help="ABC-SMC generations (3)")
+    cal.add_argument("--draws", type=count_type, default=100, help="draws in the posterior (100)")
+    cal.add_argument("--seed", type=seed_type, default=1, help="seed of designs and runs (1)")
+    cal.add_argument("--threads", type=count_type, help="threads per run (1)")
+    cal.add_argument(
+        "--workers",
+        type=count_type,
+        help="runs at a time in ABC-SMC (default: the cores / threads per run)",
+    )
+    cal.add_argument("--scheduler", help="address of a Dask scheduler to run on (tcp://...)")
+    cal.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a scenario parameter (repeatable)",
+    )
+    cal.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars (default: on when stderr is a terminal)",
+    )
+    cal.set_defaults(handler=_calibrate, territory=None)
     val = sub.add_parser("validate", help="check scenario files; FILE:LINE:COL messages")
     val.add_argument("files", nargs="+")
     val.add_argument("-q", "--quiet", action="store_true", help="print only problems")

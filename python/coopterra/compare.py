@@ -45,6 +45,7 @@ from coopterra.outcomes import (
     HEADLINES,
     quantity,
 )
+from coopterra.posterior import Posterior, load_posterior
 from coopterra.results import open_results
 from coopterra.scenario import PathLike, Scenario, load_scenario
 
@@ -75,6 +76,9 @@ class Comparison:
     table: pd.DataFrame
     runs: dict[str, list[xr.Dataset]] = field(repr=False)
     warnings: list[str] = field(default_factory=list)
+    # What the spread of the replicates carries: the seeds' noise alone, or with it the
+    # parameters' uncertainty (replicate r at draw r of a posterior: coopterra.posterior).
+    uncertainty: str = "seeds only: the parameters are fixed at the scenario's values"
 
     @property
     def replicates(self) -> int:
@@ -225,8 +229,13 @@ def compare(
     executor: Any = None,
     out: PathLike | None = None,
     progress: bool = False,
+    posterior: Posterior | PathLike | None = None,
 ) -> Comparison:
     """Run the baseline and each scenario ``replicates`` times with paired seeds and compare.
+
+    With a ``posterior`` (from ``coopterra calibrate``; by default the baseline's
+    ``uncertainty.posterior``, if it names one), replicate r of every scenario runs at the
+    posterior's draw r: the intervals then carry the parameters' uncertainty with the seeds'.
 
     The runs go through :func:`coopterra.run_ensemble` (``threads`` per run, in parallel over the
     cores, or on ``executor``); each writes its results file into ``out`` (a temporary folder by
@@ -241,6 +250,7 @@ def compare(
     names = _unique_names(everything)
     from coopterra.ensemble import run_ensemble
 
+    draws = resolve_posterior(base, posterior)
     scratch = tempfile.TemporaryDirectory(prefix="coopterra-compare-") if out is None else None
     folder = Path(out) if out is not None else Path(scratch.name)  # type: ignore[union-attr]
     _clear_previous(folder)
@@ -253,6 +263,7 @@ def compare(
         executor=executor,
         out=folder,
         progress=progress,
+        posterior=draws,
     )
     if ensemble.failures:
         reasons = "; ".join(
@@ -275,6 +286,7 @@ def compare(
             "scenarios": names[1:],
             "seeds": seeds[names[0]],
             "runs": files,
+            "uncertainty": uncertainty_text(draws, replicates),
         }
         write_atomically(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     runs = {name: [open_results(folder / f) for f in files[name]] for name in names}
@@ -283,7 +295,34 @@ def compare(
             for ds in datasets:
                 ds.load()
         scratch.cleanup()
-    return comparison_of_runs(runs, seeds[names[0]])
+    comparison = comparison_of_runs(runs, seeds[names[0]])
+    comparison.uncertainty = uncertainty_text(draws, replicates)
+    return comparison
+
+
+def resolve_posterior(base: Scenario, posterior: Posterior | PathLike | None) -> Posterior | None:
+    """The posterior a comparison runs at: the one given, or the baseline's
+    ``uncertainty.posterior`` (a path relative to the scenario's folder), or none."""
+    if isinstance(posterior, Posterior):
+        return posterior
+    if posterior is not None:
+        return load_posterior(posterior)
+    named = str(base.get("uncertainty.posterior"))
+    if not named:
+        return None
+    folder = Path(base.source).parent if Path(base.source).is_file() else Path.cwd()
+    return load_posterior(folder / named)
+
+
+def uncertainty_text(posterior: Posterior | None, replicates: int) -> str:
+    """What the spread of a comparison's replicates carries."""
+    if posterior is None:
+        return "seeds only: the parameters are fixed at the scenario's values"
+    used = min(replicates, len(posterior))
+    return (
+        f"parameters and seeds: replicate r runs at draw r of {posterior.describe()} "
+        f"({used} distinct draws), the same draw and seed in every scenario"
+    )
 
 
 def _clear_previous(folder: Path) -> None:
@@ -358,7 +397,10 @@ def load_comparison(folder: PathLike) -> Comparison:
             )
         runs[name] = [open_results(path / f) for f in files]
     seeds = [int(ds.attrs.get("seed", 0)) for ds in runs[names[0]]]
-    return comparison_of_runs(runs, seeds)
+    comparison = comparison_of_runs(runs, seeds)
+    if isinstance(manifest.get("uncertainty"), str):
+        comparison.uncertainty = manifest["uncertainty"]
+    return comparison
 
 
 def comparison_of_runs(runs: dict[str, list[xr.Dataset]], seeds: list[int]) -> Comparison:

@@ -20,7 +20,7 @@ import itertools
 import os
 import tempfile
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -31,6 +31,7 @@ import xarray as xr
 from coopterra._files import check_writable
 from coopterra.errors import ConfigurationError
 from coopterra.outcomes import HEADLINES
+from coopterra.posterior import Posterior, load_posterior
 from coopterra.results import open_results, stack_runs
 from coopterra.scenario import PathLike, Scenario, Value, load_scenario, scenario_from_text
 
@@ -48,6 +49,10 @@ class RunSpec:
     threads: int
     weeks: int | None
     path: str
+    # Extra indicators (name, expression, first year, last year) read from the run's results
+    # besides the headlines: calibration targets (coopterra.targets).
+    indicators: tuple[tuple[str, str, int, int], ...] = ()
+    draw: int = -1  # the posterior draw the run's parameters come from, -1 for none
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ class Ensemble:
                 "replicate": spec.replicate,
                 "seed": spec.seed,
             }
+            if spec.draw >= 0:
+                row["draw"] = spec.draw
             row.update(dict(spec.parameters))
             row.update(self.outcomes[spec.run])
             rows.append(row)
@@ -110,11 +117,15 @@ def expand_runs(
     threads_per_run: int = 1,
     weeks: int | None = None,
     out: Path,
+    posterior: Posterior | None = None,
+    indicators: Sequence[tuple[str, str, int, int]] = (),
 ) -> list[RunSpec]:
     """The runs of an ensemble: scenarios x parameter grid x replicates. A parameter given as a
     list is scanned; a single value applies to every run. Replicate r runs with seed ``seed + r``
     in every scenario and parameter set (common random numbers). To scan a key whose values are
-    lists (``territory.select.epcis``), give a list of lists."""
+    lists (``territory.select.epcis``), give a list of lists. With a ``posterior``, replicate r
+    also runs at the posterior's draw r (cycling when there are more replicates than draws), the
+    same draw in every scenario: paired in their parameters as in their seeds."""
     if samples is not None and parameters:
         raise ValueError("give either parameters (a grid) or samples (points), not both")
     named = _named(scenarios)
@@ -145,17 +156,24 @@ def expand_runs(
             text = resolved.to_toml()
             for r in range(replicates):
                 run = len(runs)
+                draw, chosen = -1, dict(values)
+                if posterior is not None:  # replicate r runs at draw r in every scenario
+                    draw = r % len(posterior)
+                    chosen.update(posterior.draw(draw))
+                    text = resolved.with_overrides(posterior.draw(draw)).to_toml()
                 runs.append(
                     RunSpec(
                         run,
                         name,
                         r,
                         seed + r,
-                        tuple(values.items()),
+                        tuple(chosen.items()),
                         text,
                         threads_per_run,
                         weeks,
                         str(out / f"run-{run:06d}.h5"),
+                        tuple(indicators),
+                        draw,
                     )
                 )
     return runs
@@ -181,7 +199,13 @@ def run_one(spec: RunSpec) -> tuple[int, dict[str, float] | None, str | None]:
         sim.run(spec.weeks)
         ds = sim.results()
         sim.write(spec.path)
-        return spec.run, {h.name: float(h.value(ds)) for h in HEADLINES}, None
+        outcomes = {h.name: float(h.value(ds)) for h in HEADLINES}
+        if spec.indicators:
+            from coopterra.targets import evaluate
+
+            for name, expression, first, last in spec.indicators:
+                outcomes[name] = evaluate(expression, ds, (first, last))
+        return spec.run, outcomes, None
     except Exception as e:  # reported by run id, never dropped
         return spec.run, None, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"
 
@@ -198,11 +222,18 @@ def run_ensemble(
     executor: cf.Executor | None = None,
     out: PathLike | None = None,
     progress: bool = True,
+    posterior: Posterior | PathLike | None = None,
+    indicators: Sequence[tuple[str, str, int, int]] = (),
+    on_run: Callable[[RunSpec, dict[str, float]], None] | None = None,
 ) -> Ensemble:
     """Run every combination of scenario, parameter values and replicate; see the module doc.
 
     ``samples``, a list of {key: value} points (from a sampling design), replaces the grid of
-    ``parameters``: each scenario runs at each point."""
+    ``parameters``: each scenario runs at each point. ``posterior`` (a
+    :class:`~coopterra.posterior.Posterior` or its file, from ``coopterra calibrate``) runs
+    replicate r at draw r, so the spread of the runs carries the parameters' uncertainty with
+    the seeds'. ``indicators`` are extra (name, expression, first year, last year) outcomes
+    (``coopterra.targets``); ``on_run(spec, outcomes)`` is called as each run succeeds."""
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
         raise ConfigurationError(
             f"configuration error: replicates must be an integer >= 1, got {replicates!r}",
@@ -210,6 +241,8 @@ def run_ensemble(
         )
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="coopterra-ensemble-"))
     check_writable(folder, folder=True)
+    if posterior is not None and not isinstance(posterior, Posterior):
+        posterior = load_posterior(posterior)
     runs = expand_runs(
         scenarios,
         replicates=replicates,
@@ -219,6 +252,8 @@ def run_ensemble(
         threads_per_run=threads_per_run,
         weeks=weeks,
         out=folder,
+        posterior=posterior,
+        indicators=indicators,
     )
     ensemble = Ensemble(runs, folder)
     own = executor is None
@@ -242,6 +277,8 @@ def run_ensemble(
                 run, outcomes, reason = spec.run, None, f"{type(e).__name__}: {e}"
             if outcomes is not None:
                 ensemble.outcomes[run] = outcomes
+                if on_run is not None:
+                    on_run(spec, outcomes)
             else:
                 ensemble.failures.append(
                     RunFailure(spec.run, spec.scenario, spec.replicate, spec.seed, reason or "")

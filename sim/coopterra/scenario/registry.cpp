@@ -210,6 +210,10 @@ void describe(Fields<Spec, OutputsSpec>& f) {
   f("snapshot_weeks", &OutputsSpec::snapshot_weeks);
 }
 
+void describe(Fields<Spec, UncertaintySpec>& f) {
+  f("posterior", &UncertaintySpec::posterior);
+}
+
 void describe(Fields<Spec, EmissionSpec>& f) {
   f("thermal_car_kg_per_km", &EmissionSpec::thermal_car_kg_per_km);
   f("electric_car_kg_per_km", &EmissionSpec::electric_car_kg_per_km);
@@ -235,6 +239,7 @@ void describe(Fields<Spec, Spec>& f) {
   f("barter", &Spec::barter);
   f("cooperatives", &Spec::cooperatives);
   f("outputs", &Spec::outputs);
+  f("uncertainty", &Spec::uncertainty);
   f("emissions", &Spec::emissions);
   f("authority", &Spec::authority);
 }

@@ -266,6 +266,12 @@ struct OutputsSpec {
   std::vector<double> snapshot_weeks;  // weeks after which every resident's state is kept
 };
 
+// Where a comparison's parameters come from: a posterior file of calibrated draws, read by the
+// Python layer (coopterra.posterior); the engine runs one draw at a time as overrides.
+struct UncertaintySpec {
+  std::string posterior;  // posterior file (coopterra calibrate), relative to the scenario
+};
+
 // The local authority running the policies.
 struct AuthoritySpec {
   std::string name;
@@ -352,6 +358,7 @@ struct Spec {
   BarterSpec barter;
   CooperativesSpec cooperatives;
   OutputsSpec outputs;
+  UncertaintySpec uncertainty;
   EmissionSpec emissions;
   AuthoritySpec authority;
   std::vector<PolicySpec> policies;
