@@ -8,6 +8,7 @@ cooperatives.
 """
 
 from coopterra import _core as _core
+from coopterra.calibrate import Calibration, calibrate
 from coopterra.compare import Comparison, compare, load_comparison
 from coopterra.ensemble import Ensemble, run_ensemble
 from coopterra.errors import (
@@ -19,6 +20,7 @@ from coopterra.errors import (
     InvariantError,
 )
 from coopterra.maps import plot_territory
+from coopterra.posterior import Posterior, load_posterior
 from coopterra.report import report_to_pdf, write_report
 from coopterra.results import open_results, results_table, to_dataframe
 from coopterra.scenario import (
@@ -31,6 +33,7 @@ from coopterra.scenario import (
 )
 from coopterra.simulation import Simulation
 from coopterra.summary import format_summary, summary_table
+from coopterra.targets import Targets, load_targets
 from coopterra.territory import Territory, load_territory
 
 __version__ = "0.1.0"
@@ -42,6 +45,7 @@ def hdf5_version() -> str:
 
 
 __all__ = [
+    "Calibration",
     "Comparison",
     "ConfigurationError",
     "CoopterraError",
@@ -50,14 +54,19 @@ __all__ = [
     "Ensemble",
     "InputDataError",
     "InvariantError",
+    "Posterior",
     "Scenario",
     "Simulation",
+    "Targets",
     "Territory",
+    "calibrate",
     "compare",
     "format_summary",
     "hdf5_version",
     "load_comparison",
+    "load_posterior",
     "load_scenario",
+    "load_targets",
     "load_territory",
     "open_results",
     "parameters",

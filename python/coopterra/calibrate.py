@@ -115,6 +115,7 @@ class Store:
                 pyabc = require("pyabc", "calibration's ABC-SMC")
             pyabc.History(f"sqlite:///{path}")
         self.db = sqlite3.connect(path, timeout=60, check_same_thread=False)
+        self.lock = threading.Lock()  # ABC's threads record their runs through one connection
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS coopterra_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
         )
@@ -140,31 +141,38 @@ class Store:
         self.db.commit()
 
     def get(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM coopterra_meta WHERE key = ?", (key,)).fetchone()
+        with self.lock:
+            row = self.db.execute(
+                "SELECT value FROM coopterra_meta WHERE key = ?", (key,)
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def put(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO coopterra_meta VALUES (?, ?)", (key, value))
-        self.db.commit()
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO coopterra_meta VALUES (?, ?)", (key, value))
+            self.db.commit()
 
     def done(self, stage: str) -> dict[tuple[int, str, int], dict[str, float]]:
-        rows = self.db.execute(
-            "SELECT point, territory, replicate, outcomes FROM coopterra_runs WHERE stage = ?",
-            (stage,),
-        ).fetchall()
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT point, territory, replicate, outcomes FROM coopterra_runs WHERE stage = ?",
+                (stage,),
+            ).fetchall()
         return {(p, t, r): json.loads(o) for p, t, r, o in rows}
 
     def record(
         self, stage: str, point: int, territory: str, replicate: int, params: Any, out: Any
     ) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO coopterra_runs VALUES (?, ?, ?, ?, ?, ?)",
-            (stage, point, territory, replicate, json.dumps(params), json.dumps(out)),
-        )
-        self.db.commit()
+        with self.lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO coopterra_runs VALUES (?, ?, ?, ?, ?, ?)",
+                (stage, point, territory, replicate, json.dumps(params), json.dumps(out)),
+            )
+            self.db.commit()
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM coopterra_runs").fetchone()[0])
+        with self.lock:
+            return int(self.db.execute("SELECT COUNT(*) FROM coopterra_runs").fetchone()[0])
 
 
 # ------------------------------------------------------------------------------------------------

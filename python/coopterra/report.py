@@ -724,7 +724,14 @@ def render_report(
             "Chaque scénario est comparé au scénario de référence "
             f"« {scenario_title(c.baseline)} » "
             f"sur {n} répétitions appariées (mêmes nombres aléatoires, graines "
-            f"{c.seeds[0]} à {c.seeds[-1]}) ; territoire : {attrs.get('territory_source', '')}."
+            f"{c.seeds[0]} à {c.seeds[-1]}) ; territoire : {attrs.get('territory_source', '')}. "
+            + (
+                "Les intervalles ne portent que l'aléa des graines : les paramètres sont fixés "
+                "aux valeurs du scénario."
+                if c.uncertainty.startswith("seeds only")
+                else "Les intervalles portent l'incertitude des paramètres et celle des graines "
+                f"(répétition r au tirage r d'une loi a posteriori) : {c.uncertainty}."
+            )
         )
         estimators = (
             "Écarts : moyenne des différences appariées (scénario − référence), intervalle de "
@@ -738,7 +745,14 @@ def render_report(
         lead = (
             f"Each scenario is compared with the baseline '{scenario_title(c.baseline)}' over {n} "
             f"paired replicates (common random numbers, seeds {c.seeds[0]} to {c.seeds[-1]}); "
-            f"territory: {attrs.get('territory_source', '')}."
+            f"territory: {attrs.get('territory_source', '')}. "
+            + (
+                "The intervals carry the seeds' noise only: the parameters are fixed at the "
+                "scenario's values."
+                if c.uncertainty.startswith("seeds only")
+                else "The intervals carry the parameters' uncertainty and the seeds' "
+                f"({c.uncertainty})."
+            )
         )
         estimators = (
             f"Differences: mean of the paired differences (scenario − baseline), {EFFECT_INTERVAL}"
@@ -778,7 +792,7 @@ def render_report(
             "territory_checksum",
             "created",
         )
-    ] + [("seeds", ", ".join(map(str, c.seeds)))]
+    ] + [("seeds", ", ".join(map(str, c.seeds))), ("uncertainty", c.uncertainty)]
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True,

@@ -28,6 +28,7 @@ positions whose value is listed). The names ``years``, ``weeks`` (of the target'
 from __future__ import annotations
 
 import ast
+import difflib
 import functools
 import math
 import os
@@ -278,7 +279,7 @@ def _check_call(node: ast.Call, variables: dict[str, tuple[str, ...]]) -> str | 
         return f"{how}(...) takes one variable of the results, then selections KEY=VALUE"
     name = node.args[0].id
     if name not in variables:
-        close = [v for v in variables if name in v or v in name][:3]
+        close = difflib.get_close_matches(name, list(variables), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         return f"{how}({name}): no such variable in the results{hint} (docs/results.md)"
     dims = variables[name]
@@ -476,6 +477,8 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
             at("key", f"duplicate target key {key!r}")
         seen.add(key or "")
         indicator = _text(raw, "indicator", None, lambda m: at("indicator", m))
+        if indicator:  # a multi-line string reads as one line
+            indicator = " ".join(indicator.split())
         if indicator:
             wrong = check_expression(indicator, variables)
             if wrong:
@@ -572,7 +575,7 @@ def _parameters(raw: Any, problem: Any) -> list[Parameter]:
         seen.add(key)
         spec = known.get(key)
         if spec is None:
-            close = [k for k in known if key.split(".")[-1] in k][:3]
+            close = difflib.get_close_matches(key, list(known), n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             at("key", f"{key!r} is not a scenario parameter{hint} (coopterra parameters)")
             continue
