@@ -93,6 +93,10 @@ class Calibration:
     seconds: float
     out: Path
     stochastic_sd: dict[str, float] = field(default_factory=dict)
+    # Each wave's runs as the previous wave's emulators predicted them: wave, target, run,
+    # simulated, predicted, emulator_sd, z = (simulated - predicted) / emulator_sd. An emulator
+    # that describes the model has most |z| below 2 to 3.
+    emulator_checks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def validation(self) -> pd.DataFrame:
         """Every target against the model before and after calibration, with pass/fail: a target
@@ -473,6 +477,7 @@ def calibrate(
     reference = lo + (hi - lo) * qmc.LatinHypercube(d=len(kept), seed=seed).random(20_000)
     emulators: list[_Emulators] = []
     history: list[Wave] = []
+    checks: list[dict[str, Any]] = []
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
 
@@ -497,6 +502,21 @@ def calibrate(
         design = candidates[:runs_per_wave]
         say(f"wave {w}: {len(design)} runs")
         y = runner.run(f"wave{w}", [point(row) for row in design])[:, 0, :]
+        if emulators:  # the previous wave's emulators predicting this wave's runs: diagnostics
+            mean, sd = emulators[-1].predict(scaled(design))
+            for j, t in enumerate(fitted_targets):
+                for i in range(len(design)):
+                    checks.append(
+                        {
+                            "wave": w,
+                            "target": t.key,
+                            "run": i,
+                            "simulated": float(y[i, fit_index[j]]),
+                            "predicted": float(mean[i, j]),
+                            "emulator_sd": float(sd[i, j]),
+                            "z": float((y[i, fit_index[j]] - mean[i, j]) / max(sd[i, j], 1e-12)),
+                        }
+                    )
         xs.append(design)
         ys.append(y[:, fit_index])
         x_all, y_all = np.vstack(xs), np.vstack(ys)
@@ -586,6 +606,7 @@ def calibrate(
         time.perf_counter() - t0,
         folder,
         dict(zip([t.key for t in spec.targets], map(float, stochastic_all), strict=True)),
+        pd.DataFrame(checks),
     )
     from coopterra.validation import write_validation_report
 

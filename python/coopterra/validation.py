@@ -129,6 +129,25 @@ def render_validation(calibration: Calibration) -> str:
             "<h2>Screening (Morris μ* / observation SD)</h2>"
             f"<table><tr><th>parameter</th>{head}</tr>{body}</table>"
         )
+    checks = calibration.emulator_checks
+    rows_e = ""
+    if not checks.empty:
+        share = (
+            checks.assign(inside=checks["z"].abs() < 3)
+            .groupby(["wave", "target"])["inside"]
+            .mean()
+            .unstack("target")
+        )
+        head_e = "".join(f"<th>{html.escape(str(c))}</th>" for c in share.columns)
+        body_e = "".join(
+            f"<tr><td>{w}</td>" + "".join(f"<td>{100 * v:.0f} %</td>" for v in row) + "</tr>"
+            for w, row in share.iterrows()
+        )
+        rows_e = (
+            "<h2>Emulator diagnostics</h2><p>Share of each wave's runs within three emulator "
+            "SDs of what the previous wave's emulator predicted.</p>"
+            f"<table><tr><th>wave</th>{head_e}</tr>{body_e}</table>"
+        )
     passes_fit = int(fitted["passes"].sum())
     passes_held = int(held["passes"].sum())
     attrs = post.attrs
@@ -174,6 +193,7 @@ the model before and blue after (median and 5–95 %).</p>
 <h2>History matching</h2>
 <table><tr><th>wave</th><th>runs</th><th>non-implausible fraction of the box</th><th>time</th></tr>
 {rows_w}</table>
+{rows_e}
 {rows_s}
 <h2>Provenance</h2>
 <table>{provenance}</table>
