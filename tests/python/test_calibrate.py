@@ -297,7 +297,8 @@ def test_a_scenario_names_its_posterior(calibrated, tmp_path):
     posterior = folder / "out" / POSTERIOR
     scenario = tmp_path / "with_posterior.toml"
     scenario.write_text(
-        f'schema_version = 1\nname = "with posterior"\n[run]\nweeks = 4\n[territory]\nresidents = 3000\nzones = 6\n'
+        'schema_version = 1\nname = "with posterior"\n[run]\nweeks = 4\n'
+        "[territory]\nresidents = 3000\nzones = 6\n"
         f'[uncertainty]\nposterior = "{os.path.relpath(posterior, tmp_path)}"\n'
     )
     loaded = coopterra.load_scenario(scenario)
