@@ -357,3 +357,19 @@ def test_the_drome_baseline_stays_within_its_fitted_targets():
         if not t.contains(values[t.key])
     }
     assert not outside, f"the default baseline leaves its fitted targets: {outside}"
+
+
+def test_the_command_line_refuses_a_broken_calibration_before_running(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text(SMALL_TARGETS.replace("value = 0.10", "value = 'ten'"))
+    done = run_cli("calibrate", str(broken), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    line = next(i for i, s in enumerate(broken.read_text().splitlines(), 1) if "'ten'" in s)
+    assert f"{broken}:{line}:9: target[1].value: expected a finite number" in done.stderr
+    assert not (tmp_path / "out" / DATABASE).exists()  # nothing started
+    empty = tmp_path / "no_parameters.toml"
+    empty.write_text(
+        SMALL_TARGETS.split("[[parameter]]")[0] + SMALL_TARGETS.split("high = 0.2\n")[1]
+    )
+    done = run_cli("calibrate", str(empty), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "expected at least one [[parameter]]" in done.stderr
