@@ -222,6 +222,54 @@ class _Runner:
         self.territory_checksums: dict[str, str] = {}
         self.runs_done = 0
 
+    def scaled(self, values: np.ndarray) -> np.ndarray:
+        """Target values (last axis: the targets) on each target's comparison scale."""
+        out = np.array(values, dtype=float)
+        for j, t in enumerate(self.targets.targets):
+            out[..., j] = t.transform(out[..., j])
+        return out
+
+    def run_draws(self, stage: str, posterior: Posterior, k: int) -> np.ndarray:
+        """Target values (k x targets) of runs at the posterior's first k draws, draw r at seed
+        ``seed + r`` (as a comparison's replicates run): the calibrated model's distribution,
+        parameters and seeds together. Rerun whole unless every run is recorded."""
+        done = self.store.done(stage)
+        for label, scenario in self.scenarios.items():
+            if all((r, label, 0) in done for r in range(k)):
+                continue
+            scratch = Path(tempfile.mkdtemp(prefix="coopterra-calibrate-"))
+            try:
+
+                def record(spec: RunSpec, outcomes: dict[str, float]) -> None:
+                    mine = {n[7:]: v for n, v in outcomes.items() if n.startswith("target:")}
+                    params = dict(spec.parameters)
+                    self.store.record(stage, spec.replicate, spec.scenario, 0, params, mine)
+                    self.runs_done += 1
+
+                run_ensemble(
+                    {label: scenario},
+                    replicates=k,
+                    posterior=posterior,
+                    seed=self.seed,
+                    threads_per_run=self.threads,
+                    weeks=self.weeks,
+                    executor=self.executor,
+                    out=scratch,
+                    progress=self.progress,
+                    indicators=self.indicators,
+                    on_run=record,
+                )
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+        done = self.store.done(stage)
+        values = np.full((k, len(self.targets.targets)), np.nan)
+        for r in range(k):
+            for j, t in enumerate(self.targets.targets):
+                got = done.get((r, self.labels[t.territory], 0))
+                if got is not None and t.key in got:
+                    values[r, j] = got[t.key]
+        return values
+
     def run(
         self, stage: str, points: Sequence[dict[str, float]], replicates: int = 1
     ) -> np.ndarray:
@@ -317,7 +365,7 @@ def implausibility(
     mean: np.ndarray, sd_em: np.ndarray, fitted: list[Target], stochastic: np.ndarray
 ) -> np.ndarray:
     """Implausibility of each point for each fitted target (points x targets)."""
-    z = np.array([t.value for t in fitted])
+    z = np.array([t.centre for t in fitted])
     obs = np.array([t.sd for t in fitted])
     disc = np.array([t.discrepancy * t.sd for t in fitted])
     total = obs**2 + disc**2 + stochastic**2 + sd_em**2
@@ -431,7 +479,7 @@ def calibrate(
     # 1. Noise and "before".
     say(f"noise: the scenario as it is, {replicates} seeds")
     before_values = runner.run("noise", [{}], replicates=replicates)[0]  # replicates x targets
-    stochastic_all = np.nanstd(before_values, axis=0, ddof=1)
+    stochastic_all = np.nanstd(runner.scaled(before_values), axis=0, ddof=1)
     stochastic = np.nan_to_num(stochastic_all[fit_index])
     before = pd.DataFrame(before_values.T, index=[t.key for t in spec.targets])
 
@@ -449,7 +497,7 @@ def calibrate(
         design = morris_sample.sample(problem, screening, seed=seed)
         points = [dict(zip(keys_all, map(float, row), strict=True)) for row in design]
         say(f"screening: Morris, {screening} trajectories, {len(points)} runs")
-        y = runner.run("screening", points)[:, 0, :]
+        y = runner.scaled(runner.run("screening", points)[:, 0, :])
         for j in fit_index:
             t = spec.targets[j]
             ok = np.isfinite(y[:, j])
@@ -501,7 +549,7 @@ def calibrate(
             break
         design = candidates[:runs_per_wave]
         say(f"wave {w}: {len(design)} runs")
-        y = runner.run(f"wave{w}", [point(row) for row in design])[:, 0, :]
+        y = runner.scaled(runner.run(f"wave{w}", [point(row) for row in design])[:, 0, :])
         if emulators:  # the previous wave's emulators predicting this wave's runs: diagnostics
             mean, sd = emulators[-1].predict(scaled(design))
             for j, t in enumerate(fitted_targets):
@@ -588,9 +636,8 @@ def calibrate(
 
     # The calibrated model's distribution: the baseline at distinct draws, each at its seed.
     k = min(draws, max(replicates, 8))
-    after_points = [point(values[i]) for i in range(k)]
-    say(f"validation: {k} runs at posterior draws")
-    after_values = runner.run("after", after_points, replicates=1)[:, 0, :]
+    say(f"validation: {k} runs at posterior draws, draw r at seed {seed} + r")
+    after_values = runner.run_draws("after", posterior, k)
     after = pd.DataFrame(after_values.T, index=[t.key for t in spec.targets])
     calibration = Calibration(
         spec,
@@ -648,7 +695,7 @@ def _abc(
     )
     fitted = [spec.targets[j] for j in fit_index]
     scale = np.sqrt(np.array([t.sd**2 * (1 + t.discrepancy**2) for t in fitted]) + stochastic**2)
-    observed = {t.key: float(t.value) for t in fitted}
+    observed = {t.key: t.centre for t in fitted}
     lock = threading.Lock()
     counter = [store.count()]
 
@@ -659,7 +706,7 @@ def _abc(
         with lock:  # each evaluation is its own stage in the database
             counter[0] += 1
             stage = f"abc{counter[0]}"
-        values = runner.run(stage, [point(row)], replicates=1)
+        values = runner.scaled(runner.run(stage, [point(row)], replicates=1))
         return {t.key: float(values[0, 0, j]) for t, j in zip(fitted, fit_index, strict=True)}
 
     def distance(x: dict[str, float], x0: dict[str, float]) -> float:

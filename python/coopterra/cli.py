@@ -81,7 +81,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Output paths checked (writable, not under a file) before a run, not after it."""
-    if getattr(args, "command", None) == "compare":
+    if getattr(args, "command", None) == "calibrate":
+        check_writable(args.out, folder=True)
+    elif getattr(args, "command", None) == "compare":
         check_writable(args.out, folder=True)
         for name in ("table", "report"):
             if getattr(args, name, None):

@@ -9,7 +9,8 @@ about, optional ``[calibration]`` settings, the ``[[parameter]]`` ranges calibra
 one ``[[target]]`` table per figure: its ``indicator`` (an expression, below), the ``years`` of the
 run it reads (52-week blocks, 1-based, inclusive), its ``value`` and plausible interval
 ``[low, high]``, its ``source``, and ``use``: ``"fit"`` (calibration may use it) or
-``"validate"`` (held out: never fitted, only checked afterwards).
+``"validate"`` (held out: never fitted, only checked afterwards); ``scale = "log"`` compares a
+figure known within a factor on its logarithm.
 
 Indicators are arithmetic (``+ - * /``, numbers, parentheses) over reductions of the results'
 variables within the target's years:
@@ -66,11 +67,25 @@ class Target:
     description: str = ""
     territory: str = ""  # a territory file, resolved; "" for the scenario's own territory
     discrepancy: float = 0.5  # model-discrepancy SD as a fraction of the observation SD
+    scale: str = "linear"  # "log": a count known within a factor, compared on its logarithm
+
+    def transform(self, x: Any) -> Any:
+        """A value on the scale calibration compares it on (the logarithm for ``log``, floored
+        at a hundredth of ``low``)."""
+        if self.scale == "log":
+            return np.log(np.maximum(x, self.low / 100))
+        return x
+
+    @property
+    def centre(self) -> float:
+        """The value on the comparison scale."""
+        return float(self.transform(self.value))
 
     @property
     def sd(self) -> float:
-        """Observation SD: the plausible interval read as the value plus or minus two SDs."""
-        return (self.high - self.low) / 4.0
+        """Observation SD on the comparison scale: the plausible interval read as the value
+        plus or minus two SDs."""
+        return float(self.transform(self.high) - self.transform(self.low)) / 4.0
 
     def contains(self, x: float) -> bool:
         return bool(self.low <= x <= self.high)
@@ -351,6 +366,7 @@ _TARGET = {
     "description",
     "territory",
     "discrepancy",
+    "scale",
 }
 
 
@@ -510,6 +526,11 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
         if use not in USES:
             at("use", f"expected one of {', '.join(USES)}, got {use!r}")
         own = _text(raw, "territory", "", lambda m: at("territory", m))
+        scale = _text(raw, "scale", "linear", lambda m: at("scale", m)) or "linear"
+        if scale not in ("linear", "log"):
+            at("scale", f"expected linear or log, got {scale!r}")
+        elif scale == "log" and not (low > 0):
+            at("scale", f"a log scale needs low > 0, got low = {low}")
         targets.append(
             Target(
                 key=key or "",
@@ -525,6 +546,7 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
                 territory=_resolve(base, own, lambda m: at("territory", m))
                 if own
                 else territory_file,
+                scale=scale,
                 discrepancy=_number(
                     raw, "discrepancy", discrepancy, lambda m: at("discrepancy", m), 0, 10
                 ),

@@ -175,6 +175,8 @@ def test_a_broken_targets_file_gets_every_problem_located(tmp_path):
         ("low = -2.6", "low = -30.0", "parameter[1].low"),
         ('schema = "coopterra-targets/1"', 'schema = "coopterra-targets/9"', "schema"),
         ('name = "small"', 'name = "small', ""),
+        ('source = "ENTD 2008"', 'source = "ENTD 2008"\nscale = "logarithmic"', "target[1].scale"),
+        ("low = 0.07", "low = 0.0\nscale = 'log'", "target[1].scale"),
     ],
 )
 def test_each_mistake_is_named(fragment, replacement, expected):
