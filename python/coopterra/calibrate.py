@@ -229,6 +229,35 @@ class _Runner:
             out[..., j] = t.transform(out[..., j])
         return out
 
+    def _ensemble(
+        self,
+        stage: str,
+        label: str,
+        scenario: Scenario,
+        record: Callable[[RunSpec, dict[str, float]], None],
+        **runs: Any,
+    ) -> None:
+        """Runs of one territory through run_ensemble, each recorded as it ends; their results
+        files go to a scratch folder, removed afterwards (the database keeps the targets)."""
+        scratch = Path(tempfile.mkdtemp(prefix="coopterra-calibrate-"))
+        try:
+            ensemble = run_ensemble(
+                {label: scenario},
+                seed=self.seed,
+                threads_per_run=self.threads,
+                weeks=self.weeks,
+                executor=self.executor,
+                out=scratch,
+                progress=self.progress,
+                indicators=self.indicators,
+                on_run=record,
+                **runs,
+            )
+            for failure in ensemble.failures:
+                self.log(f"run failed ({stage}): {failure.reason.splitlines()[0]}")
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
     def run_draws(self, stage: str, posterior: Posterior, k: int) -> np.ndarray:
         """Target values (k x targets) of runs at the posterior's first k draws, draw r at seed
         ``seed + r`` (as a comparison's replicates run): the calibrated model's distribution,
@@ -237,30 +266,15 @@ class _Runner:
         for label, scenario in self.scenarios.items():
             if all((r, label, 0) in done for r in range(k)):
                 continue
-            scratch = Path(tempfile.mkdtemp(prefix="coopterra-calibrate-"))
-            try:
 
-                def record(spec: RunSpec, outcomes: dict[str, float]) -> None:
-                    mine = {n[7:]: v for n, v in outcomes.items() if n.startswith("target:")}
-                    params = dict(spec.parameters)
-                    self.store.record(stage, spec.replicate, spec.scenario, 0, params, mine)
-                    self.runs_done += 1
-
-                run_ensemble(
-                    {label: scenario},
-                    replicates=k,
-                    posterior=posterior,
-                    seed=self.seed,
-                    threads_per_run=self.threads,
-                    weeks=self.weeks,
-                    executor=self.executor,
-                    out=scratch,
-                    progress=self.progress,
-                    indicators=self.indicators,
-                    on_run=record,
+            def record(spec: RunSpec, outcomes: dict[str, float]) -> None:
+                mine = {n[7:]: v for n, v in outcomes.items() if n.startswith("target:")}
+                self.store.record(
+                    stage, spec.replicate, spec.scenario, 0, dict(spec.parameters), mine
                 )
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
+                self.runs_done += 1
+
+            self._ensemble(stage, label, scenario, record, replicates=k, posterior=posterior)
         done = self.store.done(stage)
         values = np.full((k, len(self.targets.targets)), np.nan)
         for r in range(k):
@@ -286,36 +300,19 @@ class _Runner:
         for label, wanted in missing.items():
             if not wanted:
                 continue
-            scratch = Path(tempfile.mkdtemp(prefix="coopterra-calibrate-"))
-            try:
-                chosen = [points[p] for p in wanted]
 
-                def record(
-                    spec: RunSpec, outcomes: dict[str, float], wanted: list[int] = wanted
-                ) -> None:
-                    p = wanted[spec.run // replicates]
-                    params = {k: v for k, v in spec.parameters}
-                    mine = {k[7:]: v for k, v in outcomes.items() if k.startswith("target:")}
-                    self.store.record(stage, p, spec.scenario, spec.replicate, params, mine)
-                    self.runs_done += 1
+            def record(
+                spec: RunSpec, outcomes: dict[str, float], wanted: list[int] = wanted
+            ) -> None:
+                p = wanted[spec.run // replicates]
+                mine = {k[7:]: v for k, v in outcomes.items() if k.startswith("target:")}
+                params = dict(spec.parameters)
+                self.store.record(stage, p, spec.scenario, spec.replicate, params, mine)
+                self.runs_done += 1
 
-                ensemble = run_ensemble(
-                    {label: self.scenarios[label]},
-                    samples=chosen,
-                    replicates=replicates,
-                    seed=self.seed,
-                    threads_per_run=self.threads,
-                    weeks=self.weeks,
-                    executor=self.executor,
-                    out=scratch,
-                    progress=self.progress,
-                    indicators=self.indicators,
-                    on_run=record,
-                )
-                for failure in ensemble.failures:
-                    self.log(f"run failed ({stage}): {failure.reason.splitlines()[0]}")
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
+            chosen = [points[p] for p in wanted]
+            scenario = self.scenarios[label]
+            self._ensemble(stage, label, scenario, record, samples=chosen, replicates=replicates)
         done = self.store.done(stage)
         keys = [t.key for t in self.targets.targets]
         for p in range(len(points)):

@@ -507,6 +507,11 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
         help="run on the territory of a territory file (territories/drome.toml) instead of the "
         "scenario's own",
     )
+    _add_set_and_progress(command)
+
+
+def _add_set_and_progress(command: argparse.ArgumentParser) -> None:
+    """--set KEY=VALUE and --progress, for every command that runs simulations."""
     command.add_argument(
         "--set",
         action="append",
@@ -618,18 +623,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs at a time in ABC-SMC (default: the cores / threads per run)",
     )
     cal.add_argument("--scheduler", help="address of a Dask scheduler to run on (tcp://...)")
-    cal.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY=VALUE",
-        help="override a scenario parameter (repeatable)",
-    )
-    cal.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bars (default: on when stderr is a terminal)",
-    )
+    _add_set_and_progress(cal)
     cal.set_defaults(handler=_calibrate, territory=None)
     val = sub.add_parser("validate", help="check scenario files; FILE:LINE:COL messages")
     val.add_argument("files", nargs="+")
