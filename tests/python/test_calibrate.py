@@ -375,3 +375,31 @@ def test_the_command_line_refuses_a_broken_calibration_before_running(tmp_path):
     )
     done = run_cli("calibrate", str(empty), "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and "expected at least one [[parameter]]" in done.stderr
+
+
+def test_a_calibration_on_a_dask_cluster_runs_the_same_runs(calibrated, dask_cluster, tmp_path):
+    """The deterministic stages (noise, screening, history matching) give the same targets run
+    for run whether the runs go to local threads or to a real Dask cluster on loopback."""
+    folder, _ = calibrated
+    client, _workers = dask_cluster
+    cal = calibrate(
+        folder / "small.toml",
+        small_scenario(),
+        out=tmp_path / "dask",
+        executor=client.get_executor(),
+        workers=2,
+        **BUDGET,
+    )
+    assert cal.new_runs == cal.runs > 0
+
+    def rows(database: Path) -> dict[tuple[str, int, int], str]:
+        with contextlib.closing(sqlite3.connect(database)) as db:
+            found = db.execute(
+                "SELECT stage, point, replicate, outcomes FROM coopterra_runs "
+                "WHERE stage IN ('noise', 'screening', 'wave1', 'wave2')"
+            ).fetchall()
+        return {(s, p, r): o for s, p, r, o in found}
+
+    local = rows(folder / "out" / DATABASE)
+    remote = rows(tmp_path / "dask" / DATABASE)
+    assert len(local) > 20 and remote == local
