@@ -566,6 +566,8 @@ def calibrate(
         ys.append(y[:, fit_index])
         x_all, y_all = np.vstack(xs), np.vstack(ys)
         inside = plausible(x_all)
+        if inside.sum() < 2 * len(kept) + 2:  # too few runs left inside to fit on: use them all
+            inside[:] = True
         emulators.append(_Emulators(scaled(x_all[inside]), y_all[inside], seed))
         fraction = float(plausible(reference).mean())
         history.append(Wave(w, len(design), fraction, time.perf_counter() - tw))
