@@ -10,7 +10,10 @@ using namespace coopterra;
 using namespace coopterra::test;
 
 TEST_CASE("money and trips add up, resident by resident", "[simulation][accounting]") {
-  Simulation sim(small({{"carpool.cooperative.initial_awareness", "0.6", "test"}}), 5, 2);
+  // Platforms with enough users to count their money on a small territory (carpool.asc's
+  // calibrated default leaves them a handful).
+  Simulation sim(small({{"carpool.cooperative.initial_awareness", "0.6", "test"}, {"carpool.asc", "-3", "test"}}), 5,
+                 2);
   sim.run(6);
   const auto& week = sim.series().carpool.back();
   const auto& roles = sim.carpool().roles();
@@ -79,7 +82,8 @@ TEST_CASE("a platform nobody knows is never chosen", "[simulation]") {
 }
 
 TEST_CASE("common random numbers: a commission change leaves unrelated draws alone", "[simulation]") {
-  Simulation base(small(), 9, 2), policy(small({{"carpool.incumbent.commission", "0.3", "t"}}), 9, 2);
+  const Override users{"carpool.asc", "-3", "t"};  // an incumbent with users to lose
+  Simulation base(small({users}), 9, 2), policy(small({users, {"carpool.incumbent.commission", "0.3", "t"}}), 9, 2);
   base.run(10);
   policy.run(10);
   // Awareness does not depend on commissions: the same residents become aware in both runs.

@@ -108,8 +108,9 @@ TEST_CASE("a carpool incentive moves only cooperative choosers, and is paid to t
 }
 
 TEST_CASE("incentives stop when the budget runs out, scaled down in the last week", "[policies]") {
-  Simulation sim(scenario("[authority]\nbudget_eur = 3000\n[[policies]]\nkind = \"carpool_incentive\"\n"
-                          "platform = \"cooperative\"\namount_eur = 3.0\n"),
+  // carpool.asc -3: enough platform carpoolers to spend the budget within the 20 weeks.
+  Simulation sim(scenario("[authority]\nbudget_eur = 3000\n[carpool]\nasc = -3.0\n[[policies]]\n"
+                          "kind = \"carpool_incentive\"\nplatform = \"cooperative\"\namount_eur = 3.0\n"),
                  3, 2);
   sim.run(20);
   CHECK(balance(sim, Account::Authority) >= 0);
