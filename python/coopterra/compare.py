@@ -46,6 +46,7 @@ from coopterra.outcomes import (
     quantity,
 )
 from coopterra.posterior import Posterior, load_posterior
+from coopterra.reduce import Reducible
 from coopterra.results import open_results
 from coopterra.scenario import PathLike, Scenario, load_scenario
 
@@ -67,7 +68,7 @@ ASSETS = "public money put into equity (an asset kept)"
 
 
 @dataclass
-class Comparison:
+class Comparison(Reducible):
     """Runs and paired differences of scenarios against a baseline."""
 
     baseline: str
@@ -175,6 +176,9 @@ class Comparison:
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)
+
+    def _runs_for_reduction(self) -> tuple[dict[str, list[xr.Dataset]], str]:
+        return self.runs, self.baseline
 
     def _repr_html_(self) -> str:
         """In Jupyter: the headline sentences and the ranking."""

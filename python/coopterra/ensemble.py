@@ -16,6 +16,7 @@ never read from the environment. A run that fails is reported with its id and re
 from __future__ import annotations
 
 import concurrent.futures as cf
+import html
 import itertools
 import os
 import tempfile
@@ -32,6 +33,7 @@ from coopterra._files import check_writable
 from coopterra.errors import ConfigurationError
 from coopterra.outcomes import HEADLINES
 from coopterra.posterior import Posterior, load_posterior
+from coopterra.reduce import Reducible
 from coopterra.results import open_results, stack_runs
 from coopterra.scenario import PathLike, Scenario, Value, load_scenario, scenario_from_text
 
@@ -65,7 +67,7 @@ class RunFailure:
 
 
 @dataclass
-class Ensemble:
+class Ensemble(Reducible):
     """The runs of an ensemble: their specifications, files, outcomes and failures."""
 
     runs: list[RunSpec]
@@ -91,6 +93,29 @@ class Ensemble:
             row.update(self.outcomes[spec.run])
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def _runs_for_reduction(self) -> tuple[dict[str, list[xr.Dataset]], None]:
+        runs: dict[str, list[xr.Dataset]] = {}
+        for spec in self.runs:
+            if spec.run in self.outcomes:
+                runs.setdefault(spec.scenario, []).append(open_results(spec.path))
+        return runs, None
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: how many runs, which failed, and the first rows of the table."""
+        failed = "".join(
+            f"<li>run {f.run} ({html.escape(f.scenario)}, seed {f.seed}): "
+            f"{html.escape(f.reason.splitlines()[0] if f.reason else '')}</li>"
+            for f in self.failures
+        )
+        table = self.table()
+        head = table.head(10).to_html(index=False) if not table.empty else "<p>No run.</p>"
+        return (
+            f"<p>Ensemble of <b>{len(self.runs)}</b> runs ({len(self.outcomes)} done, "
+            f"{len(self.failures)} failed) in {html.escape(str(self.out))}.</p>"
+            + (f"<ul>{failed}</ul>" if failed else "")
+            + head
+        )
 
     def dataset(self) -> xr.Dataset:
         """Every successful run's indicators, stacked along a ``run`` dimension, with the run's

@@ -881,13 +881,33 @@ def chromium() -> str:
     raise CoopterraError("no Chromium found for the PDF export: install it (./dev setup does)")
 
 
+def stop_session(leader: int) -> None:
+    """Stop what is left of the process session ``leader`` started (Chromium's helper processes
+    outlive its main process for a moment, still writing into its profile folder), so that the
+    folder can be removed."""
+    import signal
+    import time
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(leader, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        for _ in range(50):  # up to 5 s for the group to be gone
+            try:
+                os.killpg(leader, 0)
+            except (ProcessLookupError, PermissionError):
+                return
+            time.sleep(0.1)
+
+
 def report_to_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> None:
     """Print an HTML report to PDF with headless Chromium (A4, charts as drawn)."""
     target = Path(pdf_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="coopterra-pdf-") as profile:
         partial = Path(profile) / "report.pdf"
-        result = subprocess.run(
+        process = subprocess.Popen(
             [
                 chromium(),
                 *CHROMIUM_FLAGS,
@@ -897,13 +917,21 @@ def report_to_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike
                 f"--print-to-pdf={partial}",
                 Path(html_path).resolve().as_uri(),
             ],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=180,
+            start_new_session=True,  # its helper processes are stopped with it
         )
-        if result.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
+        try:
+            _, stderr = process.communicate(timeout=180)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        finally:
+            stop_session(process.pid)
+        if process.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
             raise CoopterraError(
                 f"Chromium could not print {html_path} to PDF: "
-                f"{(result.stderr.strip().splitlines() or ['no output'])[-1]}"
+                f"{(stderr.strip().splitlines() or ['no output'])[-1]}"
             )
         shutil.move(partial, target)

@@ -20,7 +20,7 @@ from typing import Any
 
 import websocket
 
-from coopterra.report import CHROMIUM_FLAGS, chromium
+from coopterra.report import CHROMIUM_FLAGS, chromium, stop_session
 
 FLAGS = [*CHROMIUM_FLAGS, "--remote-debugging-port=0", "--remote-allow-origins=*"]
 
@@ -36,6 +36,7 @@ class Browser:
             [executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its helper processes too are stopped on exit
         )
         port = self._port()
         targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list").read())
@@ -123,6 +124,7 @@ class Browser:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+            stop_session(self._process.pid)
             assert self._process.stderr is not None
             self._process.stderr.close()
             self._profile.cleanup()
