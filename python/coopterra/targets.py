@@ -35,8 +35,8 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,6 @@ class Targets:
     targets: tuple[Target, ...]
     parameters: tuple[Parameter, ...]
     cutoff: float = 3.0
-    settings: dict[str, Any] = field(default_factory=dict)
 
     def fitted(self) -> list[Target]:
         return [t for t in self.targets if t.use == "fit"]
@@ -444,14 +443,20 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
             label = f"{table}.{key}" if table else key
         problems.append(Diagnostic(source, line, column, label, message))
 
+    def top(key: str, message: str) -> None:
+        problem("", -1, key, message)
+
+    def in_calibration(key: str, message: str) -> None:
+        problem("calibration", -1, key, message)
+
     for key in data:
         if key not in _TOP:
             problem("", -1, key, f"unknown key: expected one of {', '.join(sorted(_TOP))}")
     if data.get("schema", SCHEMA) != SCHEMA:
         problem("", -1, "schema", f"expected {SCHEMA!r}, got {data.get('schema')!r}")
-    name = _text(data, "name", "", lambda m: problem("", -1, "name", m))
-    territory = _text(data, "territory", "", lambda m: problem("", -1, "territory", m))
-    territory_file = _resolve(base, territory, lambda m: problem("", -1, "territory", m))
+    name = _text(data, "name", "", top)
+    territory = _text(data, "territory", "", top)
+    territory_file = _resolve(base, territory, top)
 
     settings = data.get("calibration", {})
     if not isinstance(settings, dict):
@@ -462,12 +467,8 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
             problem(
                 "calibration", -1, key, f"unknown key: expected {', '.join(sorted(_CALIBRATION))}"
             )
-    discrepancy = _number(
-        settings, "discrepancy", 0.5, lambda m: problem("calibration", -1, "discrepancy", m), 0, 10
-    )
-    cutoff = _number(
-        settings, "cutoff", 3.0, lambda m: problem("calibration", -1, "cutoff", m), 1, 10
-    )
+    discrepancy = _number(settings, "discrepancy", 0.5, in_calibration, 0, 10)
+    cutoff = _number(settings, "cutoff", 3.0, in_calibration, 1, 10)
 
     parameters = _parameters(data.get("parameter", []), problem)
     targets: list[Target] = []
@@ -477,22 +478,12 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
         raw_targets = []
     variables = result_variables()
     seen: set[str] = set()
-    for i, raw in enumerate(raw_targets):
-
-        def at(key: str, message: str, i: int = i) -> None:
-            problem("target", i, key, message)
-
-        if not isinstance(raw, dict):
-            at("", "expected a table")
-            continue
-        for key in raw:
-            if key not in _TARGET:
-                at(key, f"unknown key: expected one of {', '.join(sorted(_TARGET))}")
-        key = _text(raw, "key", None, lambda m: at("key", m)) or ""
+    for raw, at in _entries(raw_targets, "target", _TARGET, problem):
+        key = _text(raw, "key", None, at) or ""
         if key in seen:
             at("key", f"duplicate target key {key!r}")
         seen.add(key or "")
-        indicator = _text(raw, "indicator", None, lambda m: at("indicator", m))
+        indicator = _text(raw, "indicator", None, at)
         if indicator:  # a multi-line string reads as one line
             indicator = " ".join(indicator.split())
         if indicator:
@@ -512,21 +503,21 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
                 f"got {years!r}",
             )
             years = [1, 1]
-        value = _number(raw, "value", None, lambda m: at("value", m))
-        low = _number(raw, "low", None, lambda m: at("low", m))
-        high = _number(raw, "high", None, lambda m: at("high", m))
+        value = _number(raw, "value", None, at)
+        low = _number(raw, "low", None, at)
+        high = _number(raw, "high", None, at)
         if not (math.isnan(low) or math.isnan(high) or math.isnan(value)):
             if not low <= value <= high or not low < high:
                 at(
                     "low",
                     f"expected low <= value <= high and low < high, got {low}, {value}, {high}",
                 )
-        source_text = _text(raw, "source", None, lambda m: at("source", m))
-        use = _text(raw, "use", "fit", lambda m: at("use", m))
+        source_text = _text(raw, "source", None, at)
+        use = _text(raw, "use", "fit", at)
         if use not in USES:
             at("use", f"expected one of {', '.join(USES)}, got {use!r}")
-        own = _text(raw, "territory", "", lambda m: at("territory", m))
-        scale = _text(raw, "scale", "linear", lambda m: at("scale", m)) or "linear"
+        own = _text(raw, "territory", "", at)
+        scale = _text(raw, "scale", "linear", at) or "linear"
         if scale not in ("linear", "log"):
             at("scale", f"expected linear or log, got {scale!r}")
         elif scale == "log" and not (low > 0):
@@ -541,15 +532,11 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
                 high=high,
                 source=source_text or "",
                 use=use or "fit",
-                unit=_text(raw, "unit", "", lambda m: at("unit", m)) or "",
-                description=_text(raw, "description", "", lambda m: at("description", m)) or "",
-                territory=_resolve(base, own, lambda m: at("territory", m))
-                if own
-                else territory_file,
+                unit=_text(raw, "unit", "", at) or "",
+                description=_text(raw, "description", "", at) or "",
+                territory=_resolve(base, own, at) if own else territory_file,
                 scale=scale,
-                discrepancy=_number(
-                    raw, "discrepancy", discrepancy, lambda m: at("discrepancy", m), 0, 10
-                ),
+                discrepancy=_number(raw, "discrepancy", discrepancy, at, 0, 10),
             )
         )
     if problems:
@@ -565,7 +552,6 @@ def targets_from_text(text: str, source: str = "<text>", base: Path | None = Non
         targets=tuple(targets),
         parameters=tuple(parameters),
         cutoff=cutoff,
-        settings={"discrepancy": discrepancy, "cutoff": cutoff},
     )
 
 
@@ -578,18 +564,8 @@ def _parameters(raw: Any, problem: Any) -> list[Parameter]:
         problem("", -1, "parameter", "expected [[parameter]] tables")
         return out
     seen: set[str] = set()
-    for i, entry in enumerate(raw):
-
-        def at(key: str, message: str, i: int = i) -> None:
-            problem("parameter", i, key, message)
-
-        if not isinstance(entry, dict):
-            at("", "expected a table")
-            continue
-        for key in entry:
-            if key not in _PARAMETER:
-                at(key, f"unknown key: expected one of {', '.join(sorted(_PARAMETER))}")
-        key = _text(entry, "key", None, lambda m: at("key", m))
+    for entry, at in _entries(raw, "parameter", _PARAMETER, problem):
+        key = _text(entry, "key", None, at)
         if key is None:
             continue
         if key in seen:
@@ -604,8 +580,8 @@ def _parameters(raw: Any, problem: Any) -> list[Parameter]:
         if spec["type"] not in ("number", "integer"):
             at("key", f"{key} is a {spec['type']}: only numbers can be calibrated")
             continue
-        low = _number(entry, "low", None, lambda m: at("low", m))
-        high = _number(entry, "high", None, lambda m: at("high", m))
+        low = _number(entry, "low", None, at)
+        high = _number(entry, "high", None, at)
         if math.isnan(low) or math.isnan(high):
             continue
         lo, hi = spec.get("min"), spec.get("max")
@@ -613,19 +589,39 @@ def _parameters(raw: Any, problem: Any) -> list[Parameter]:
             at("low", f"expected low < high, got {low} and {high}")
         elif (lo is not None and low < lo) or (hi is not None and high > hi):
             at("low", f"[{low}, {high}] leaves the parameter's range [{lo}, {hi}]")
-        why = _text(entry, "why", "", lambda m: at("why", m)) or ""
+        why = _text(entry, "why", "", at) or ""
         out.append(Parameter(key, low, high, why))
     return out
 
 
+def _entries(
+    raw: list[Any], table: str, allowed: set[str], problem: Any
+) -> Iterator[tuple[dict[str, Any], Callable[[str, str], None]]]:
+    """The tables of an array of tables (``[[target]]``), each with the function that reports
+    a problem at one of its keys; an entry that is not a table, and unknown keys, reported."""
+    for i, entry in enumerate(raw):
+
+        def at(key: str, message: str, i: int = i) -> None:
+            problem(table, i, key, message)
+
+        if not isinstance(entry, dict):
+            at("", "expected a table")
+            continue
+        for key in entry:
+            if key not in allowed:
+                at(key, f"unknown key: expected one of {', '.join(sorted(allowed))}")
+        yield entry, at
+
+
 def _text(table: dict[str, Any], key: str, default: str | None, fail: Any) -> str | None:
+    """A string of a table; ``fail(key, message)`` reports a problem (default None: required)."""
     if key not in table:
         if default is None:
-            fail("missing: expected a string")
+            fail(key, "missing: expected a string")
         return default
     value = table[key]
     if not isinstance(value, str) or (default is None and not value.strip()):
-        fail(f"expected a non-empty string, got {value!r}")
+        fail(key, f"expected a non-empty string, got {value!r}")
         return default
     return value
 
@@ -640,36 +636,23 @@ def _number(
 ) -> float:
     if key not in table:
         if default is None:
-            fail("missing: expected a number")
+            fail(key, "missing: expected a number")
             return math.nan
         return default
     value = table[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        fail(f"expected a finite number, got {value!r}")
+        fail(key, f"expected a finite number, got {value!r}")
         return math.nan if default is None else default
     if not low <= value <= high:
-        fail(f"expected a number in [{low:g}, {high:g}], got {value}")
+        fail(key, f"expected a number in [{low:g}, {high:g}], got {value}")
     return float(value)
 
 
 def _resolve(base: Path, name: str | None, fail: Any) -> str:
+    """The territory file ``name``, relative to ``base``; ``fail("territory", message)``."""
     if not name:
         return ""
     path = (base / name).resolve()
     if not path.is_file():
-        fail(f"no such territory file: {path}")
+        fail("territory", f"no such territory file: {path}")
     return str(path)
-
-
-def describe(targets: Iterable[Target]) -> str:
-    """A Markdown table of targets: key, use, years, value and interval, source."""
-    lines = [
-        "| target | use | years | value | plausible interval | source |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for t in targets:
-        lines.append(
-            f"| {t.key} | {t.use} | {t.years[0]}-{t.years[1]} | {t.value:g} {t.unit} | "
-            f"[{t.low:g}, {t.high:g}] | {t.source} |"
-        )
-    return "\n".join(lines)
