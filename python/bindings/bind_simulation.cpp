@@ -27,19 +27,24 @@ py::object column_to_python(const Column& c) {
       c);
 }
 
+py::dict attributes(const std::vector<Attribute>& list) {
+  py::dict out;
+  for (const auto& a : list) std::visit([&](const auto& v) { out[py::str(a.name)] = v; }, a.value);
+  return out;
+}
+
 py::dict dataset_to_python(const Dataset& d) {
   auto variables = [](const std::vector<Variable>& vars) {
     py::list out;
     for (const auto& v : vars)
-      out.append(py::make_tuple(v.name, v.dims, column_to_python(v.data), v.units, v.description));
+      out.append(
+          py::make_tuple(v.name, v.dims, column_to_python(v.data), v.units, v.description, attributes(v.attributes)));
     return out;
   };
-  py::dict attrs;
-  for (const auto& a : d.attributes) std::visit([&](const auto& v) { attrs[py::str(a.name)] = v; }, a.value);
   py::dict out;
   out["coords"] = variables(d.coords);
   out["variables"] = variables(d.variables);
-  out["attrs"] = attrs;
+  out["attrs"] = attributes(d.attributes);
   return out;
 }
 

@@ -21,14 +21,16 @@ from coopterra.errors import CoopterraIOError
 def dataset_from_core(described: dict[str, Any]) -> xr.Dataset:
     """Build an ``xarray.Dataset`` from the engine's description of its results."""
     coords = {}
-    for name, dims, data, units, description in described["coords"]:
-        coords[name] = xr.Variable(tuple(dims), np.asarray(data), _attrs(units, description))
+    for name, dims, data, units, description, attrs in described["coords"]:
+        coords[name] = xr.Variable(tuple(dims), np.asarray(data), _attrs(units, description, attrs))
     variables = {}
-    for name, dims, data, units, description in described["variables"]:
+    for name, dims, data, units, description, attrs in described["variables"]:
         shape = tuple(len(coords[d]) for d in dims)
         values = np.asarray(data, dtype=object if isinstance(data, list) else None).reshape(shape)
-        variables[name] = xr.Variable(tuple(dims), values, _attrs(units, description))
-    return xr.Dataset(variables, coords=coords, attrs=dict(described["attrs"]))
+        variables[name] = xr.Variable(tuple(dims), values, _attrs(units, description, attrs))
+    # Decoded as a results file is (CF: the time coordinate as dates, `coordinates` attributes
+    # as coordinates), so a run in memory and its file give the same dataset.
+    return xr.decode_cf(xr.Dataset(variables, coords=coords, attrs=dict(described["attrs"])))
 
 
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -120,14 +122,16 @@ def results_table(paths: Sequence[str | os.PathLike[str]]) -> pd.DataFrame:
 
 
 def to_dataframe(ds: xr.Dataset, variable: str) -> pd.DataFrame:
-    """One variable in tidy form: one row per coordinate combination, a ``value`` column."""
+    """One variable in tidy form: one row per coordinate combination (with the week's ``time``
+    and the zone's ``zone_lat``, ``zone_lon`` where they apply), a ``value`` column."""
     return ds[variable].to_dataframe(name="value").reset_index()
 
 
-def _attrs(units: str, description: str) -> dict[str, str]:
-    out = {}
+def _attrs(units: str, description: str, more: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if units:
         out["units"] = units
     if description:
         out["long_name"] = description
+    out.update(more)
     return out

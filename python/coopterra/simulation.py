@@ -16,7 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from coopterra import _core
-from coopterra._files import clean_stale_temporaries, write_atomically
+from coopterra._files import check_writable, clean_stale_temporaries, write_atomically
 from coopterra.errors import ConfigurationError, CoopterraIOError
 from coopterra.results import dataset_from_core
 from coopterra.scenario import PathLike, Scenario, load_scenario
@@ -182,7 +182,8 @@ class Simulation:
 
     def write(self, path: str | os.PathLike[str]) -> None:
         """Write the results to a NetCDF4-compatible HDF5 file, atomically (temporaries of an
-        earlier write killed midway are removed first)."""
+        earlier write killed midway are removed first), creating its folder if needed."""
+        check_writable(path)
         clean_stale_temporaries(path)
         self._sim.write_results(os.fspath(path))
 

@@ -15,6 +15,7 @@
 #include "coopterra/core/hash.hpp"
 #include "coopterra/core/schedule.hpp"
 #include "coopterra/io/results_file.hpp"
+#include "coopterra/observe/cf.hpp"
 #include "coopterra/version.hpp"
 
 namespace coopterra {
@@ -250,6 +251,7 @@ Dataset Simulation::results() const {
   for (const auto& o : scenario_.overrides()) overrides += o.key + " = " + o.value + "\n";
   std::string notes;
   for (const auto& n : territory_.notes) notes += n + "\n";
+  const std::string created = utc_now();
   d.attributes = {
       {"title", "coopterra results: " + scenario_.spec().name},
       {"schema", std::string(kResultsSchema)},
@@ -271,8 +273,12 @@ Dataset Simulation::results() const {
       {"residents", static_cast<std::int64_t>(residents_.size())},
       {"forked_at_week", static_cast<std::int64_t>(forked_at_)},
       {"firms", static_cast<std::int64_t>(firms_.size())},
-      {"created", utc_now()},
+      {"created", created},
   };
+  conform_to_cf(d, scenario_.spec().run.start_date,
+                created + " coopterra " + kVersion + ": scenario " + scenario_.spec().name + ", seed " +
+                    std::to_string(random_.seed()) + ", " + std::to_string(week_) + " weeks on " +
+                    std::to_string(threads_) + " threads");
   return d;
 }
 

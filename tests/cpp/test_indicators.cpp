@@ -6,6 +6,7 @@
 
 #include "coopterra/core/bytes.hpp"
 #include "coopterra/core/error.hpp"
+#include "coopterra/observe/cf.hpp"
 #include "coopterra/simulation.hpp"
 #include "helpers.hpp"
 
@@ -43,7 +44,7 @@ int check_results(const Dataset& d, const std::vector<Record>& weeks) {
         std::vector<std::string> dims{"week"};
         for (const auto& x : field_dims(f.dim)) dims.push_back(x);
         CHECK(v.dims == dims);
-        CHECK(v.units == f.units);
+        CHECK(v.units == cf_units(f.units));
         CHECK(v.description == f.description);
         std::vector<double> expected;
         values(member, expected);

@@ -38,7 +38,7 @@ def test_hello_simulation(tmp_path):
         "flow": 248,
         # households, authority, outside, firms; 15 platforms (12 markets', barter, 2 carpool)
         "account": 19,
-        "policy": 0,  # the baseline has no policy
+        # no "policy": the baseline has none, and an empty dimension is never written
         "market": 6,
         # offline, a cooperative, an incumbent, and the alternative where there is one
         "channel": 23,
@@ -47,6 +47,7 @@ def test_hello_simulation(tmp_path):
         "commune_kind": 3,
         "income_group": 5,
         "firm_sector": 5,
+        "nv": 2,  # the start and end of each week (time_bnds)
     }
     assert ds["co2e"].attrs["units"] == "kg"
     # Car commuters are a fixed group: each week some are on leave, the others choose a mode.
@@ -75,6 +76,6 @@ def test_hello_simulation(tmp_path):
 
     # 7. A tidy table for pandas users, and the time spent in each phase of the week.
     table = coopterra.to_dataframe(ds, "commuters")
-    assert list(table.columns) == ["week", "mode", "value"]
+    assert list(table.columns) == ["week", "mode", "time", "value"]  # time: the week's first day
     assert set(sim.profile()["phase"]) >= {"awareness", "choice", "matching", "accounting"}
     print(coopterra.format_summary(ds, sim.profile()))

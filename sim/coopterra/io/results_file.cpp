@@ -204,6 +204,7 @@ void write_hdf5(const Dataset& d, const std::string& path) {
     attribute_number(ds, "_Netcdf4Dimid", static_cast<int>(i), H5T_NATIVE_INT);
     if (!c.units.empty()) attribute_string(ds, "units", c.units);
     if (!c.description.empty()) attribute_string(ds, "long_name", c.description);
+    for (const auto& a : c.attributes) write_attribute(ds, a);
   }
   for (const auto& v : d.variables) {
     std::vector<hsize_t> shape;
@@ -221,6 +222,7 @@ void write_hdf5(const Dataset& d, const std::string& path) {
     }
     if (!v.units.empty()) attribute_string(ds, "units", v.units);
     if (!v.description.empty()) attribute_string(ds, "long_name", v.description);
+    for (const auto& a : v.attributes) write_attribute(ds, a);
   }
   for (const auto& a : d.attributes) write_attribute(file, a);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + path);

@@ -14,17 +14,18 @@ namespace coopterra {
 using Column =
     std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>, std::vector<std::uint8_t>>;
 
+struct Attribute {
+  std::string name;
+  std::variant<std::string, std::int64_t, double> value;
+};
+
 struct Variable {
   std::string name;
   std::vector<std::string> dims;  // each the name of a coordinate
   Column data;                    // row-major over dims
   std::string units;
   std::string description;
-};
-
-struct Attribute {
-  std::string name;
-  std::variant<std::string, std::int64_t, double> value;
+  std::vector<Attribute> attributes = {};  // further attributes (CF: standard_name, cell_methods...)
 };
 
 struct Dataset {

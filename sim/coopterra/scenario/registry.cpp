@@ -23,6 +23,7 @@ const char* market_key(std::size_t market) noexcept {
 void describe(Fields<Spec, RunSpec>& f) {
   f("weeks", &RunSpec::weeks);
   f("seed", &RunSpec::seed);
+  f("start_date", &RunSpec::start_date);
 }
 
 void describe(Fields<Spec, TerritorySpec>& f) {

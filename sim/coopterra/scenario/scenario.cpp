@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "coopterra/core/calendar.hpp"
 #include "coopterra/io/files.hpp"
 #include "coopterra/policy/kind.hpp"
 #include "coopterra/scenario/parameters.hpp"
@@ -166,7 +167,12 @@ class Validator {
         return;
       }
       case ParamType::String: {
-        const auto v = node.value_exact<std::string>();
+        auto v = node.value_exact<std::string>();
+        if (const auto* date = node.as_date()) {  // a TOML date (run.start_date = 2026-01-05), as written
+          std::ostringstream text;
+          text << date->get();
+          v = text.str();
+        }
         if (!v) return expected(p, node, path);
         if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), *v) == p.choices.end()) {
           std::string list;
@@ -478,6 +484,9 @@ class Validator {
   // Rules that involve several keys.
   void cross_field(const toml::table& root, const Spec& s) {
     auto node_of = [&](const char* key) { return root.at_path(key).node(); };
+    if (!parse_iso_date(s.run.start_date))
+      error(node_of("run.start_date"), "run.start_date",
+            "expected a date written YYYY-MM-DD (e.g. \"2026-01-05\"), got '" + s.run.start_date + "'");
     const auto& t = s.territory;
     if (t.source == "synthetic") {
       if (t.road_neighbours >= t.zones)

@@ -13,6 +13,7 @@ namespace coopterra {
 struct RunSpec {
   std::int64_t weeks = 0;  // horizon
   std::int64_t seed = 0;   // default seed of the behaviour streams
+  std::string start_date;  // first day of week 1, YYYY-MM-DD (the results' time coordinate)
 };
 
 struct TerritorySpec {
