@@ -154,8 +154,10 @@ class Reducible:
 
     def plot(self, variable: str, *, quantiles: Sequence[float] = QUANTILES, ax: Any = None) -> Any:
         """Median and band over the weeks of one variable's total, per scenario."""
-        _, baseline = self._runs_for_reduction()
-        reduced = self.reduce(quantiles, [variable], totals=True)
+        runs, baseline = self._runs_for_reduction()  # once: opening every run's file is the cost
+        reduced = reduce_runs(
+            runs, quantiles=quantiles, variables=[variable], baseline=baseline, totals=True
+        )
         title = f"{variable}: scenario - {baseline}" if baseline else None
         ax = plot_bands(reduced, variable, ax=ax, title=title)
         if baseline:
