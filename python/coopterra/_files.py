@@ -63,26 +63,26 @@ def check_writable(path: str | os.PathLike[str], *, folder: bool = False) -> Pat
     what = "folder" if folder else "file"
     if str(path) == "":
         raise CoopterraIOError(f"the output {what} name is empty")
+
+    def fail(problem: str) -> CoopterraIOError:
+        return CoopterraIOError(f"{path}: {problem}", [(str(path), 0, 0, "", problem)])
+
     for parent in [target, *target.parents] if folder else target.parents:
         if parent.exists() and not parent.is_dir():
-            raise CoopterraIOError(f"{path}: cannot write here: {parent} is a file, not a folder")
+            raise fail(f"cannot write here: {parent} is a file, not a folder")
     if not folder and target.is_dir():
-        raise CoopterraIOError(f"{path}: is a folder; give a file name")
+        raise fail("is a folder; give a file name")
     directory = target if folder else target.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise CoopterraIOError(
-            f"{path}: cannot create the folder {directory}: {e.strerror}"
-        ) from None
+        raise fail(f"cannot create the folder {directory}: {e.strerror}") from None
     try:  # the only reliable test (permissions, read-only mounts, root): create a file there
         fd, probe = tempfile.mkstemp(dir=directory, prefix=".coopterra-probe-")
         os.close(fd)
         os.unlink(probe)
     except OSError as e:
-        raise CoopterraIOError(
-            f"{path}: the folder {directory} cannot be written: {e.strerror}"
-        ) from None
+        raise fail(f"the folder {directory} cannot be written: {e.strerror}") from None
     return target
 
 

@@ -89,17 +89,28 @@ def test_dimensions_survive_either_import_order(tmp_path):
         )
 
 
-def test_write_to_a_missing_folder_is_a_located_io_error(small, tmp_path):
+def test_write_creates_a_missing_folder(small, tmp_path):
     sim = coopterra.Simulation(small, seed=1)
     sim.run(weeks=1)
-    target = tmp_path / "missing" / "run.h5"
+    target = tmp_path / "missing" / "deeper" / "run.h5"
+    sim.write(target)
+    assert coopterra.open_results(target).sizes["week"] == 1
+
+
+def test_write_through_a_file_is_a_located_io_error(small, tmp_path):
+    sim = coopterra.Simulation(small, seed=1)
+    sim.run(weeks=1)
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    target = tmp_path / "notes.txt" / "run.h5"
     try:
         sim.write(target)
     except coopterra.CoopterraIOError as e:
         assert e.diagnostics[0].file == str(target)
+        assert "is a file, not a folder" in str(e)
     else:
         raise AssertionError("expected CoopterraIOError")
-    assert not target.parent.exists()
+    assert (tmp_path / "notes.txt").read_text() == "a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 def test_every_variable_is_documented(small):
