@@ -56,7 +56,7 @@ def main() -> int:
         old_source = re.search(rf'^{re.escape(prefix)}source = "(.*)"$', block, re.MULTILINE)
         assert old_default is not None
         before = old_source.group(1) if old_source else ""
-        before = re.sub(r"^calibrated on data/targets/[^;]*; before: [^,]*, ", "", before)
+        before = re.sub(r"^calibrated on data/targets/[^(]*\([^)]*\); before: [^,]*, ", "", before)
         m = marginals[key]
         source = (
             f"calibrated on data/targets/{targets} (coopterra calibrate: the posterior's "

@@ -206,7 +206,10 @@ class _Runner:
         self.executor = executor
         self.progress = progress
         self.log = log
+        # Runs that fit last as long as the fitted targets need; the scenario as it was and the
+        # posterior's draws, compared with every target, as long as the latest needs.
         self.weeks = targets.weeks()
+        self.fit_weeks = targets.weeks("fit") or self.weeks
         self.scenarios: dict[str, Scenario] = {}
         for i, territory in enumerate(targets.territories()):
             label = f"territory{i}"
@@ -217,7 +220,8 @@ class _Runner:
             )
         self.labels = dict(zip(targets.territories(), self.scenarios, strict=True))
         self.indicators = [
-            (f"target:{t.key}", t.indicator, t.years[0], t.years[1]) for t in targets.targets
+            (f"target:{t.key}", t.indicator, t.years[0], t.years[1], 52 * t.years[1])
+            for t in targets.targets
         ]
         self.territory_checksums: dict[str, str] = {}
         self.runs_done = 0
@@ -235,21 +239,23 @@ class _Runner:
         label: str,
         scenario: Scenario,
         record: Callable[[RunSpec, dict[str, float]], None],
+        weeks: int,
         **runs: Any,
     ) -> None:
-        """Runs of one territory through run_ensemble, each recorded as it ends; their results
-        files go to a scratch folder, removed afterwards (the database keeps the targets)."""
+        """Runs of one territory through run_ensemble, ``weeks`` long (the targets read by then),
+        each recorded as it ends; their results files go to a scratch folder, removed afterwards
+        (the database keeps the targets)."""
         scratch = Path(tempfile.mkdtemp(prefix="coopterra-calibrate-"))
         try:
             ensemble = run_ensemble(
                 {label: scenario},
                 seed=self.seed,
                 threads_per_run=self.threads,
-                weeks=self.weeks,
+                weeks=weeks,
                 executor=self.executor,
                 out=scratch,
                 progress=self.progress,
-                indicators=self.indicators,
+                indicators=[i[:4] for i in self.indicators if i[4] <= weeks],
                 on_run=record,
                 **runs,
             )
@@ -274,7 +280,9 @@ class _Runner:
                 )
                 self.runs_done += 1
 
-            self._ensemble(stage, label, scenario, record, replicates=k, posterior=posterior)
+            self._ensemble(
+                stage, label, scenario, record, self.weeks, replicates=k, posterior=posterior
+            )
         done = self.store.done(stage)
         values = np.full((k, len(self.targets.targets)), np.nan)
         for r in range(k):
@@ -285,9 +293,14 @@ class _Runner:
         return values
 
     def run(
-        self, stage: str, points: Sequence[dict[str, float]], replicates: int = 1
+        self,
+        stage: str,
+        points: Sequence[dict[str, float]],
+        replicates: int = 1,
+        every_target: bool = False,
     ) -> np.ndarray:
-        """Target values (points x replicates x targets); NaN where a run failed."""
+        """Target values (points x replicates x targets); NaN where a run failed, and for the
+        targets read after the fitted ones unless ``every_target`` (runs then last longer)."""
         done = self.store.done(stage)
         values = np.full((len(points), replicates, len(self.targets.targets)), np.nan)
         missing: dict[str, list[int]] = {label: [] for label in self.scenarios}
@@ -312,7 +325,10 @@ class _Runner:
 
             chosen = [points[p] for p in wanted]
             scenario = self.scenarios[label]
-            self._ensemble(stage, label, scenario, record, samples=chosen, replicates=replicates)
+            weeks = self.weeks if every_target else self.fit_weeks
+            self._ensemble(
+                stage, label, scenario, record, weeks, samples=chosen, replicates=replicates
+            )
         done = self.store.done(stage)
         keys = [t.key for t in self.targets.targets]
         for p in range(len(points)):
@@ -475,7 +491,7 @@ def calibrate(
 
     # 1. Noise and "before".
     say(f"noise: the scenario as it is, {replicates} seeds")
-    before_values = runner.run("noise", [{}], replicates=replicates)[0]  # replicates x targets
+    before_values = runner.run("noise", [{}], replicates=replicates, every_target=True)[0]
     stochastic_all = np.nanstd(runner.scaled(before_values), axis=0, ddof=1)
     stochastic = np.nan_to_num(stochastic_all[fit_index])
     before = pd.DataFrame(before_values.T, index=[t.key for t in spec.targets])

@@ -119,9 +119,10 @@ class Targets:
     def held_out(self) -> list[Target]:
         return [t for t in self.targets if t.use == "validate"]
 
-    def weeks(self) -> int:
-        """Weeks a run must last for every target to be read."""
-        return 52 * max(t.years[1] for t in self.targets)
+    def weeks(self, use: str | None = None) -> int:
+        """Weeks a run must last for every target (or every target of ``use``) to be read."""
+        years = [t.years[1] for t in self.targets if use is None or t.use == use]
+        return 52 * max(years, default=0)
 
     def territories(self) -> list[str]:
         """The distinct territories the targets are about, in order of first use."""

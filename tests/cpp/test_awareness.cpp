@@ -16,8 +16,10 @@ namespace {
 
 // The Bass equation from F0, integrated by fourth-order Runge-Kutta in steps of 1/1040 year;
 // the share after each of `weeks` weeks.
-std::vector<double> bass_curve(double p, double q, double f0, int weeks) {
-  auto rate = [&](double f) { return (p + q * f) * (1.0 - f); };
+// The mean-field Bass curve of the aware share with market potential m (a share of residents):
+// dF/dt = (p + q F)(m - F), from F = f0.
+std::vector<double> bass_curve(double p, double q, double f0, int weeks, double m = 1.0) {
+  auto rate = [&](double f) { return (p + q * f) * (m - f); };
   std::vector<double> out;
   double f = f0;
   const double h = 1.0 / 52.0 / 20.0;
@@ -71,6 +73,7 @@ TEST_CASE("on a dense network the aware share follows the Bass equation over ten
   spec.population.ties_per_resident = 256;
   spec.population.local_tie_share = 0.0;
   spec.carpool.cooperative.initial_awareness = 0.05;
+  spec.carpool.cooperative.awareness_potential = 1.0;
   spec.carpool.incumbent.initial_awareness = 0.0;
   spec.carpool.incumbent.bass_p = 0.0, spec.carpool.incumbent.bass_q = 0.0;
   const Territory territory = make_territory(spec.territory, 2);
@@ -93,4 +96,54 @@ TEST_CASE("on a dense network the aware share follows the Bass equation over ten
     }
     CHECK(worst <= 0.01);
   }
+}
+
+TEST_CASE("within a market potential the aware share follows Bass's curve towards it, and only campaigns go beyond",
+          "[awareness]") {
+  // As above, with the cooperative's potential at 30 % of residents: the share follows
+  // dF/dt = (p + q F)(0.3 - F) (F the share of all residents aware, as a resident's ties are
+  // drawn among all of them) and stays below 0.3. The incumbent's potential is 0: nobody beyond
+  // its 50 % aware at start hears of it by word of mouth, but a campaign reaching 5 % of a zone's
+  // unaware residents a week reaches those outside the potential too.
+  Spec spec = default_spec();
+  spec.territory.residents = 100000;
+  spec.territory.zones = 50;
+  spec.population.ties_per_resident = 256;
+  spec.population.local_tie_share = 0.0;
+  spec.carpool.cooperative.initial_awareness = 0.05;
+  spec.carpool.cooperative.awareness_potential = 0.3;
+  spec.carpool.cooperative.bass_p = 0.03, spec.carpool.cooperative.bass_q = 0.9;
+  spec.carpool.incumbent.initial_awareness = 0.5;
+  spec.carpool.incumbent.awareness_potential = 0.0;
+  spec.carpool.incumbent.bass_p = 0.03, spec.carpool.incumbent.bass_q = 0.38;
+  const Territory territory = make_territory(spec.territory, 2);
+  const Random random(11);
+  const Residents residents = make_population(territory, spec.population, random, 2);
+  const double n = static_cast<double>(residents.size());
+  CarpoolModel model(territory, residents, spec, random);
+  auto share = [&](unsigned bit) {
+    const auto& a = model.awareness();
+    return static_cast<double>(std::count_if(a.begin(), a.end(), [&](std::uint8_t b) { return (b >> bit) & 1u; })) / n;
+  };
+  const double incumbent_at_start = share(1);
+  const auto curve = bass_curve(0.03, 0.9, share(0), 520, 0.3);
+  double worst = 0, highest = 0;
+  for (std::uint32_t week = 1; week <= 520; ++week) {
+    model.spread_awareness(week, Levers{}, 2);
+    worst = std::max(worst, std::abs(share(0) - curve[week - 1]));
+    highest = std::max(highest, share(0));
+  }
+  CHECK(worst <= 0.01);
+  CHECK(highest <= 0.3 + 0.005);  // the drawn potential: 30 % of 100,000, within its noise
+  CHECK(share(0) > 0.25);         // ten years: near the potential (the ties aware are at most 30 %)
+  CHECK(share(1) == incumbent_at_start);
+
+  // A campaign for the incumbent in every zone.
+  const auto platforms = list_platforms(spec);
+  Levers levers(platforms.size());
+  levers.campaign_reach[carpool_platforms(platforms)[1]].assign(territory.zones.size(), 0.05);
+  for (std::uint32_t week = 521; week <= 530; ++week) model.spread_awareness(week, levers, 2);
+  const double expected = 1.0 - (1.0 - incumbent_at_start) * std::pow(0.95, 10);
+  CHECK(std::abs(share(1) - expected) < 0.01);
+  CHECK(share(0) <= 0.3 + 0.005);
 }

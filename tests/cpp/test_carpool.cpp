@@ -104,7 +104,9 @@ TEST_CASE("common random numbers: a commission change leaves unrelated draws alo
 }
 
 TEST_CASE("awareness spreads and carpooling cuts vehicle-km", "[simulation]") {
-  Simulation sim(small(), 4, 2);
+  // Word of mouth may reach every resident (potential 1, not the default fifth): a year on 30,000
+  // residents is then enough for the cooperative's awareness to bring it carpoolers.
+  Simulation sim(small({{"carpool.cooperative.awareness_potential", "1", "test"}}), 4, 2);
   sim.run(52);
   const auto& first = sim.series().carpool.front();
   const auto& last = sim.series().carpool.back();

@@ -59,7 +59,10 @@ TEST_CASE(
     FAIL("no carpool platform");
     return std::size_t{0};
   };
-  Simulation base(small(), 5, 2);
+  // Word of mouth may reach every resident (potential 1, not the default fifth), so that the
+  // cooperative has carpoolers on 30,000 residents within 30 weeks; every run below alike.
+  const Override everyone{"carpool.cooperative.awareness_potential", "1", "test"};
+  Simulation base(small({everyone}), 5, 2);
   base.run(30);
   const std::size_t coop = index(base, true), incumbent = index(base, false);
   std::int64_t fees = 0, leaving = 0;
@@ -77,7 +80,8 @@ TEST_CASE(
   SECTION("a grant to the carpool cooperative reaches its treasury") {
     Simulation sim(
         small(
-            {{"authority.budget_eur", "100000", "test"},
+            {everyone,
+             {"authority.budget_eur", "100000", "test"},
              {"policies",
               "[{kind = \"grant\", sector = \"carpool\", platform = \"cooperative\", cost_eur = 30000, end_week = 30}]",
               "test"}}),
@@ -90,7 +94,7 @@ TEST_CASE(
           base.series().economy.back().treasury_cents[coop] + grants);
   }
   SECTION("a territorial team without funding: the cooperative closes, then nobody carpools through it") {
-    Simulation sim(small({{"carpool.cooperative.staff", "2", "test"}}), 5, 2);
+    Simulation sim(small({everyone, {"carpool.cooperative.staff", "2", "test"}}), 5, 2);
     sim.run(30);
     const auto& eco = sim.series().economy;
     std::size_t closed = 0;

@@ -10,14 +10,28 @@
 // aware share then follows the Bass curve (tests/cpp/test_awareness.cpp). A campaign in the
 // resident's commune adds an independent chance
 // (reach), and the cooperatives' common banner another for residents who know a cooperative.
+//
+// Bass's market potential: word of mouth and media reach only the residents within a platform's
+// potential (`awareness_potential`, a share of residents; those aware at week 0 are within it
+// whatever its value). A mature national brand is at its potential, so its awareness stays where
+// it is without a campaign; a young cooperative's grows towards its own. Campaigns and the banner
+// reach everyone, within the potential or not. Whether a resident is within is the same draw
+// that decided their awareness at week 0 (below initial_awareness: aware; below the potential:
+// within), so it needs no state and the aware at start are within by construction.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "coopterra/core/random.hpp"
+#include "coopterra/scenario/spec.hpp"
 
 namespace coopterra {
+
+// The share of residents within a platform's potential (see above).
+inline double awareness_potential(const MarketPlatformSpec& platform) noexcept {
+  return std::max(platform.initial_awareness, platform.awareness_potential);
+}
 
 // (p + qF)/(1 - F) grows as e^((p + q) t) along the Bass equation, so a resident unaware at the
 // start of the week stays so with chance (p + q) / ((p + q f) e^((p + q)/52) + q (1 - f)).
@@ -49,6 +63,7 @@ class AwarenessHazards {
     platforms_ = platforms, ties_ = ties, rows_ = campaigns ? zones : 1;
     at_.resize(rows_ * 2 * platforms * (ties + 1));
     max_.resize(rows_ * 2 * platforms);
+    outside_.resize(rows_ * 2 * platforms);
     slots_ = (platforms + 7) / 8;
     possible_.assign(rows_ * 2, 0);
     lane_max_.assign(rows_ * 2 * slots_, 0);
@@ -63,6 +78,8 @@ class AwarenessHazards {
             if (b) stay *= 1.0 - banner(q);
             at_[index(z, b, q) * (ties + 1) + a] = StreamPairs::threshold32(1.0 - stay);
           }
+        for (std::size_t b = 0; b < 2; ++b)
+          outside_[index(z, b, q)] = StreamPairs::threshold32(1.0 - campaign * (b ? 1.0 - banner(q) : 1.0));
         for (std::size_t b = 0; b < 2; ++b) {
           const std::uint64_t top = at_[index(z, b, q) * (ties + 1) + ties];
           max_[index(z, b, q)] = top;
@@ -71,6 +88,11 @@ class AwarenessHazards {
           lane_max_[(z * 2 + b) * slots_ + q / 8] |= ((top - 1) >> 24) << (8 * (q % 8));
         }
       }
+  }
+  // The threshold of a resident outside platform q's potential: campaigns and the banner only (at
+  // most the threshold within it, so the first-byte tests below hold for both).
+  std::uint64_t outside(std::uint32_t zone, std::size_t banner, std::size_t q) const {
+    return outside_[index(rows_ > 1 ? zone : 0, banner, q)];
   }
   // The largest thresholds of the platforms (indexed by platform) for a resident of `zone`.
   const std::uint64_t* max_row(std::uint32_t zone, std::size_t banner) const {
@@ -102,7 +124,7 @@ class AwarenessHazards {
   std::size_t platforms_ = 0, rows_ = 1;
   std::uint32_t ties_ = 0;
   std::size_t slots_ = 0;
-  std::vector<std::uint64_t> at_, max_, possible_, lane_max_;
+  std::vector<std::uint64_t> at_, max_, outside_, possible_, lane_max_;
 };
 
 }  // namespace coopterra

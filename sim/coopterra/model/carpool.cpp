@@ -63,16 +63,19 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
     per_km_.push_back(c.platform->fee_model == "per_km");
     fee_per_km_.push_back(per_km_.back() ? c.platform->fee_eur_per_km
                                          : spec.carpool.fare_eur_per_km * c.platform->commission);
+    potential_.push_back(awareness_potential(*c.platform));
   }
   ensure(!platforms_.empty() && platforms_.size() <= kMaxCarpoolPlatforms, "carpool: 1 to 8 platforms");
   for (std::size_t i = 0; i < residents.size(); ++i) {
     std::uint8_t bits = 0;
     for (std::size_t p = 0; p < platforms_.size(); ++p)
-      if (random_.uniform(Purpose::InitialAwareness, i, 0, static_cast<std::uint16_t>(p)) <
-          platforms_[p]->initial_awareness)
-        bits |= static_cast<std::uint8_t>(1u << p);
+      if (awareness_draw(i, p) < platforms_[p]->initial_awareness) bits |= static_cast<std::uint8_t>(1u << p);
     aware_[i] = bits;
   }
+}
+
+double CarpoolModel::awareness_draw(std::size_t resident, std::size_t platform) const noexcept {
+  return random_.uniform(Purpose::InitialAwareness, resident, 0, static_cast<std::uint16_t>(platform));
 }
 
 void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, int threads) {
@@ -115,9 +118,14 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, in
         std::array<std::uint32_t, kMaxCarpoolPlatforms> aware_ties_of{};
         for (std::uint32_t j = 0; j < k; ++j)
           for (std::size_t r = 0; r < n; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
-        for (unsigned p = 0; p < n; ++p)
-          if (((maybe >> p) & 1u) && draw[p] < hazards_.at(home, 0, p, aware_ties_of[p]))
-            next = static_cast<std::uint8_t>(next | (1u << p));
+        for (unsigned p = 0; p < n; ++p) {
+          if (!((maybe >> p) & 1u)) continue;
+          // Word of mouth within the platform's potential; outside it, campaigns only
+          // (model/awareness.hpp).
+          const std::uint64_t chance = awareness_draw(i, p) < potential_[p] ? hazards_.at(home, 0, p, aware_ties_of[p])
+                                                                            : hazards_.outside(home, 0, p);
+          if (draw[p] < chance) next = static_cast<std::uint8_t>(next | (1u << p));
+        }
       }
       aware_next_[i] = next;
     }

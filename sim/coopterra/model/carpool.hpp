@@ -154,6 +154,10 @@ class CarpoolModel {
   }
 
  private:
+  // A resident's uniform for a platform: aware at week 0 below its initial awareness, within its
+  // potential below awareness_potential (model/awareness.hpp).
+  double awareness_draw(std::size_t resident, std::size_t platform) const noexcept;
+
   const Territory& territory_;
   const Residents& residents_;
   const Spec& spec_;
@@ -162,6 +166,7 @@ class CarpoolModel {
   std::vector<std::size_t> in_list_;              // their indices in the platform list
   std::vector<std::uint8_t> per_km_;              // 1: the platform's fee is per km; 0: a commission on the fare
   std::vector<double> fee_per_km_;                // the platform's fee per km of the trip, EUR, before any tax
+  std::vector<double> potential_;                 // share of residents within the platform's potential
   AwarenessHazards hazards_;                      // chance of hearing of each platform this week
   std::vector<std::uint8_t> aware_, aware_next_;  // bit p: aware of platform p
   std::vector<std::uint8_t> choice_;              // mode chosen this week (car commuters)

@@ -132,6 +132,14 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
         coop_options_[m] = static_cast<std::uint8_t>(coop_options_[m] | (1u << o));
       }
     }
+  draw_of_.assign(platforms_.size(), 0);
+  potential_.assign(platforms_.size(), 0.0);
+  for (std::size_t m = 0; m < kMarkets; ++m)
+    for (std::size_t o = 1; o < options(m); ++o)
+      if (const std::size_t q = platform_of_[m][o]; q != kNoPlatform) {
+        draw_of_[q] = static_cast<std::uint16_t>(m * 8 + o);
+        potential_[q] = awareness_potential(*platforms_[q].spec);
+      }
   serves_.assign(platforms_.size(), std::vector<std::uint8_t>(3, 1));
   for (std::size_t q = 0; q < platforms_.size(); ++q) {
     const auto& serves = platforms_[q].spec->serves;
@@ -166,14 +174,16 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
         for (std::size_t o = 1; o < options(m); ++o) {
           const std::size_t q = platform_of_[m][o];
           if (q == kNoPlatform) continue;
-          const double u =
-              random_.uniform(Purpose::InitialMarketAwareness, i, 0, static_cast<std::uint16_t>(m * 8 + o));
-          if (u < platforms_[q].spec->initial_awareness) s.bits |= std::uint64_t{1} << q;
+          if (awareness_draw(i, q) < platforms_[q].spec->initial_awareness) s.bits |= std::uint64_t{1} << q;
         }
       state_[i] = s;
     }
   });
   count_totals();
+}
+
+double MarketModel::awareness_draw(std::size_t resident, std::size_t platform) const noexcept {
+  return random_.uniform(Purpose::InitialMarketAwareness, resident, 0, draw_of_[platform]);
 }
 
 void MarketModel::set_state(const std::vector<State>& state) {
@@ -347,7 +357,8 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     State next = old;
     // Awareness of the platforms not known yet. The chance grows with the aware ties, and it is
     // small: a first byte per platform (eight a slot) rejects most draws, being above the chance
-    // with every tie aware; the others take 24 more bits and count the aware ties.
+    // with every tie aware; the others take 24 more bits, look whether the resident is within the
+    // platform's potential and count the aware ties.
     const std::size_t banner = (old.bits & coop_bits_) != 0;  // knows a cooperative
     const auto first = hazards_.first(home, banner);
     const std::uint64_t unaware = platform_bits_ & ~old.bits & first.possible;
@@ -360,9 +371,18 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
         const unsigned q = 8 * j + lane;
         const std::uint64_t low = stream.bits((kAwareDraw + q) / 2) >> (32 * ((kAwareDraw + q) % 2));
         const auto u = static_cast<std::uint32_t>((((high >> (8 * lane)) & 0xffu) << 24) | (low & 0xffffffu));
-        std::uint32_t aware_ties = 0;
-        for (std::uint32_t t = 0; t < k; ++t) aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
-        if (u < hazards_.at(home, banner, q, aware_ties)) {
+        // Within the platform's potential, word of mouth over the aware ties; outside it, only
+        // campaigns and the banner (model/awareness.hpp).
+        std::uint64_t chance = 0;
+        if (awareness_draw(i, q) < potential_[q]) {
+          std::uint32_t aware_ties = 0;
+          for (std::uint32_t t = 0; t < k; ++t)
+            aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
+          chance = hazards_.at(home, banner, q, aware_ties);
+        } else {
+          chance = hazards_.outside(home, banner, q);
+        }
+        if (u < chance) {
           next.bits |= std::uint64_t{1} << q;
           ++acc.aware[q];
         }

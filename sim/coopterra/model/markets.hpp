@@ -159,6 +159,9 @@ class MarketModel {
   // The threads' sums, merged: purchases by zone, channel and car into the week's money, emissions and rounds.
   MarketWeek account(const Sums& sums, const Levers& levers) const;
   void count_totals();
+  // A resident's uniform for a platform: aware at week 0 below its initial awareness, within its
+  // potential below awareness_potential (model/awareness.hpp).
+  double awareness_draw(std::size_t resident, std::size_t platform) const noexcept;
 
   const Territory& territory_;
   const Residents& residents_;
@@ -174,6 +177,8 @@ class MarketModel {
   std::array<std::uint8_t, kMarkets> coop_options_{};    // options that are cooperatives (bit o)
   std::uint64_t platform_bits_ = 0, coop_bits_ = 0;      // state bits of the platforms, of the cooperatives
   std::vector<std::vector<std::uint8_t>> serves_;        // by platform, by zone kind
+  std::vector<std::uint16_t> draw_of_;                   // by platform: its awareness draw (market x 8 + option)
+  std::vector<double> potential_;                        // by platform: share within its potential
   std::vector<State> state_, next_;
   // Residents aware of each platform; residents whose last purchase in market m was option o (8m + o).
   std::array<std::int64_t, 64> aware_total_{}, last_total_{};

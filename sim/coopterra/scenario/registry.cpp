@@ -89,6 +89,7 @@ void describe(Fields<Spec, MarketPlatformSpec>& f) {
   f("price_factor", &P::price_factor);
   f("asc", &P::asc);
   f("initial_awareness", &P::initial_awareness);
+  f("awareness_potential", &P::awareness_potential);
   f("bass_p", &P::bass_p);
   f("bass_q", &P::bass_q);
   f("kg_per_event", &P::kg_per_event);

@@ -76,17 +76,18 @@ struct FirmSpec {
 struct MarketPlatformSpec {
   std::string name;
   std::int64_t count = 1;
-  double commission = 0;          // share of the seller's price kept by the platform
-  double customer_fee = 0;        // share of the price added for the buyer, kept by the platform
-  double price_factor = 1;        // price of the basket through the platform, relative to offline
-  double asc = 0;                 // utility of the channel against buying offline
-  double initial_awareness = 0;   // share of residents aware at week 0
-  double bass_p = 0, bass_q = 0;  // per year
-  double kg_per_event = 0;        // goods' emissions per purchase (manufacturing, upstream transport)
-  double customer_trip_km = 0;    // car km of the buyer per purchase (pick-up at a relay point)
-  double round_km = 0;            // vehicle km of one delivery round in a zone (0: no rounds)
-  double orders_per_round = 1;    // capacity of a round
-  double vehicle_kg_per_km = 0;   // emission factor of the delivery vehicle
+  double commission = 0;           // share of the seller's price kept by the platform
+  double customer_fee = 0;         // share of the price added for the buyer, kept by the platform
+  double price_factor = 1;         // price of the basket through the platform, relative to offline
+  double asc = 0;                  // utility of the channel against buying offline
+  double initial_awareness = 0;    // share of residents aware at week 0
+  double awareness_potential = 1;  // share of residents word of mouth and media can reach (Bass's m)
+  double bass_p = 0, bass_q = 0;   // per year
+  double kg_per_event = 0;         // goods' emissions per purchase (manufacturing, upstream transport)
+  double customer_trip_km = 0;     // car km of the buyer per purchase (pick-up at a relay point)
+  double round_km = 0;             // vehicle km of one delivery round in a zone (0: no rounds)
+  double orders_per_round = 1;     // capacity of a round
+  double vehicle_kg_per_km = 0;    // emission factor of the delivery vehicle
   double fixed_cost_eur_per_week = 0;
   std::int64_t staff = 0;  // staff at least, whatever the volume
   // Costs that scale with activity (0: none): per order, per round (vehicle and courier time), and
