@@ -3,6 +3,7 @@
     ./dev bench                          # default sizes
     ./dev bench --residents 1000000 --weeks 520 --threads 2 --repeat 1
     ./dev bench --no-table --scaling --callgrind   # cost fit 10k..2.5M residents; instructions
+    ./dev bench --no-table --contention            # 1 vs 2 threads beside a process holding a core
 
 Each configuration runs in a fresh process (so peak memory is its own), `--repeat` times; the
 table gives medians. Figures depend on the machine: quote them with the command that made them.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -53,7 +55,12 @@ CALLGRIND_PARTS = {
 
 
 def measure(
-    residents: int, weeks: int, threads: int, seed: int, ties: int = 0
+    residents: int,
+    weeks: int,
+    threads: int,
+    seed: int,
+    ties: int = 0,
+    env: dict[str, str] | None = None,
 ) -> dict[str, object]:
     out = subprocess.run(
         [
@@ -69,6 +76,7 @@ def measure(
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, **(env or {})},
     )
     result: dict[str, object] = json.loads(out.stdout)
     return result
@@ -99,6 +107,40 @@ def scaling(sizes: list[int], ties: list[int], weeks: int, threads: int, seed: i
         f"+ {coef[2] * 1e9:.2f} ns x tie-weeks; R^2 = {r2:.4f}; "
         f"largest relative residual {float(np.max(np.abs(t - fit) / t)):.1%}"
     )
+
+
+HOG = "while True: pass"
+
+
+def contention(sizes: list[int], weeks: int, repeat: int, seed: int, policies: list[str]) -> None:
+    """Run time on 1 and 2 threads, alone and beside a process that holds one core (a busy
+    loop), interleaved, medians of `repeat`; for each OpenMP wait policy asked for (OMP_WAIT_POLICY
+    in the run's environment; "default" leaves coopterra's own choice)."""
+    print(f"# contention: {weeks} weeks, medians of {repeat}, interleaved")
+    print(
+        f"{'residents':>10} {'policy':>8} {'1t alone':>9} {'2t alone':>9} "
+        f"{'1t busy':>9} {'2t busy':>9} {'2t/1t busy':>11}"
+    )
+    for n in sizes:
+        for policy in policies:
+            env = {} if policy == "default" else {"OMP_WAIT_POLICY": policy}
+            times: dict[tuple[int, bool], list[float]] = {}
+            for _ in range(repeat):
+                for busy in (False, True):
+                    hog = subprocess.Popen([sys.executable, "-c", HOG]) if busy else None
+                    try:
+                        for threads in (1, 2):
+                            r = measure(n, weeks, threads, seed, env=env)
+                            times.setdefault((threads, busy), []).append(float(r["run_s"]))  # type: ignore[arg-type]
+                    finally:
+                        if hog is not None:
+                            hog.kill()
+                            hog.wait()
+            med = {k: statistics.median(v) for k, v in times.items()}
+            print(
+                f"{n:>10,} {policy:>8} {med[1, False]:>9.3f} {med[2, False]:>9.3f} "
+                f"{med[1, True]:>9.3f} {med[2, True]:>9.3f} {med[2, True] / med[1, True]:>11.2f}"
+            )
 
 
 def callgrind(engine: str, residents: int, weeks: int) -> None:
@@ -185,6 +227,17 @@ def main() -> None:
         default="build/release/bench/coopterra_bench",
         help="the engine-only driver (bench/engine.cpp)",
     )
+    parser.add_argument(
+        "--contention",
+        action="store_true",
+        help="1 vs 2 threads alone and beside a process holding a core (--residents, --weeks)",
+    )
+    parser.add_argument(
+        "--wait-policy",
+        nargs="+",
+        default=["default"],
+        help="OpenMP wait policies the contention table tries (default, active, passive)",
+    )
     parser.add_argument("--no-table", action="store_true", help="skip the main table")
     args = parser.parse_args()
 
@@ -224,6 +277,8 @@ def main() -> None:
     if args.scaling is not None:
         sizes = args.scaling or [10_000, 100_000, 1_000_000, 2_500_000]
         scaling(sizes, args.ties, args.weeks, args.threads[-1], args.seed)
+    if args.contention:
+        contention(args.residents, args.weeks, args.repeat, args.seed, args.wait_policy)
     if args.callgrind:
         callgrind(args.engine, 20_000, 10)
 

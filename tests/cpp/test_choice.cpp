@@ -41,6 +41,10 @@ TEST_CASE("a first byte rejects an awareness draw only when every draw it starts
       for (std::size_t q = 0; q < kPlatforms; ++q) {
         const std::uint64_t max = hazards.max_row(zone, banner)[q];
         CHECK(((first.possible >> q) & 1u) == (max > 0 ? 1u : 0u));
+        // A resident outside the platform's potential (campaigns and the banner only) never has
+        // a larger chance than one within it: the same first byte rejects both.
+        CHECK(hazards.outside(zone, banner, q) <= hazards.at(zone, banner, q, 0));
+        CHECK(hazards.outside(zone, banner, q) <= max);
         for (std::uint64_t high = 0; high < 256; ++high) {
           // The byte of platform q in its slot, the other bytes at their extremes.
           const unsigned lane = q % 8;
