@@ -115,15 +115,22 @@ HOG = "while True: pass"
 def contention(sizes: list[int], weeks: int, repeat: int, seed: int, policies: list[str]) -> None:
     """Run time on 1 and 2 threads, alone and beside a process that holds one core (a busy
     loop), interleaved, medians of `repeat`; for each OpenMP wait policy asked for (OMP_WAIT_POLICY
-    in the run's environment; "default" leaves coopterra's own choice)."""
+    in the run's environment, or GOMP_SPINCOUNT for spincount=N; "default" leaves coopterra's
+    own choice)."""
     print(f"# contention: {weeks} weeks, medians of {repeat}, interleaved")
     print(
-        f"{'residents':>10} {'policy':>8} {'1t alone':>9} {'2t alone':>9} "
+        f"{'residents':>10} {'policy':>16} {'1t alone':>9} {'2t alone':>9} "
         f"{'1t busy':>9} {'2t busy':>9} {'2t/1t busy':>11}"
     )
     for n in sizes:
         for policy in policies:
-            env = {} if policy == "default" else {"OMP_WAIT_POLICY": policy}
+            env = (
+                {}
+                if policy == "default"
+                else {"GOMP_SPINCOUNT": policy.split("=")[1]}
+                if policy.startswith("spincount=")
+                else {"OMP_WAIT_POLICY": policy}
+            )
             times: dict[tuple[int, bool], list[float]] = {}
             for _ in range(repeat):
                 for busy in (False, True):
@@ -138,7 +145,7 @@ def contention(sizes: list[int], weeks: int, repeat: int, seed: int, policies: l
                             hog.wait()
             med = {k: statistics.median(v) for k, v in times.items()}
             print(
-                f"{n:>10,} {policy:>8} {med[1, False]:>9.3f} {med[2, False]:>9.3f} "
+                f"{n:>10,} {policy:>16} {med[1, False]:>9.3f} {med[2, False]:>9.3f} "
                 f"{med[1, True]:>9.3f} {med[2, True]:>9.3f} {med[2, True] / med[1, True]:>11.2f}"
             )
 
@@ -236,7 +243,8 @@ def main() -> None:
         "--wait-policy",
         nargs="+",
         default=["default"],
-        help="OpenMP wait policies the contention table tries (default, active, passive)",
+        help="OpenMP wait policies the contention table tries: default (coopterra's), active, "
+        "passive, or spincount=N (libgomp's GOMP_SPINCOUNT)",
     )
     parser.add_argument("--no-table", action="store_true", help="skip the main table")
     args = parser.parse_args()

@@ -7,6 +7,15 @@ cooperatives.
 >>> ds = sim.results()            # an xarray.Dataset with dims week, mode, platform, zone
 """
 
+import os as _os
+
+# Threads that wait for their siblings at the end of a parallel loop sleep instead of spinning
+# (OpenMP's passive wait policy), unless the caller chose otherwise: on a machine where another
+# process holds a core, a spinning thread keeps its core while its sibling queues behind the
+# other process, and two threads ran up to 20 times slower than one (docs/performance.md, "A
+# busy machine"). Read by libgomp when the engine loads it, so set before importing it.
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from coopterra import _core as _core
 from coopterra.calibrate import Calibration, calibrate
 from coopterra.compare import Comparison, compare, load_comparison

@@ -24,11 +24,22 @@ inline std::size_t chunk_count(std::size_t n) {
   return (n + kChunkSize - 1) / kChunkSize;
 }
 
+// A loop runs on at most one thread per kMinChunksPerThread chunks: a loop of a few chunks costs
+// less than waking a sibling and waiting for it at its end, which on a busy machine (a sibling
+// queued behind another process) made two threads several times slower than one at 10,000
+// residents (docs/performance.md, "A busy machine"). Results do not depend on it (see above).
+inline constexpr std::size_t kMinChunksPerThread = 4;
+
+inline int threads_for(std::size_t chunks, int threads) {
+  const auto most = static_cast<int>(std::min<std::size_t>(chunks / kMinChunksPerThread, 1024));
+  return std::max(1, std::min(threads, most));
+}
+
 // Calls body(begin, end) for every chunk of [0, n), in parallel with `threads` threads.
 template <class Body>
 void parallel_chunks(std::size_t n, int threads, Body&& body) {
   const auto chunks = static_cast<long long>(chunk_count(n));
-#pragma omp parallel for num_threads(threads) schedule(dynamic)
+#pragma omp parallel for num_threads(threads_for(chunk_count(n), threads)) schedule(dynamic)
   for (long long c = 0; c < chunks; ++c) {
     const std::size_t begin = static_cast<std::size_t>(c) * kChunkSize;
     body(begin, std::min(n, begin + kChunkSize));
@@ -41,7 +52,7 @@ template <class Acc, class Body, class Combine>
 Acc parallel_reduce(std::size_t n, int threads, const Acc& zero, Body&& body, Combine&& combine) {
   std::vector<Acc> partials(chunk_count(n), zero);
   const auto chunks = static_cast<long long>(partials.size());
-#pragma omp parallel for num_threads(threads) schedule(dynamic)
+#pragma omp parallel for num_threads(threads_for(partials.size(), threads)) schedule(dynamic)
   for (long long c = 0; c < chunks; ++c) {
     const std::size_t begin = static_cast<std::size_t>(c) * kChunkSize;
     body(begin, std::min(n, begin + kChunkSize), partials[static_cast<std::size_t>(c)]);
@@ -58,7 +69,7 @@ template <class Acc, class Body>
 std::vector<Acc> parallel_accumulate(std::size_t n, int threads, const Acc& zero, Body&& body) {
   std::vector<Acc> acc(static_cast<std::size_t>(threads), zero);
   const auto chunks = static_cast<long long>(chunk_count(n));
-#pragma omp parallel for num_threads(threads) schedule(dynamic)
+#pragma omp parallel for num_threads(threads_for(chunk_count(n), threads)) schedule(dynamic)
   for (long long c = 0; c < chunks; ++c) {
     const std::size_t begin = static_cast<std::size_t>(c) * kChunkSize;
     body(begin, std::min(n, begin + kChunkSize), acc[static_cast<std::size_t>(omp_get_thread_num())]);
