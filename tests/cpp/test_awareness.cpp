@@ -33,6 +33,18 @@ std::vector<double> bass_curve(double p, double q, double f0, int weeks, double 
   return out;
 }
 
+// 100,000 residents in 50 zones with 256 ties each drawn anywhere; the carpool cooperative known
+// to 5 % at start.
+Spec dense_network() {
+  Spec spec = default_spec();
+  spec.territory.residents = 100000;
+  spec.territory.zones = 50;
+  spec.population.ties_per_resident = 256;
+  spec.population.local_tie_share = 0.0;
+  spec.carpool.cooperative.initial_awareness = 0.05;
+  return spec;
+}
+
 }  // namespace
 
 TEST_CASE("the weekly chance is the Bass transition over a week", "[awareness]") {
@@ -67,12 +79,7 @@ TEST_CASE("on a dense network the aware share follows the Bass equation over ten
   // are those whose ties happen to know the platform less, so the aware share lags the mean field
   // (by about 1 pp at q = 0.9 with 64 ties, measured), a real effect of the network that fades as
   // ties grow; 256 ties keep it well under the noise of 100,000 residents (0.3-0.8 pp, seeds).
-  Spec spec = default_spec();
-  spec.territory.residents = 100000;
-  spec.territory.zones = 50;
-  spec.population.ties_per_resident = 256;
-  spec.population.local_tie_share = 0.0;
-  spec.carpool.cooperative.initial_awareness = 0.05;
+  Spec spec = dense_network();
   spec.carpool.cooperative.awareness_potential = 1.0;
   spec.carpool.incumbent.initial_awareness = 0.0;
   spec.carpool.incumbent.bass_p = 0.0, spec.carpool.incumbent.bass_q = 0.0;
@@ -105,12 +112,7 @@ TEST_CASE("within a market potential the aware share follows Bass's curve toward
   // drawn among all of them) and stays below 0.3. The incumbent's potential is 0: nobody beyond
   // its 50 % aware at start hears of it by word of mouth, but a campaign reaching 5 % of a zone's
   // unaware residents a week reaches those outside the potential too.
-  Spec spec = default_spec();
-  spec.territory.residents = 100000;
-  spec.territory.zones = 50;
-  spec.population.ties_per_resident = 256;
-  spec.population.local_tie_share = 0.0;
-  spec.carpool.cooperative.initial_awareness = 0.05;
+  Spec spec = dense_network();
   spec.carpool.cooperative.awareness_potential = 0.3;
   spec.carpool.cooperative.bass_p = 0.03, spec.carpool.cooperative.bass_q = 0.9;
   spec.carpool.incumbent.initial_awareness = 0.5;
