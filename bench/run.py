@@ -112,6 +112,15 @@ def scaling(sizes: list[int], ties: list[int], weeks: int, threads: int, seed: i
 HOG = "while True: pass"
 
 
+def wait_policy_environment(policy: str) -> dict[str, str]:
+    """The environment a run gets for a --wait-policy value."""
+    if policy == "default":
+        return {}
+    if policy.startswith("spincount="):
+        return {"GOMP_SPINCOUNT": policy.removeprefix("spincount=")}
+    return {"OMP_WAIT_POLICY": policy}
+
+
 def contention(sizes: list[int], weeks: int, repeat: int, seed: int, policies: list[str]) -> None:
     """Run time on 1 and 2 threads, alone and beside a process that holds one core (a busy
     loop), interleaved, medians of `repeat`; for each OpenMP wait policy asked for (OMP_WAIT_POLICY
@@ -124,13 +133,7 @@ def contention(sizes: list[int], weeks: int, repeat: int, seed: int, policies: l
     )
     for n in sizes:
         for policy in policies:
-            env = (
-                {}
-                if policy == "default"
-                else {"GOMP_SPINCOUNT": policy.split("=")[1]}
-                if policy.startswith("spincount=")
-                else {"OMP_WAIT_POLICY": policy}
-            )
+            env = wait_policy_environment(policy)
             times: dict[tuple[int, bool], list[float]] = {}
             for _ in range(repeat):
                 for busy in (False, True):

@@ -220,8 +220,7 @@ class _Runner:
             )
         self.labels = dict(zip(targets.territories(), self.scenarios, strict=True))
         self.indicators = [
-            (f"target:{t.key}", t.indicator, t.years[0], t.years[1], 52 * t.years[1])
-            for t in targets.targets
+            (f"target:{t.key}", t.indicator, t.years[0], t.years[1]) for t in targets.targets
         ]
         self.territory_checksums: dict[str, str] = {}
         self.runs_done = 0
@@ -255,7 +254,7 @@ class _Runner:
                 executor=self.executor,
                 out=scratch,
                 progress=self.progress,
-                indicators=[i[:4] for i in self.indicators if i[4] <= weeks],
+                indicators=[i for i in self.indicators if 52 * i[3] <= weeks],
                 on_run=record,
                 **runs,
             )

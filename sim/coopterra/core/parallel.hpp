@@ -31,8 +31,8 @@ inline std::size_t chunk_count(std::size_t n) {
 inline constexpr std::size_t kMinChunksPerThread = 4;
 
 inline int threads_for(std::size_t chunks, int threads) {
-  const auto most = static_cast<int>(std::min<std::size_t>(chunks / kMinChunksPerThread, 1024));
-  return std::max(1, std::min(threads, most));
+  const std::size_t wanted = static_cast<std::size_t>(std::max(threads, 1));
+  return std::max(1, static_cast<int>(std::min(chunks / kMinChunksPerThread, wanted)));
 }
 
 // Calls body(begin, end) for every chunk of [0, n), in parallel with `threads` threads.
