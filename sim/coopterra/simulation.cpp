@@ -86,8 +86,7 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
           {"financing", [this](WeekContext& w) { w.financing = timeline_->finance(w.week, *economy_, w.by_policy); }},
           {"awareness", [this](WeekContext& w) { carpool_->spread_awareness(w.week, w.levers, threads_); }},
           {"choice", [this](WeekContext& w) { carpool_->choose_modes(w.week, w.levers, threads_); }},
-          {"matching",
-           [this](WeekContext& w) { w.budget.incentives_due = carpool_->match(w.week, w.levers, threads_); }},
+          {"matching", [this](WeekContext& w) { w.budget.incentives_due = carpool_->match(w.week, w.levers); }},
           {"markets",
            [this](WeekContext& w) {
              w.market = markets_->step(w.week, w.levers, economy_->open(), economy_->quality(), economy_->providers(),

@@ -112,6 +112,11 @@ class AwarenessHazards {
     const std::size_t row = (rows_ > 1 ? zone : 0) * 2 + banner;
     return {possible_[row], &lane_max_[row * slots_]};
   }
+  // Whether any resident, of any zone, with or without the banner, may hear of a platform of
+  // `platforms` (bit q: platform q) this week.
+  bool any_possible(std::uint64_t platforms) const {
+    return std::any_of(possible_.begin(), possible_.end(), [&](std::uint64_t b) { return (b & platforms) != 0; });
+  }
   // The threshold with `aware` ties aware of platform q.
   std::uint64_t at(std::uint32_t zone, std::size_t banner, std::size_t q, std::uint32_t aware) const {
     return at_[index(rows_ > 1 ? zone : 0, banner, q) * (ties_ + 1) + aware];

@@ -71,7 +71,20 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
     for (std::size_t p = 0; p < platforms_.size(); ++p)
       if (awareness_draw(i, p) < platforms_[p]->initial_awareness) bits |= static_cast<std::uint8_t>(1u << p);
     aware_[i] = bits;
+    if (residents.car_commuter(i)) commuters_.push_back(static_cast<std::uint32_t>(i));
   }
+  count_aware();
+}
+
+void CarpoolModel::set_awareness(std::vector<std::uint8_t> aware) {
+  aware_ = std::move(aware);
+  count_aware();
+}
+
+void CarpoolModel::count_aware() {
+  aware_count_.fill(0);
+  for (const std::uint8_t bits : aware_)
+    for (std::size_t p = 0; p < platforms_.size(); ++p) aware_count_[p] += (bits >> p) & 1u;
 }
 
 double CarpoolModel::awareness_draw(std::size_t resident, std::size_t platform) const noexcept {
@@ -91,45 +104,58 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, in
       },
       [&](std::size_t p, std::uint32_t z) { return l.reach[p] ? l.reach[p][z] : 0.0; },
       [](std::size_t) { return 0.0; });
-  parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
-    const auto all = static_cast<std::uint8_t>((1u << n) - 1);
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::uint8_t bits = aware_[i];
-      if (bits == all) {  // aware of every platform: nothing to learn
-        aware_next_[i] = bits;
-        continue;
-      }
-      // One slot holds the draws of two platforms. The chance grows with the aware ties: a draw
-      // above the chance with every tie aware is decided without counting them.
-      const std::uint32_t home = residents_.home[i];
-      const Stream stream(residents_.stream_key[i], week);
-      std::array<std::uint32_t, kMaxCarpoolPlatforms> draw{};
-      for (std::size_t p = 0; p < n; p += 2) {
-        const std::uint64_t word = stream.bits(aware_slot(p));
-        draw[p] = static_cast<std::uint32_t>(word), draw[p + 1] = static_cast<std::uint32_t>(word >> 32);
-      }
-      const std::uint64_t* max_chance = hazards_.max_row(home, 0);
-      unsigned maybe = 0;
-      for (unsigned p = 0; p < n; ++p)
-        if (!((bits >> p) & 1u) && draw[p] < max_chance[p]) maybe |= 1u << p;
-      std::uint8_t next = bits;
-      if (maybe) {
-        const std::uint32_t* tie = &residents_.ties[i * k];
-        std::array<std::uint32_t, kMaxCarpoolPlatforms> aware_ties_of{};
-        for (std::uint32_t j = 0; j < k; ++j)
-          for (std::size_t r = 0; r < n; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
-        for (unsigned p = 0; p < n; ++p) {
-          if (!((maybe >> p) & 1u)) continue;
-          // Word of mouth within the platform's potential; outside it, campaigns only
-          // (model/awareness.hpp).
-          const std::uint64_t chance = awareness_draw(i, p) < potential_[p] ? hazards_.at(home, 0, p, aware_ties_of[p])
-                                                                            : hazards_.outside(home, 0, p);
-          if (draw[p] < chance) next = static_cast<std::uint8_t>(next | (1u << p));
+  // Counted on the way: the residents aware of each platform at the end of the week.
+  using Counts = std::array<std::int64_t, kMaxCarpoolPlatforms>;
+  const auto count = [n](Counts& acc, std::uint8_t bits) {
+    for (std::size_t p = 0; p < n; ++p) acc[p] += (bits >> p) & 1u;
+  };
+  aware_count_ = parallel_reduce(
+      residents_.size(), threads, Counts{},
+      [&](std::size_t begin, std::size_t end, Counts& acc) {
+        const auto all = static_cast<std::uint8_t>((1u << n) - 1);
+        for (std::size_t i = begin; i < end; ++i) {
+          const std::uint8_t bits = aware_[i];
+          if (bits == all) {  // aware of every platform: nothing to learn
+            aware_next_[i] = bits;
+            count(acc, bits);
+            continue;
+          }
+          // One slot holds the draws of two platforms. The chance grows with the aware ties: a draw
+          // above the chance with every tie aware is decided without counting them.
+          const std::uint32_t home = residents_.home[i];
+          const Stream stream(residents_.stream_key[i], week);
+          std::array<std::uint32_t, kMaxCarpoolPlatforms> draw{};
+          for (std::size_t p = 0; p < n; p += 2) {
+            const std::uint64_t word = stream.bits(aware_slot(p));
+            draw[p] = static_cast<std::uint32_t>(word), draw[p + 1] = static_cast<std::uint32_t>(word >> 32);
+          }
+          const std::uint64_t* max_chance = hazards_.max_row(home, 0);
+          unsigned maybe = 0;
+          for (unsigned p = 0; p < n; ++p)
+            if (!((bits >> p) & 1u) && draw[p] < max_chance[p]) maybe |= 1u << p;
+          std::uint8_t next = bits;
+          if (maybe) {
+            const std::uint32_t* tie = &residents_.ties[i * k];
+            std::array<std::uint32_t, kMaxCarpoolPlatforms> aware_ties_of{};
+            for (std::uint32_t j = 0; j < k; ++j)
+              for (std::size_t r = 0; r < n; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
+            for (unsigned p = 0; p < n; ++p) {
+              if (!((maybe >> p) & 1u)) continue;
+              // Word of mouth within the platform's potential; outside it, campaigns only
+              // (model/awareness.hpp).
+              const std::uint64_t chance = awareness_draw(i, p) < potential_[p]
+                                               ? hazards_.at(home, 0, p, aware_ties_of[p])
+                                               : hazards_.outside(home, 0, p);
+              if (draw[p] < chance) next = static_cast<std::uint8_t>(next | (1u << p));
+            }
+          }
+          aware_next_[i] = next;
+          count(acc, next);
         }
-      }
-      aware_next_[i] = next;
-    }
-  });
+      },
+      [n](Counts& total, const Counts& part) {
+        for (std::size_t p = 0; p < n; ++p) total[p] += part[p];
+      });
   aware_.swap(aware_next_);
 }
 
@@ -141,18 +167,26 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
   const std::size_t n = platforms_.size();
   const std::uint8_t informal = this->informal();
   const std::uint64_t leave = StreamPairs::threshold32(c.weeks_of_leave / 52.0);
-  parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      if (!residents_.car_commuter(i)) continue;
+  // Those who carpool are gathered by chunk of commuters for matching, as (group << 32 | resident)
+  // with their group (mode, home zone, work zone); those who drive alone are done.
+  const std::size_t zones = territory_.zones.size();
+  chunk_candidates_.resize(chunk_count(commuters_.size()));
+  parallel_chunks(commuters_.size(), threads, [&](std::size_t begin, std::size_t end) {
+    auto& carpoolers = chunk_candidates_[begin / kChunkSize];
+    carpoolers.clear();
+    for (std::size_t at = begin; at < end; ++at) {
+      const std::uint32_t i = commuters_[at];
       const Stream stream(residents_.stream_key[i], week);
       if ((stream.bits(kLeaveSlot) >> 32) < leave) {  // on leave this week: no trip to work
         choice_[i] = kOnLeave;
+        role_[i] = Role::None;
         continue;
       }
       // With sharing forbidden, driving alone is the only option.
       const auto known = static_cast<std::uint8_t>(aware_[i] & l.open);
       if (!levers.carpool_allowed(residents_.home[i])) {
         choice_[i] = 0;
+        role_[i] = Role::Alone;
         continue;
       }
       const auto h = static_cast<Eigen::Index>(residents_.home[i]);
@@ -201,30 +235,20 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);
       }
       choice_[i] = mode;
+      if (mode == 0) {
+        role_[i] = Role::Alone;
+        continue;
+      }
+      const std::uint64_t group = (std::uint64_t{mode} * zones + residents_.home[i]) * zones + residents_.work[i];
+      carpoolers.push_back((group << 32) | i);
     }
   });
 }
 
-std::int64_t CarpoolModel::match(std::uint32_t week, const Levers& levers, int threads) {
-  // Group the carpoolers by (platform, home zone, work zone); pair them in resident order. Each
-  // chunk collects its carpoolers in parallel; the sort by (group, resident) makes the order
-  // the same whatever the thread count.
-  const std::size_t zones = territory_.zones.size();
-  chunk_candidates_.resize(chunk_count(residents_.size()));
-  parallel_chunks(residents_.size(), threads, [&](std::size_t begin, std::size_t end) {
-    auto& mine = chunk_candidates_[begin / kChunkSize];
-    mine.clear();
-    for (std::size_t i = begin; i < end; ++i) {
-      role_[i] = Role::None;
-      if (!residents_.car_commuter(i) || choice_[i] == kOnLeave) continue;
-      if (choice_[i] == 0) {
-        role_[i] = Role::Alone;
-        continue;
-      }
-      const std::uint64_t group = (std::uint64_t{choice_[i]} * zones + residents_.home[i]) * zones + residents_.work[i];
-      mine.push_back((group << 32) | i);
-    }
-  });
+std::int64_t CarpoolModel::match(std::uint32_t week, const Levers& levers) {
+  // Pair the carpoolers of each group (platform, home zone, work zone) in resident order. The
+  // choice gathered them by chunk; the sort by (group, resident) makes the order the same
+  // whatever the thread count.
   candidates_.clear();
   for (const auto& part : chunk_candidates_) candidates_.insert(candidates_.end(), part.begin(), part.end());
   std::sort(candidates_.begin(), candidates_.end());
@@ -284,11 +308,10 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
   const std::size_t n = platforms_.size();
   const std::uint8_t informal = this->informal();
   CarpoolWeek week = parallel_reduce(
-      residents_.size(), threads, CarpoolWeek::zeros(n, zones),
+      commuters_.size(), threads, CarpoolWeek::zeros(n, zones),
       [&](std::size_t begin, std::size_t end, CarpoolWeek& acc) {
-        for (std::size_t i = begin; i < end; ++i) {
-          for (std::size_t p = 0; p < n; ++p) acc.aware[p] += (aware_[i] >> p) & 1u;
-          if (!residents_.car_commuter(i)) continue;
+        for (std::size_t at = begin; at < end; ++at) {
+          const std::uint32_t i = commuters_[at];
           if (choice_[i] == kOnLeave) {
             acc.on_leave += 1;
             continue;
@@ -360,6 +383,7 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
         }
       },
       [](CarpoolWeek& total, const CarpoolWeek& part) { add_fields(total, part); });
+  std::copy_n(aware_count_.begin(), n, week.aware.begin());
   // Conservation laws of the week: every passenger has a driver, every cent paid is received.
   ensure(week.informal_drivers == week.informal_passengers, "carpool: informal drivers and passengers differ");
   ensure(week.choosing[informal] == week.informal_drivers + week.informal_passengers + week.informal_unmatched,

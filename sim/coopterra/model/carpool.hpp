@@ -126,17 +126,19 @@ class CarpoolModel {
   CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec, const Random& random);
 
   // The phases of one week, in order, under the levers in force (read at the indices of carpooling's
-  // platforms in the platform list).
+  // platforms in the platform list). The choice and the accounts are loops over the car commuters
+  // alone; the choice also gathers the carpoolers that matching pairs (one pass, not two).
   void spread_awareness(std::uint32_t week, const Levers& levers, int threads);
   void choose_modes(std::uint32_t week, const Levers& levers, int threads);
-  // Pairs carpoolers; returns the incentives due for the week (cents), before any budget limit.
-  std::int64_t match(std::uint32_t week, const Levers& levers, int threads);
+  // Pairs the carpoolers of the week's choice; returns the incentives due for the week (cents),
+  // before any budget limit.
+  std::int64_t match(std::uint32_t week, const Levers& levers);
   // Accounts the week; incentives due are paid times paid_num / paid_den (the budget's limit).
   CarpoolWeek account(const Levers& levers, std::int64_t paid_num, std::int64_t paid_den, int threads) const;
 
   const std::vector<std::uint8_t>& awareness() const noexcept { return aware_; }
   // Restores awareness from a checkpoint (the only state carried from week to week).
-  void set_awareness(std::vector<std::uint8_t> aware) { aware_ = std::move(aware); }
+  void set_awareness(std::vector<std::uint8_t> aware);
   const std::vector<std::uint8_t>& choices() const noexcept { return choice_; }
   const std::vector<Role>& roles() const noexcept { return role_; }
   std::size_t platforms() const noexcept { return platforms_.size(); }
@@ -150,7 +152,7 @@ class CarpoolModel {
   // Memory held by the model's per-resident state.
   std::size_t bytes() const noexcept {
     return aware_.capacity() + aware_next_.capacity() + choice_.capacity() + role_.capacity() * sizeof(Role) +
-           candidates_.capacity() * sizeof(std::uint64_t);
+           candidates_.capacity() * sizeof(std::uint64_t) + commuters_.capacity() * sizeof(std::uint32_t);
   }
 
  private:
@@ -169,10 +171,13 @@ class CarpoolModel {
   std::vector<double> potential_;                 // share of residents within the platform's potential
   AwarenessHazards hazards_;                      // chance of hearing of each platform this week
   std::vector<std::uint8_t> aware_, aware_next_;  // bit p: aware of platform p
-  std::vector<std::uint8_t> choice_;              // mode chosen this week (car commuters)
-  std::vector<Role> role_;                        // outcome of matching this week
-  std::vector<std::uint64_t> candidates_;         // reused: (group << 32 | resident) of carpoolers
-  std::vector<std::vector<std::uint64_t>> chunk_candidates_;  // reused: each chunk's carpoolers
+  std::array<std::int64_t, kMaxCarpoolPlatforms> aware_count_{};  // residents aware of each platform
+  std::vector<std::uint32_t> commuters_;                          // the car commuters, in resident order
+  std::vector<std::uint8_t> choice_;                              // mode chosen this week (car commuters)
+  std::vector<Role> role_;                                        // outcome of matching this week
+  std::vector<std::uint64_t> candidates_;                         // reused: (group << 32 | resident) of carpoolers
+  std::vector<std::vector<std::uint64_t>> chunk_candidates_;      // reused: each chunk of commuters' carpoolers
+  void count_aware();
 };
 
 }  // namespace coopterra

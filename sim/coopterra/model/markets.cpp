@@ -469,10 +469,16 @@ MarketWeek MarketModel::step(std::uint32_t week, const Levers& levers, const std
   zero.purchases.assign(zones * channels * 2, 0);
   zero.by_income.assign(channels * kIncomeGroups, 0);
   zero.buyers.assign(kMarkets * 3, 0);
+  // A week in which no resident can have a need nor hear of a platform changes no state: no pass
+  // over the residents (a territory studied for its carpooling alone, with every market's needs
+  // and awareness at zero).
+  const bool idle = std::all_of(need_.begin(), need_.end(), [](std::uint64_t t) { return t == 0; }) &&
+                    !hazards_.any_possible(platform_bits_);
+  Sums total = zero;
+  if (idle) return account(total, levers);
   const auto sums = parallel_accumulate(
       n, threads, zero, [&](std::size_t begin, std::size_t end, Sums& acc) { residents(begin, end, week, acc); });
   state_.swap(next_);
-  Sums total = zero;
   for (const Sums& s : sums) add_fields(total, s);
   for (std::size_t b = 0; b < 64; ++b) aware_total_[b] += total.aware[b], last_total_[b] += total.last[b];
   return account(total, levers);
