@@ -96,6 +96,23 @@ void register_simulation(py::module_& m) {
       .def_static("checkpoint_scenario",
                   [](const py::bytes& data) { return Simulation::checkpoint_scenario(std::string(data)); })
       .def("territory", [](const Simulation& s) { return std::make_shared<Territory>(s.territory()); })
+      // The synthetic population, copied: one array per attribute, and the ties as residents x k.
+      .def(
+          "population",
+          [](const Simulation& s) {
+            const Residents& r = s.residents();
+            const auto n = static_cast<py::ssize_t>(r.size());
+            py::dict out;
+            out["home"] = py::array_t<std::uint32_t>(n, r.home.data());
+            out["work"] = py::array_t<std::uint32_t>(n, r.work.data());
+            out["flags"] = py::array_t<std::uint8_t>(n, r.flags.data());
+            out["age_group"] = py::array_t<std::uint8_t>(n, r.age_group.data());
+            out["income_decile"] = py::array_t<std::uint8_t>(n, r.income_decile.data());
+            out["coop_attitude"] = py::array_t<float>(n, r.coop_attitude.data());
+            out["env_attitude"] = py::array_t<float>(n, r.env_attitude.data());
+            out["ties"] = py::array_t<std::uint32_t>({n, static_cast<py::ssize_t>(r.ties_per_resident)}, r.ties.data());
+            return out;
+          })
       .def_property_readonly("firms", [](const Simulation& s) { return s.firms().size(); });
 
   m.def("hdf5_version", &hdf5_version);

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from typing import ClassVar
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import xarray as xr
 
@@ -202,6 +205,41 @@ class Simulation:
     @property
     def firms(self) -> int:
         return int(self._sim.firms)
+
+    # The residents' flags (population/population.hpp), as the population's boolean columns.
+    _FLAGS: ClassVar[dict[str, int]] = {
+        "car_commuter": 1,
+        "electric_car": 2,
+        "commuter": 4,
+        "has_car": 8,
+        "online": 16,
+    }
+    _AGE_GROUPS = ("0-14", "15-29", "30-44", "45-59", "60-74", "75+")
+
+    def population(self) -> pd.DataFrame:
+        """The synthetic population, one row per resident in the engine's order (by home zone).
+
+        ``home`` and ``work`` are zone indices (rows of ``territory.zones``); ``work`` is -1 for
+        residents without a fixed workplace. The residents' social ties are :meth:`ties`.
+        """
+        p = self._sim.population()
+        work = p["work"].astype(np.int64)
+        work[p["work"] == np.iinfo(np.uint32).max] = -1
+        columns: dict[str, object] = {"home": p["home"].astype(np.int64), "work": work}
+        for name, bit in self._FLAGS.items():
+            columns[name] = (p["flags"] & bit) != 0
+        columns["age_group"] = pd.Categorical(
+            np.asarray(self._AGE_GROUPS)[p["age_group"]], categories=list(self._AGE_GROUPS)
+        )
+        columns["income_decile"] = p["income_decile"]
+        columns["coop_attitude"] = p["coop_attitude"]
+        columns["env_attitude"] = p["env_attitude"]
+        return pd.DataFrame(columns).rename_axis("resident")
+
+    def ties(self) -> npt.NDArray[np.uint32]:
+        """The residents' social ties: row i lists the residents resident i is tied to."""
+        ties: npt.NDArray[np.uint32] = self._sim.population()["ties"]
+        return ties
 
     def __repr__(self) -> str:
         return (

@@ -1,6 +1,7 @@
 #include "coopterra/model/carpool.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "coopterra/core/error.hpp"
@@ -56,6 +57,7 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
       in_list_(carpool_platforms(list_platforms(spec))),
       aware_(residents.size()),
       aware_next_(residents.size()),
+      within_(residents.size()),
       choice_(residents.size()),
       role_(residents.size(), Role::None) {
   for (const auto& c : carpool_platform_list(spec.carpool)) {
@@ -67,11 +69,20 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
   }
   ensure(!platforms_.empty() && platforms_.size() <= kMaxCarpoolPlatforms, "carpool: 1 to 8 platforms");
   for (std::size_t i = 0; i < residents.size(); ++i) {
-    std::uint8_t bits = 0;
-    for (std::size_t p = 0; p < platforms_.size(); ++p)
-      if (awareness_draw(i, p) < platforms_[p]->initial_awareness) bits |= static_cast<std::uint8_t>(1u << p);
+    std::uint8_t bits = 0, within = 0;
+    for (std::size_t p = 0; p < platforms_.size(); ++p) {
+      const double u = awareness_draw(i, p);
+      if (u < platforms_[p]->initial_awareness) bits |= static_cast<std::uint8_t>(1u << p);
+      if (u < potential_[p]) within |= static_cast<std::uint8_t>(1u << p);
+    }
     aware_[i] = bits;
-    if (residents.car_commuter(i)) commuters_.push_back(static_cast<std::uint32_t>(i));
+    within_[i] = within;
+    if (residents.car_commuter(i))
+      commuters_.push_back({residents.stream_key[i], static_cast<std::uint32_t>(i), residents.home[i],
+                            residents.work[i],
+                            territory.road_km(static_cast<Eigen::Index>(residents.home[i]),
+                                              static_cast<Eigen::Index>(residents.work[i])),
+                            residents.coop_attitude[i]});
   }
   count_aware();
 }
@@ -104,20 +115,36 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, in
       },
       [&](std::size_t p, std::uint32_t z) { return l.reach[p] ? l.reach[p][z] : 0.0; },
       [](std::size_t) { return 0.0; });
-  // Counted on the way: the residents aware of each platform at the end of the week.
+  // A resident can hear of a platform they do not know only where its chance is above 0: within
+  // its potential, where word of mouth or a campaign reaches; outside it, where a campaign does.
+  // Most residents can hear of none (outside the potentials, without a campaign): no draw at all.
+  const std::size_t rows = campaigns ? territory_.zones.size() : 1;
+  std::vector<std::uint8_t> reach_within(rows, 0), reach_outside(rows, 0);
+  for (std::size_t z = 0; z < rows; ++z)
+    for (std::size_t p = 0; p < n; ++p) {
+      const auto zone = static_cast<std::uint32_t>(z);
+      reach_within[z] = static_cast<std::uint8_t>(reach_within[z] | ((hazards_.max_row(zone, 0)[p] > 0) << p));
+      reach_outside[z] = static_cast<std::uint8_t>(reach_outside[z] | ((hazards_.outside(zone, 0, p) > 0) << p));
+    }
+  // Counted on the way: those who heard of each platform this week.
   using Counts = std::array<std::int64_t, kMaxCarpoolPlatforms>;
-  const auto count = [n](Counts& acc, std::uint8_t bits) {
-    for (std::size_t p = 0; p < n; ++p) acc[p] += (bits >> p) & 1u;
-  };
-  aware_count_ = parallel_reduce(
+  const Counts heard = parallel_reduce(
       residents_.size(), threads, Counts{},
       [&](std::size_t begin, std::size_t end, Counts& acc) {
-        const auto all = static_cast<std::uint8_t>((1u << n) - 1);
+        // Raw pointers: a store of a byte may alias any member, which the compiler would reload.
+        const std::uint8_t* const aware = aware_.data();
+        const std::uint8_t* const within_of = within_.data();
+        const std::uint32_t* const home_of = residents_.home.data();
+        const std::uint8_t* const can_within = reach_within.data();
+        const std::uint8_t* const can_outside = reach_outside.data();
+        std::uint8_t* const out = aware_next_.data();
         for (std::size_t i = begin; i < end; ++i) {
-          const std::uint8_t bits = aware_[i];
-          if (bits == all) {  // aware of every platform: nothing to learn
-            aware_next_[i] = bits;
-            count(acc, bits);
+          const std::uint8_t bits = aware[i], within = within_of[i];
+          const std::size_t row = rows > 1 ? home_of[i] : 0;
+          const auto can =
+              static_cast<std::uint8_t>(~bits & ((within & can_within[row]) | (~within & can_outside[row])));
+          if (!can) {  // nothing to hear of
+            out[i] = bits;
             continue;
           }
           // One slot holds the draws of two platforms. The chance grows with the aware ties: a draw
@@ -130,32 +157,34 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, in
             draw[p] = static_cast<std::uint32_t>(word), draw[p + 1] = static_cast<std::uint32_t>(word >> 32);
           }
           const std::uint64_t* max_chance = hazards_.max_row(home, 0);
-          unsigned maybe = 0;
-          for (unsigned p = 0; p < n; ++p)
-            if (!((bits >> p) & 1u) && draw[p] < max_chance[p]) maybe |= 1u << p;
           std::uint8_t next = bits;
-          if (maybe) {
+          unsigned maybe = 0;
+          for (unsigned p = 0; p < n; ++p) {
+            if (!((can >> p) & 1u)) continue;
+            if (!((within >> p) & 1u)) {  // outside the potential: campaigns only (model/awareness.hpp)
+              if (draw[p] < hazards_.outside(home, 0, p)) next = static_cast<std::uint8_t>(next | (1u << p));
+            } else if (draw[p] < max_chance[p]) {
+              maybe |= 1u << p;
+            }
+          }
+          if (maybe) {  // word of mouth within the potential: count the aware ties
             const std::uint32_t* tie = &residents_.ties[i * k];
             std::array<std::uint32_t, kMaxCarpoolPlatforms> aware_ties_of{};
             for (std::uint32_t j = 0; j < k; ++j)
-              for (std::size_t r = 0; r < n; ++r) aware_ties_of[r] += (aware_[tie[j]] >> r) & 1u;
-            for (unsigned p = 0; p < n; ++p) {
-              if (!((maybe >> p) & 1u)) continue;
-              // Word of mouth within the platform's potential; outside it, campaigns only
-              // (model/awareness.hpp).
-              const std::uint64_t chance = awareness_draw(i, p) < potential_[p]
-                                               ? hazards_.at(home, 0, p, aware_ties_of[p])
-                                               : hazards_.outside(home, 0, p);
-              if (draw[p] < chance) next = static_cast<std::uint8_t>(next | (1u << p));
-            }
+              for (std::size_t r = 0; r < n; ++r) aware_ties_of[r] += (aware[tie[j]] >> r) & 1u;
+            for (unsigned p = 0; p < n; ++p)
+              if (((maybe >> p) & 1u) && draw[p] < hazards_.at(home, 0, p, aware_ties_of[p]))
+                next = static_cast<std::uint8_t>(next | (1u << p));
           }
-          aware_next_[i] = next;
-          count(acc, next);
+          out[i] = next;
+          for (std::uint8_t learnt = next & ~bits; learnt; learnt &= static_cast<std::uint8_t>(learnt - 1))
+            ++acc[static_cast<std::size_t>(std::countr_zero(learnt))];
         }
       },
       [n](Counts& total, const Counts& part) {
         for (std::size_t p = 0; p < n; ++p) total[p] += part[p];
       });
+  for (std::size_t p = 0; p < n; ++p) aware_count_[p] += heard[p];
   aware_.swap(aware_next_);
 }
 
@@ -174,25 +203,29 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
   parallel_chunks(commuters_.size(), threads, [&](std::size_t begin, std::size_t end) {
     auto& carpoolers = chunk_candidates_[begin / kChunkSize];
     carpoolers.clear();
+    // Raw pointers: a store of a byte may alias any member, which the compiler would reload.
+    const Commuter* const commuter = commuters_.data();
+    const std::uint8_t* const aware = aware_.data();
+    std::uint8_t* const choice = choice_.data();
+    Role* const role = role_.data();
     for (std::size_t at = begin; at < end; ++at) {
-      const std::uint32_t i = commuters_[at];
-      const Stream stream(residents_.stream_key[i], week);
+      const Commuter& m = commuter[at];
+      const std::uint32_t i = m.resident;
+      const Stream stream(m.stream_key, week);
       if ((stream.bits(kLeaveSlot) >> 32) < leave) {  // on leave this week: no trip to work
-        choice_[i] = kOnLeave;
-        role_[i] = Role::None;
+        choice[i] = kOnLeave;
+        role[i] = Role::None;
         continue;
       }
       // With sharing forbidden, driving alone is the only option.
-      const auto known = static_cast<std::uint8_t>(aware_[i] & l.open);
-      if (!levers.carpool_allowed(residents_.home[i])) {
-        choice_[i] = 0;
-        role_[i] = Role::Alone;
+      const auto known = static_cast<std::uint8_t>(aware[i] & l.open);
+      if (!levers.carpool_allowed(m.home)) {
+        choice[i] = 0;
+        role[i] = Role::Alone;
         continue;
       }
-      const auto h = static_cast<Eigen::Index>(residents_.home[i]);
-      const auto w = static_cast<Eigen::Index>(residents_.work[i]);
-      const double d = territory_.road_km(h, w);
-      const double trips = static_cast<double>(levers.trips(residents_.home[i], usual_trips));
+      const double d = m.km;
+      const double trips = static_cast<double>(levers.trips(m.home, usual_trips));
       const double cost_alone = c.car_cost_eur_per_km * d * trips;
       // Random utility with Gumbel-distributed tastes, one draw per mode (the logit model):
       // choosing the mode of highest V + G, written as the least E exp(-V) with E exponential
@@ -212,12 +245,11 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
         if (!(known & (1u << p))) continue;  // an unknown or closed platform cannot be chosen
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
         // as passenger (fare plus the platform's fee paid, the fee raised by a passed-on tax).
-        const std::uint32_t home = residents_.home[i];
-        const double fee = fee_eur_per_km(p, l.commission_factor(p, home));
-        const double incentive = static_cast<double>(l.incentive_at(p, home)) / 100.0;
+        const double fee = fee_eur_per_km(p, l.commission_factor(p, m.home));
+        const double incentive = static_cast<double>(l.incentive_at(p, m.home)) / 100.0;
         const double cost = trips * 0.5 * (c.car_cost_eur_per_km * (d + c.detour_km) + fee * d - incentive);
         v[p] = c.asc + c.beta_cost_per_eur * (cost_alone - cost) - beta_time * c.detour_minutes * trips / 60.0;
-        if (p == 0) v[p] += c.beta_coop_attitude * (residents_.coop_attitude[i] - 0.5);
+        if (p == 0) v[p] += c.beta_coop_attitude * (m.attitude - 0.5);
         v_best = std::max(v_best, v[p]);
       }
       std::uint8_t mode = 0;
@@ -234,12 +266,12 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
         const double score = stream.exponential(choice_slot(p)) * weight;
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);
       }
-      choice_[i] = mode;
+      choice[i] = mode;
       if (mode == 0) {
-        role_[i] = Role::Alone;
+        role[i] = Role::Alone;
         continue;
       }
-      const std::uint64_t group = (std::uint64_t{mode} * zones + residents_.home[i]) * zones + residents_.work[i];
+      const std::uint64_t group = (std::uint64_t{mode} * zones + m.home) * zones + m.work;
       carpoolers.push_back((group << 32) | i);
     }
   });
@@ -311,14 +343,15 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
       commuters_.size(), threads, CarpoolWeek::zeros(n, zones),
       [&](std::size_t begin, std::size_t end, CarpoolWeek& acc) {
         for (std::size_t at = begin; at < end; ++at) {
-          const std::uint32_t i = commuters_[at];
+          const Commuter& m = commuters_[at];
+          const std::uint32_t i = m.resident;
           if (choice_[i] == kOnLeave) {
             acc.on_leave += 1;
             continue;
           }
-          const std::uint32_t h = residents_.home[i], w = residents_.work[i];
+          const std::uint32_t h = m.home, w = m.work;
           const std::int64_t trips = levers.trips(h, usual_trips);
-          const double d = territory_.road_km(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(w));
+          const double d = m.km;
           const double per_km = (residents_.flags[i] & Residents::ElectricCar) ? spec_.emissions.electric_car_kg_per_km
                                                                                : spec_.emissions.thermal_car_kg_per_km;
           acc.choosing[choice_[i]] += 1;

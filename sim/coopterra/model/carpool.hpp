@@ -151,8 +151,9 @@ class CarpoolModel {
   double fee_eur_per_km(std::size_t platform, double factor = 1.0) const;
   // Memory held by the model's per-resident state.
   std::size_t bytes() const noexcept {
-    return aware_.capacity() + aware_next_.capacity() + choice_.capacity() + role_.capacity() * sizeof(Role) +
-           candidates_.capacity() * sizeof(std::uint64_t) + commuters_.capacity() * sizeof(std::uint32_t);
+    return aware_.capacity() + aware_next_.capacity() + within_.capacity() + choice_.capacity() +
+           role_.capacity() * sizeof(Role) + candidates_.capacity() * sizeof(std::uint64_t) +
+           commuters_.capacity() * sizeof(Commuter);
   }
 
  private:
@@ -171,12 +172,21 @@ class CarpoolModel {
   std::vector<double> potential_;                 // share of residents within the platform's potential
   AwarenessHazards hazards_;                      // chance of hearing of each platform this week
   std::vector<std::uint8_t> aware_, aware_next_;  // bit p: aware of platform p
+  std::vector<std::uint8_t> within_;              // bit p: within platform p's potential (a week-0 draw)
   std::array<std::int64_t, kMaxCarpoolPlatforms> aware_count_{};  // residents aware of each platform
-  std::vector<std::uint32_t> commuters_;                          // the car commuters, in resident order
-  std::vector<std::uint8_t> choice_;                              // mode chosen this week (car commuters)
-  std::vector<Role> role_;                                        // outcome of matching this week
-  std::vector<std::uint64_t> candidates_;                         // reused: (group << 32 | resident) of carpoolers
-  std::vector<std::vector<std::uint64_t>> chunk_candidates_;      // reused: each chunk of commuters' carpoolers
+  // The car commuters, in resident order, with what their weekly choice reads: one contiguous
+  // table rather than four of the residents' arrays read at scattered places.
+  struct Commuter {
+    std::uint64_t stream_key;
+    std::uint32_t resident, home, work;
+    float km;        // road distance from home to work
+    float attitude;  // towards cooperatives
+  };
+  std::vector<Commuter> commuters_;
+  std::vector<std::uint8_t> choice_;                          // mode chosen this week (car commuters)
+  std::vector<Role> role_;                                    // outcome of matching this week
+  std::vector<std::uint64_t> candidates_;                     // reused: (group << 32 | resident) of carpoolers
+  std::vector<std::vector<std::uint64_t>> chunk_candidates_;  // reused: each chunk of commuters' carpoolers
   void count_aware();
 };
 
