@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/ensemble.py [--runs 40] [--residents 20000]
     .venv/bin/python bench/ensemble.py --runs 100 --residents 50000 --weeks 260 --parts pool
+    .venv/bin/python bench/ensemble.py --parts calibration --territory territories/drome.toml \
+        --weeks 260 --runs 8 --seeds 2
+
+Calibration: --runs runs as a calibration makes them, --seeds replicates of --runs / --seeds
+parameter points (carpool.asc and the cooperative's Bass q varied), through run_ensemble as it
+chooses (runs side by side, territories and populations shared per seed): runs per hour, then the
+same runs with a seed of their own each (nothing shared) for comparison.
 
 Bare: the same runs one after the other in a plain loop (Simulation.run, no file). Thread pool:
 run_ensemble with 2 workers of 1 thread (each run writes its HDF5 file). Dask: a LocalCluster of 2
@@ -31,16 +38,28 @@ def main() -> None:
     parser.add_argument(
         "--parts",
         nargs="+",
-        choices=["bare", "pool", "dask", "crn"],
+        choices=["bare", "pool", "dask", "crn", "calibration"],
         default=["bare", "pool", "dask", "crn"],
     )
+    parser.add_argument("--territory", type=Path, help="a territory file (default: synthetic)")
+    parser.add_argument("--seeds", type=int, default=2, help="calibration: replicates (2)")
     args = parser.parse_args()
-    scenario = coopterra.load_scenario(
-        SCENARIOS / "baseline.toml",
-        overrides={"territory.residents": args.residents, "run.weeks": args.weeks},
-    )
+    if args.territory is not None:
+        scenario = coopterra.load_scenario(
+            SCENARIOS / "baseline.toml",
+            territory=args.territory,
+            overrides={"run.weeks": args.weeks},
+        )
+    else:
+        scenario = coopterra.load_scenario(
+            SCENARIOS / "baseline.toml",
+            overrides={"territory.residents": args.residents, "run.weeks": args.weeks},
+        )
     work = Path(tempfile.mkdtemp(prefix="coopterra-bench-"))
-    print(f"# {args.runs} runs of {args.residents:,} residents x {args.weeks} weeks, 2 cores")
+    where = args.territory or f"{args.residents:,} residents"
+    print(f"# {args.runs} runs of {where} x {args.weeks} weeks, 2 cores")
+    if "calibration" in args.parts:
+        calibration_part(args, scenario, work)
 
     bare = 0.0
     if "bare" in args.parts:
@@ -85,6 +104,36 @@ def pool_part(
         f"thread pool, 2 x 1 thread      {pool:7.2f} s  {pool / args.runs * 1000:7.1f} ms/run"
         + against_bare(pool)
     )
+
+
+def calibration_part(args: argparse.Namespace, scenario: coopterra.Scenario, work: Path) -> None:
+    points = max(1, args.runs // args.seeds)
+    samples = [
+        {
+            "carpool.asc": -5.6 + 0.5 * i / points,
+            "carpool.cooperative.bass_q": 0.3 + 0.2 * i / points,
+        }
+        for i in range(points)
+    ]
+    for label, replicates, grid in (
+        (f"{args.seeds} seeds, shared", args.seeds, samples),
+        ("a seed each, nothing shared", points * args.seeds, samples[:1]),
+    ):
+        start = time.perf_counter()
+        ens = coopterra.run_ensemble(
+            [scenario],
+            replicates=replicates,
+            samples=grid,
+            out=work / f"calibration-{replicates}",
+            progress=False,
+        )
+        elapsed = time.perf_counter() - start
+        assert not ens.failures, ens.failures
+        runs = len(ens.runs)
+        print(
+            f"calibration, {label:28s} {runs} runs {elapsed:7.1f} s  {elapsed / runs:6.2f} s/run"
+            f"  {3600 * runs / elapsed:7.0f} runs/hour  ({ens.runs[0].threads} thread(s) per run)"
+        )
 
 
 def dask_part(

@@ -51,12 +51,17 @@ py::dict dataset_to_python(const Dataset& d) {
 }  // namespace
 
 void register_simulation(py::module_& m) {
+  py::class_<InputsCache>(m, "InputsCache")
+      .def(py::init<>())
+      .def_property_readonly("builds", &InputsCache::builds)
+      .def_property_readonly("hits", &InputsCache::hits)
+      .def("clear", &InputsCache::clear);
   py::class_<Simulation>(m, "Simulation")
-      .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads) {
+      .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads, InputsCache* cache) {
              py::gil_scoped_release release;
-             return std::make_unique<Simulation>(scenario, seed, threads);
+             return std::make_unique<Simulation>(scenario, seed, threads, cache);
            }),
-           py::arg("scenario"), py::arg("seed"), py::arg("threads"))
+           py::arg("scenario"), py::arg("seed"), py::arg("threads"), py::arg("cache") = nullptr)
       .def(
           "run",
           [](Simulation& s, int weeks, const py::object& on_week) {

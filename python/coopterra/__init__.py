@@ -40,7 +40,7 @@ from coopterra.scenario import (
     shipped_scenarios,
     validate,
 )
-from coopterra.simulation import Simulation
+from coopterra.simulation import InputsCache, Simulation
 from coopterra.summary import format_summary, summary_table
 from coopterra.targets import Targets, load_targets
 from coopterra.territory import Territory, load_territory
@@ -62,6 +62,7 @@ __all__ = [
     "Diagnostic",
     "Ensemble",
     "InputDataError",
+    "InputsCache",
     "InvariantError",
     "Posterior",
     "Scenario",

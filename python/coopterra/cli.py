@@ -207,7 +207,6 @@ def _compare(args: argparse.Namespace) -> int:
     if overrides:
         scenarios = [s.with_toml_overrides(overrides) for s in scenarios]
     scenarios = [_with_weeks(s, args) for s in scenarios]
-    threads = args.threads if args.threads is not None else 1  # runs go in parallel instead
     _check_report_options(args)
     try:
         comparison = compare(
@@ -215,7 +214,7 @@ def _compare(args: argparse.Namespace) -> int:
             scenarios[1:],
             replicates=args.replicates,
             seed=args.seed,
-            threads=threads,
+            threads=args.threads,  # None: the runs go in parallel, as many at a time as cores
             weeks=args.weeks,
             out=args.out,
             progress=_progress(args),
@@ -493,7 +492,7 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
         "--threads",
         type=_integer("threads", 1, 1024),
         help="threads per run; results do not depend on it (run: all cores by default; "
-        "compare: 1, the runs going in parallel)",
+        "compare: as many runs at a time as cores, the cores shared when runs are fewer)",
     )
     command.add_argument(
         "--weeks",

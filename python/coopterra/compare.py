@@ -228,7 +228,7 @@ def compare(
     *,
     replicates: int = 5,
     seed: int = 1,
-    threads: int = 1,
+    threads: int | None = None,
     weeks: int | None = None,
     executor: Any = None,
     out: PathLike | None = None,
@@ -242,10 +242,10 @@ def compare(
     posterior's draw r: the intervals then carry the parameters' uncertainty with the seeds'.
 
     The runs go through :func:`coopterra.run_ensemble` (``threads`` per run, in parallel over the
-    cores, or on ``executor``); each writes its results file into ``out`` (a temporary folder by
-    default), with a ``manifest.json`` listing them: :func:`load_comparison` rebuilds the
-    comparison from it. Files of an earlier comparison in ``out`` are removed first; ``out``
-    must hold no other results file."""
+    cores, or on ``executor``; None: as run_ensemble chooses); each writes its results file into
+    ``out`` (a temporary folder by default), with a ``manifest.json`` listing them:
+    :func:`load_comparison` rebuilds the comparison from it. Files of an earlier comparison in
+    ``out`` are removed first; ``out`` must hold no other results file."""
     if replicates < 1:
         raise ValueError(f"replicates must be >= 1, got {replicates}")
     base = baseline if isinstance(baseline, Scenario) else load_scenario(baseline)

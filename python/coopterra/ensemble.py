@@ -16,6 +16,8 @@ never read from the environment. A run that fails is reported with its id and re
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
+import functools
 import html
 import itertools
 import os
@@ -36,6 +38,7 @@ from coopterra.posterior import Posterior, load_posterior
 from coopterra.reduce import Reducible
 from coopterra.results import open_results, stack_runs
 from coopterra.scenario import PathLike, Scenario, Value, load_scenario, scenario_from_text
+from coopterra.simulation import InputsCache
 
 
 @dataclass(frozen=True)
@@ -213,14 +216,17 @@ def with_horizon(scenario: Scenario, weeks: int | None) -> Scenario:
     return scenario
 
 
-def run_one(spec: RunSpec) -> tuple[int, dict[str, float] | None, str | None]:
+def run_one(
+    spec: RunSpec, cache: InputsCache | None = None
+) -> tuple[int, dict[str, float] | None, str | None]:
     """Runs one task (in a thread of this process or on a remote worker): writes its results
-    file and returns (run, outcomes, None), or (run, None, reason) when it fails."""
+    file and returns (run, outcomes, None), or (run, None, reason) when it fails. ``cache``
+    shares territories and populations with the other runs of this process."""
     from coopterra.simulation import Simulation
 
     try:
         scenario = scenario_from_text(spec.scenario_toml, f"run {spec.run} ({spec.scenario})")
-        sim = Simulation(scenario, seed=spec.seed, threads=spec.threads)
+        sim = Simulation(scenario, seed=spec.seed, threads=spec.threads, cache=cache)
         sim.run(spec.weeks)
         ds = sim.results()
         sim.write(spec.path)
@@ -242,7 +248,7 @@ def run_ensemble(
     parameters: Mapping[str, Value | Sequence[Value]] | None = None,
     samples: Sequence[Mapping[str, Value]] | None = None,
     seed: int = 1,
-    threads_per_run: int = 1,
+    threads_per_run: int | None = None,
     weeks: int | None = None,
     executor: cf.Executor | None = None,
     out: PathLike | None = None,
@@ -258,7 +264,12 @@ def run_ensemble(
     :class:`~coopterra.posterior.Posterior` or its file, from ``coopterra calibrate``) runs
     replicate r at draw r, so the spread of the runs carries the parameters' uncertainty with
     the seeds'. ``indicators`` are extra (name, expression, first year, last year) outcomes
-    (``coopterra.targets``); ``on_run(spec, outcomes)`` is called as each run succeeds."""
+    (``coopterra.targets``); ``on_run(spec, outcomes)`` is called as each run succeeds.
+
+    ``threads_per_run`` None (the default) chooses: on this machine's thread pool, as many runs
+    at a time as there are cores (runs side by side scale better than threads within a run),
+    the cores divided between them when there are fewer runs; on an ``executor``, 1. The local
+    runs share one territory and population per (territory, seed) (:class:`InputsCache`)."""
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
         raise ConfigurationError(
             f"configuration error: replicates must be an integer >= 1, got {replicates!r}",
@@ -268,23 +279,29 @@ def run_ensemble(
     check_writable(folder, folder=True)
     if posterior is not None and not isinstance(posterior, Posterior):
         posterior = load_posterior(posterior)
+    own = executor is None
     runs = expand_runs(
         scenarios,
         replicates=replicates,
         parameters=parameters,
         samples=samples,
         seed=seed,
-        threads_per_run=threads_per_run,
+        threads_per_run=threads_per_run or 1,
         weeks=weeks,
         out=folder,
         posterior=posterior,
         indicators=indicators,
     )
+    cores = os.cpu_count() or 1
+    if threads_per_run is None and own and len(runs) < cores:
+        threads = cores // len(runs)
+        runs = [dataclasses.replace(r, threads=threads) for r in runs]
     ensemble = Ensemble(runs, folder)
-    own = executor is None
+    task: Callable[[RunSpec], tuple[int, dict[str, float] | None, str | None]] = run_one
     if own:
-        workers = max(1, (os.cpu_count() or 1) // max(1, threads_per_run))
+        workers = max(1, min(len(runs), cores // max(1, runs[0].threads if runs else 1)))
         executor = cf.ThreadPoolExecutor(max_workers=workers)
+        task = functools.partial(run_one, cache=InputsCache())
     assert executor is not None
     bar = None
     if progress:
@@ -293,7 +310,7 @@ def run_ensemble(
         bar = tqdm(total=len(runs), unit="run", desc="ensemble")
     futures: dict[cf.Future[Any], RunSpec] = {}
     try:
-        futures = {executor.submit(run_one, spec): spec for spec in runs}
+        futures = {executor.submit(task, spec): spec for spec in runs}
         for future in cf.as_completed(futures):
             spec = futures[future]
             try:

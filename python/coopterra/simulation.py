@@ -26,12 +26,40 @@ from coopterra.scenario import PathLike, Scenario, load_scenario
 from coopterra.territory import Territory
 
 
+class InputsCache:
+    """Territories, populations and firms shared read-only by the simulations given this cache.
+
+    A run's territory, population and firms depend only on the territory's and population's
+    parameters and the seed, never on behaviour or policies: the runs of an ensemble or a
+    calibration with the same territory and seed build them once (``run_ensemble`` does so for
+    its local runs). Results are the same with or without a cache. Entries live as long as the
+    cache (``clear()`` forgets them; simulations keep what they hold).
+    """
+
+    def __init__(self) -> None:
+        self._core = _core.InputsCache()
+
+    @property
+    def builds(self) -> int:
+        """Territories and populations built so far."""
+        return int(self._core.builds)
+
+    @property
+    def hits(self) -> int:
+        """Territories and populations taken from the cache instead of built."""
+        return int(self._core.hits)
+
+    def clear(self) -> None:
+        self._core.clear()
+
+
 class Simulation:
     """One run of one scenario, with an explicit seed and thread count.
 
     The scenario is copied into the simulation: changing a scenario never changes a running
     simulation. Results do not depend on ``threads``: the same seed gives bit-identical results
-    for any thread count.
+    for any thread count. With ``cache`` (an :class:`InputsCache`), the territory, population
+    and firms come from it when another run built them.
     """
 
     def __init__(
@@ -40,6 +68,7 @@ class Simulation:
         *,
         seed: int | None = None,
         threads: int = 1,
+        cache: InputsCache | None = None,
     ) -> None:
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
@@ -53,7 +82,9 @@ class Simulation:
                 [("", 0, 0, "seed", f"must be an integer from 0 to 2**53, got {seed!r}")],
             )
         self.scenario = scenario
-        self._sim = _core.Simulation(scenario._core, seed, threads)
+        self._sim = _core.Simulation(
+            scenario._core, seed, threads, cache._core if cache is not None else None
+        )
         self._territory: Territory | None = None
 
     @property

@@ -28,12 +28,6 @@ int checked_threads(int threads) {
   return threads;
 }
 
-template <class F>
-auto timed(Profile& profile, const char* phase, F&& f) {
-  Profile::Scope scope(profile, profile.phase(phase));
-  return f();
-}
-
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -45,13 +39,16 @@ std::string utc_now() {
 
 }  // namespace
 
-Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads)
-    : scenario_(std::move(scenario)), random_(seed), threads_(checked_threads(threads)) {
+Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads, InputsCache* cache)
+    : scenario_(std::move(scenario)),
+      random_(seed),
+      threads_(checked_threads(threads)),
+      inputs_(cache ? cache->get(scenario_.spec(), random_, threads_, profile_)
+                    : build_inputs(scenario_.spec(), random_, threads_, profile_)),
+      territory_(*inputs_.territory),
+      residents_(*inputs_.residents),
+      firms_(*inputs_.firms) {
   const Spec& spec = scenario_.spec();
-  territory_ = timed(profile_, "build territory", [&] { return make_territory(spec.territory, threads_); });
-  residents_ = timed(profile_, "build population",
-                     [&] { return make_population(territory_, spec.population, random_, threads_); });
-  firms_ = timed(profile_, "build firms", [&] { return make_firms(territory_, spec.firms, random_); });
   carpool_ = timed(profile_, "initial state",
                    [&] { return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_); });
   platforms_ = list_platforms(spec);

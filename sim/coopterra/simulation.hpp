@@ -30,6 +30,7 @@
 #include "coopterra/observe/indicators.hpp"
 #include "coopterra/policy_payments.hpp"
 #include "coopterra/population/firms.hpp"
+#include "coopterra/population/inputs.hpp"
 #include "coopterra/population/population.hpp"
 #include "coopterra/scenario/scenario.hpp"
 #include "coopterra/territory/territory.hpp"
@@ -39,8 +40,10 @@ namespace coopterra {
 
 class Simulation {
  public:
-  // threads >= 1; the seed drives every behavioural draw (the territory has its own seed).
-  Simulation(Scenario scenario, std::uint64_t seed, int threads);
+  // threads >= 1; the seed drives every behavioural draw (the territory has its own seed). With a
+  // cache, the territory, population and firms come from it (built there once per territory and
+  // seed, population/inputs.hpp); the results are the same.
+  Simulation(Scenario scenario, std::uint64_t seed, int threads, InputsCache* cache = nullptr);
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
@@ -92,9 +95,10 @@ class Simulation {
   Random random_;
   int threads_;
   Profile profile_;
-  Territory territory_;
-  Residents residents_;
-  Firms firms_;
+  RunInputs inputs_;  // shared read-only with the other runs of a cache
+  const Territory& territory_;
+  const Residents& residents_;
+  const Firms& firms_;
   std::unique_ptr<CarpoolModel> carpool_;
   std::vector<PlatformInfo> platforms_;
   std::vector<std::size_t> carpool_platforms_;  // carpooling's platforms in platforms_

@@ -3,11 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "coopterra/core/allocate.hpp"
 #include "coopterra/population/firms.hpp"
+#include "coopterra/population/inputs.hpp"
 #include "coopterra/population/population.hpp"
 #include "coopterra/scenario/parameters.hpp"
+#include "helpers.hpp"
 
 using namespace coopterra;
 
@@ -158,4 +162,50 @@ TEST_CASE("radiation model: rows are distributions and nearer opportunities win"
   const auto alone = workplace_cdf(t, 0.25);
   CHECK(alone[0] == 1.0);
   CHECK(alone[1] == 1.0);
+}
+
+TEST_CASE("runs with a cache share one territory and population per seed, and results do not change",
+          "[population][cache]") {
+  InputsCache cache;
+  const Scenario base = test::small({{"territory.residents", "12000", "test"}});
+  Simulation a(base, 3, 2, &cache), b(base, 3, 1, &cache);
+  CHECK(&a.territory() == &b.territory());  // the same objects, read-only
+  CHECK(&a.residents() == &b.residents());
+  CHECK(&a.firms() == &b.firms());
+  CHECK(cache.builds() == 2);  // a territory and a population
+  CHECK(cache.hits() == 2);
+  // Another seed: the same territory, another population.
+  Simulation c(base, 4, 2, &cache);
+  CHECK(&c.territory() == &a.territory());
+  CHECK(&c.residents() != &a.residents());
+  // Another population parameter: another population on the same territory.
+  Simulation d(base.with_overrides({{"population.commuter_share", "0.4", "test"}}), 3, 2, &cache);
+  CHECK(&d.territory() == &a.territory());
+  CHECK(&d.residents() != &a.residents());
+  // Another territory parameter: another territory.
+  Simulation e(base.with_overrides({{"territory.zones", "20", "test"}}), 3, 2, &cache);
+  CHECK(&e.territory() != &a.territory());
+  // The runs with the cache give what a run without it gives, bit for bit.
+  Simulation alone(base, 3, 2);
+  a.run(6), b.run(6), alone.run(6);
+  test::require_identical(a.series(), alone.series());
+  test::require_identical(b.series(), alone.series());
+  // Held by the runs, the inputs outlive the cache's entries.
+  cache.clear();
+  a.run(1);
+  CHECK(a.week() == 7);
+}
+
+TEST_CASE("a cached build that fails leaves no entry and fails again", "[population][cache]") {
+  InputsCache cache;
+  const auto path = std::filesystem::temp_directory_path() / "coopterra-cache-test-communes.csv";
+  std::ofstream(path) << "not,a,commune,table\n1,2,3,4\n";
+  const Scenario broken = Scenario::from_string(
+      "schema_version = 1\n[territory]\nsource = \"communes\"\ncommunes_file = \"" + path.string() + "\"\n",
+      "broken.toml");
+  CHECK_THROWS_AS(Simulation(broken, 1, 1, &cache), InputDataError);
+  CHECK_THROWS_AS(Simulation(broken, 1, 1, &cache), InputDataError);
+  std::filesystem::remove(path);
+  CHECK(cache.builds() == 2);
+  CHECK(cache.hits() == 0);
 }

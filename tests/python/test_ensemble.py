@@ -121,3 +121,37 @@ def test_dask_cluster_survives_a_killed_worker(dask_cluster, tmp_path):
     a, b = remote.table().sort_values("run"), local.table().sort_values("run")
     assert len(a) == 12
     np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())  # identical, run for run
+
+
+def test_threads_per_run_chosen_from_the_runs_and_cores(tmp_path):
+    """Fewer runs than cores share the cores; more runs go one thread each, side by side; a
+    number given is kept. The results do not depend on it."""
+    cores = os.cpu_count() or 1
+    base = {"baseline": scenarios(6000)["baseline"]}
+    one = run_ensemble(base, replicates=1, weeks=4, out=tmp_path / "one", progress=False)
+    many = run_ensemble(base, replicates=cores + 1, weeks=4, out=tmp_path / "many", progress=False)
+    fixed = run_ensemble(
+        base, replicates=1, weeks=4, threads_per_run=1, out=tmp_path / "fixed", progress=False
+    )
+    assert [r.threads for r in one.runs] == [cores]
+    assert {r.threads for r in many.runs} == {1}
+    assert [r.threads for r in fixed.runs] == [1]
+    a, b = one.dataset(), fixed.dataset()
+    assert np.array_equal(a["co2e"].values, b["co2e"].values)
+
+
+def test_inputs_cache_shares_and_changes_nothing():
+    """Runs given one InputsCache build a territory and population once per seed; their results
+    are those of runs without it."""
+    scenario = scenarios(8000)["carpool_support"]
+    cache = coopterra.InputsCache()
+    runs = [coopterra.Simulation(scenario, seed=s, threads=1, cache=cache) for s in (5, 5, 6)]
+    assert (cache.builds, cache.hits) == (3, 3)  # one territory, two populations
+    alone = coopterra.Simulation(scenario, seed=5, threads=2)
+    for sim in (runs[0], alone):
+        sim.run(weeks=5)
+    a, b = runs[0].results(), alone.results()
+    for name in ("co2e", "commuters", "purchases", "carpool_drivers"):
+        assert np.array_equal(a[name].values, b[name].values), name
+    assert runs[1].population().equals(runs[0].population())
+    assert not runs[2].population().equals(runs[0].population())

@@ -42,4 +42,11 @@ class Profile {
   std::vector<PhaseTiming> phases_;
 };
 
+// Calls f() timed into `phase` of `profile`, and returns what it returns.
+template <class F>
+auto timed(Profile& profile, const char* phase, F&& f) {
+  Profile::Scope scope(profile, profile.phase(phase));
+  return f();
+}
+
 }  // namespace coopterra

@@ -66,6 +66,7 @@ class AwarenessHazards {
     outside_.resize(rows_ * 2 * platforms);
     slots_ = (platforms + 7) / 8;
     possible_.assign(rows_ * 2, 0);
+    reach_outside_.assign(rows_ * 2, 0);
     lane_max_.assign(rows_ * 2 * slots_, 0);
     for (std::size_t z = 0; z < rows_; ++z)
       for (std::size_t q = 0; q < platforms; ++q) {
@@ -78,8 +79,10 @@ class AwarenessHazards {
             if (b) stay *= 1.0 - banner(q);
             at_[index(z, b, q) * (ties + 1) + a] = StreamPairs::threshold32(1.0 - stay);
           }
-        for (std::size_t b = 0; b < 2; ++b)
+        for (std::size_t b = 0; b < 2; ++b) {
           outside_[index(z, b, q)] = StreamPairs::threshold32(1.0 - campaign * (b ? 1.0 - banner(q) : 1.0));
+          if (outside_[index(z, b, q)]) reach_outside_[z * 2 + b] |= std::uint64_t{1} << q;
+        }
         for (std::size_t b = 0; b < 2; ++b) {
           const std::uint64_t top = at_[index(z, b, q) * (ties + 1) + ties];
           max_[index(z, b, q)] = top;
@@ -99,18 +102,21 @@ class AwarenessHazards {
     return &max_[index(rows_ > 1 ? zone : 0, banner, 0)];
   }
   // A draw can be made in two parts: its high byte first, then its 24 low bits. For a resident
-  // of `zone`, first() gives the platforms with a chance above 0 and, with the high bytes of
+  // of `zone`, first() gives the platforms with a chance above 0 (`possible`; `outside`: those
+  // with a chance above 0 for a resident outside their potential) and, with the high bytes of
   // platforms 8j to 8j + 7 in the bytes of `high`, may_pass(j, high) sets bit q % 8 where the draw
   // of platform q may fall below its largest threshold: elsewhere it is above every threshold of
   // q, whatever its low bits.
   struct FirstBytes {
-    std::uint64_t possible;
+    std::uint64_t possible, outside;
     const std::uint64_t* lane_max;
+    // The platforms a resident within the potentials of `within` (bit q: platform q) may hear of.
+    std::uint64_t reachable(std::uint64_t within) const { return (within & possible) | (~within & outside); }
     unsigned may_pass(std::size_t j, std::uint64_t high) const { return bytes_at_most(high, lane_max[j]); }
   };
   FirstBytes first(std::uint32_t zone, std::size_t banner) const {
     const std::size_t row = (rows_ > 1 ? zone : 0) * 2 + banner;
-    return {possible_[row], &lane_max_[row * slots_]};
+    return {possible_[row], reach_outside_[row], &lane_max_[row * slots_]};
   }
   // Whether any resident, of any zone, with or without the banner, may hear of a platform of
   // `platforms` (bit q: platform q) this week.
@@ -129,7 +135,7 @@ class AwarenessHazards {
   std::size_t platforms_ = 0, rows_ = 1;
   std::uint32_t ties_ = 0;
   std::size_t slots_ = 0;
-  std::vector<std::uint64_t> at_, max_, outside_, possible_, lane_max_;
+  std::vector<std::uint64_t> at_, max_, outside_, possible_, reach_outside_, lane_max_;
 };
 
 }  // namespace coopterra

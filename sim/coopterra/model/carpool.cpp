@@ -119,13 +119,8 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, in
   // its potential, where word of mouth or a campaign reaches; outside it, where a campaign does.
   // Most residents can hear of none (outside the potentials, without a campaign): no draw at all.
   const std::size_t rows = campaigns ? territory_.zones.size() : 1;
-  std::vector<std::uint8_t> reach_within(rows, 0), reach_outside(rows, 0);
-  for (std::size_t z = 0; z < rows; ++z)
-    for (std::size_t p = 0; p < n; ++p) {
-      const auto zone = static_cast<std::uint32_t>(z);
-      reach_within[z] = static_cast<std::uint8_t>(reach_within[z] | ((hazards_.max_row(zone, 0)[p] > 0) << p));
-      reach_outside[z] = static_cast<std::uint8_t>(reach_outside[z] | ((hazards_.outside(zone, 0, p) > 0) << p));
-    }
+  std::vector<AwarenessHazards::FirstBytes> first(rows);
+  for (std::size_t z = 0; z < rows; ++z) first[z] = hazards_.first(static_cast<std::uint32_t>(z), 0);
   // Counted on the way: those who heard of each platform this week.
   using Counts = std::array<std::int64_t, kMaxCarpoolPlatforms>;
   const Counts heard = parallel_reduce(
@@ -135,14 +130,12 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, in
         const std::uint8_t* const aware = aware_.data();
         const std::uint8_t* const within_of = within_.data();
         const std::uint32_t* const home_of = residents_.home.data();
-        const std::uint8_t* const can_within = reach_within.data();
-        const std::uint8_t* const can_outside = reach_outside.data();
+        const AwarenessHazards::FirstBytes* const reach = first.data();
         std::uint8_t* const out = aware_next_.data();
         for (std::size_t i = begin; i < end; ++i) {
           const std::uint8_t bits = aware[i], within = within_of[i];
           const std::size_t row = rows > 1 ? home_of[i] : 0;
-          const auto can =
-              static_cast<std::uint8_t>(~bits & ((within & can_within[row]) | (~within & can_outside[row])));
+          const auto can = static_cast<std::uint8_t>(~bits & reach[row].reachable(within));
           if (!can) {  // nothing to hear of
             out[i] = bits;
             continue;

@@ -167,16 +167,22 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
   reserve_on_huge_pages(state_, n), reserve_on_huge_pages(next_, n);
   state_.assign(n, State{});
   next_.assign(n, State{});
+  // Who is within each platform's potential: the same draw, kept as bits (model/awareness.hpp).
+  within_.assign(n, 0);
   parallel_chunks(n, 1, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       State s{};
+      std::uint64_t within = 0;
       for (std::size_t m = 0; m < kMarkets; ++m)
         for (std::size_t o = 1; o < options(m); ++o) {
           const std::size_t q = platform_of_[m][o];
           if (q == kNoPlatform) continue;
-          if (awareness_draw(i, q) < platforms_[q].spec->initial_awareness) s.bits |= std::uint64_t{1} << q;
+          const double u = awareness_draw(i, q);
+          if (u < platforms_[q].spec->initial_awareness) s.bits |= std::uint64_t{1} << q;
+          if (u < potential_[q]) within |= std::uint64_t{1} << q;
         }
       state_[i] = s;
+      within_[i] = within;
     }
   });
   count_totals();
@@ -361,7 +367,7 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
     // platform's potential and count the aware ties.
     const std::size_t banner = (old.bits & coop_bits_) != 0;  // knows a cooperative
     const auto first = hazards_.first(home, banner);
-    const std::uint64_t unaware = platform_bits_ & ~old.bits & first.possible;
+    const std::uint64_t unaware = platform_bits_ & ~old.bits & first.reachable(within_[i]);
     for (std::uint64_t left = unaware; left; left &= ~(std::uint64_t{0xff} << (8 * (std::countr_zero(left) / 8)))) {
       const auto j = static_cast<std::uint32_t>(std::countr_zero(left) / 8);
       const auto some = static_cast<unsigned>((unaware >> (8 * j)) & 0xffu);
@@ -374,7 +380,7 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
         // Within the platform's potential, word of mouth over the aware ties; outside it, only
         // campaigns and the banner (model/awareness.hpp).
         std::uint64_t chance = 0;
-        if (awareness_draw(i, q) < potential_[q]) {
+        if ((within_[i] >> q) & 1u) {
           std::uint32_t aware_ties = 0;
           for (std::uint32_t t = 0; t < k; ++t)
             aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);

@@ -147,7 +147,9 @@ class MarketModel {
 
   const std::vector<State>& state() const noexcept { return state_; }
   void set_state(const std::vector<State>& state);
-  std::size_t bytes() const noexcept { return (state_.capacity() + next_.capacity()) * sizeof(State); }
+  std::size_t bytes() const noexcept {
+    return (state_.capacity() + next_.capacity()) * sizeof(State) + within_.capacity() * sizeof(std::uint64_t);
+  }
 
  private:
   struct Sums;
@@ -179,6 +181,7 @@ class MarketModel {
   std::vector<std::vector<std::uint8_t>> serves_;        // by platform, by zone kind
   std::vector<std::uint16_t> draw_of_;                   // by platform: its awareness draw (market x 8 + option)
   std::vector<double> potential_;                        // by platform: share within its potential
+  std::vector<std::uint64_t> within_;  // by resident, bit q: within platform q's potential (a week-0 draw)
   std::vector<State> state_, next_;
   // Residents aware of each platform; residents whose last purchase in market m was option o (8m + o).
   std::array<std::int64_t, 64> aware_total_{}, last_total_{};
