@@ -8,7 +8,7 @@
 Calibration: --runs runs as a calibration makes them, --seeds replicates of --runs / --seeds
 parameter points (carpool.asc and the cooperative's Bass q varied), through run_ensemble as it
 chooses (runs side by side, territories and populations shared per seed): runs per hour, then the
-same runs with a seed of their own each (nothing shared) for comparison.
+same runs with a seed of their own each (only the territory shared) for comparison.
 
 Bare: the same runs one after the other in a plain loop (Simulation.run, no file). Thread pool:
 run_ensemble with 2 workers of 1 thread (each run writes its HDF5 file). Dask: a LocalCluster of 2
@@ -117,7 +117,7 @@ def calibration_part(args: argparse.Namespace, scenario: coopterra.Scenario, wor
     ]
     for label, replicates, grid in (
         (f"{args.seeds} seeds, shared", args.seeds, samples),
-        ("a seed each, nothing shared", points * args.seeds, samples[:1]),
+        ("a seed each: territory shared", points * args.seeds, samples[:1]),
     ):
         start = time.perf_counter()
         ens = coopterra.run_ensemble(

@@ -71,9 +71,10 @@ class Resident(mesa.Agent):
             if pl.coop:
                 v += x.beta_coop_attitude * (self.attitude - 0.5)
             utilities[p + 1] = v
-        # The logit choice: the greatest utility plus a Gumbel draw.
-        self.mode = max(
-            utilities, key=lambda m: utilities[m] - math.log(-math.log(self.random.random()))
+        # The logit choice: the greatest utility plus a Gumbel draw, that is the least E exp(-V)
+        # with E exponential.
+        self.mode = min(
+            utilities, key=lambda m: self.random.expovariate(1.0) * math.exp(-utilities[m])
         )
         self.role = "alone" if self.mode == 0 else ""
 

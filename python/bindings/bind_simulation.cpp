@@ -52,9 +52,11 @@ py::dict dataset_to_python(const Dataset& d) {
 
 void register_simulation(py::module_& m) {
   py::class_<InputsCache>(m, "InputsCache")
-      .def(py::init<>())
+      .def(py::init<std::size_t>(), py::arg("budget_bytes") = InputsCache::kDefaultBudget)
       .def_property_readonly("builds", &InputsCache::builds)
       .def_property_readonly("hits", &InputsCache::hits)
+      .def_property_readonly("entries", &InputsCache::entries)
+      .def_property_readonly("bytes", &InputsCache::bytes)
       .def("clear", &InputsCache::clear);
   py::class_<Simulation>(m, "Simulation")
       .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads, InputsCache* cache) {

@@ -36,7 +36,6 @@ import concurrent.futures as cf
 import json
 import logging
 import math
-import os
 import shutil
 import sqlite3
 import sys
@@ -55,10 +54,11 @@ import pandas as pd
 
 from coopterra._files import check_writable
 from coopterra._optional import require
-from coopterra.ensemble import RunSpec, run_ensemble
+from coopterra.ensemble import RunSpec, available_cores, run_ensemble
 from coopterra.errors import ConfigurationError, CoopterraError
 from coopterra.posterior import Posterior, sha256, write_posterior
 from coopterra.scenario import PathLike, Scenario, load_scenario, territory_override
+from coopterra.simulation import InputsCache
 from coopterra.targets import Target, Targets, engine_revision, load_targets
 
 DATABASE = "calibration.db"
@@ -224,6 +224,9 @@ class _Runner:
         ]
         self.territory_checksums: dict[str, str] = {}
         self.runs_done = 0
+        # One territory and population per (territory, seed) for every local run of every stage:
+        # the replicates reuse the same seeds at every point (common random numbers).
+        self.cache = InputsCache()
 
     def scaled(self, values: np.ndarray) -> np.ndarray:
         """Target values (last axis: the targets) on each target's comparison scale."""
@@ -256,6 +259,7 @@ class _Runner:
                 progress=self.progress,
                 indicators=[i for i in self.indicators if 52 * i[3] <= weeks],
                 on_run=record,
+                cache=self.cache,
                 **runs,
             )
             for failure in ensemble.failures:
@@ -613,7 +617,7 @@ def calibrate(
         population=population,
         generations=generations,
         seed=seed,
-        workers=workers or max(1, (os.cpu_count() or 1) // max(1, threads_per_run)),
+        workers=workers or max(1, available_cores() // max(1, threads_per_run)),
         say=say,
     )
     rng = np.random.default_rng(seed)

@@ -171,7 +171,9 @@ def _run(args: argparse.Namespace) -> int:
     if overrides:
         scenario = scenario.with_toml_overrides(overrides)
     scenario = _with_weeks(scenario, args)
-    threads = args.threads if args.threads is not None else (os.cpu_count() or 1)
+    from coopterra.ensemble import available_cores
+
+    threads = args.threads if args.threads is not None else available_cores()
     with exclusive_output(out):
         sim = _interruptible(lambda: Simulation(scenario, seed=args.seed, threads=threads))
         weeks = args.weeks if args.weeks is not None else scenario.integer("run.weeks")

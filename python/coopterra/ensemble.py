@@ -241,6 +241,14 @@ def run_one(
         return spec.run, None, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, as a container or a batch job sets
+    it), not the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def run_ensemble(
     scenarios: Mapping[str, Scenario | PathLike] | Sequence[Scenario | PathLike],
     *,
@@ -256,6 +264,7 @@ def run_ensemble(
     posterior: Posterior | PathLike | None = None,
     indicators: Sequence[tuple[str, str, int, int]] = (),
     on_run: Callable[[RunSpec, dict[str, float]], None] | None = None,
+    cache: InputsCache | None = None,
 ) -> Ensemble:
     """Run every combination of scenario, parameter values and replicate; see the module doc.
 
@@ -267,9 +276,29 @@ def run_ensemble(
     (``coopterra.targets``); ``on_run(spec, outcomes)`` is called as each run succeeds.
 
     ``threads_per_run`` None (the default) chooses: on this machine's thread pool, as many runs
-    at a time as there are cores (runs side by side scale better than threads within a run),
-    the cores divided between them when there are fewer runs; on an ``executor``, 1. The local
-    runs share one territory and population per (territory, seed) (:class:`InputsCache`)."""
+    at a time as there are cores available to this process (runs side by side scale better than
+    threads within a run), the cores divided between them when there are fewer runs; on an
+    ``executor``, 1. The local runs share one territory and population per (territory, seed)
+    through ``cache`` (an :class:`InputsCache`, by default one for this ensemble): give the same
+    cache to successive ensembles of the same territory to build it once for all."""
+    if threads_per_run is not None and (
+        isinstance(threads_per_run, bool)
+        or not isinstance(threads_per_run, int)
+        or threads_per_run < 1
+    ):
+        raise ConfigurationError(
+            f"configuration error: threads_per_run must be an integer >= 1 or None, "
+            f"got {threads_per_run!r}",
+            [
+                (
+                    "",
+                    0,
+                    0,
+                    "threads_per_run",
+                    f"must be an integer >= 1 or None, got {threads_per_run!r}",
+                )
+            ],
+        )
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
         raise ConfigurationError(
             f"configuration error: replicates must be an integer >= 1, got {replicates!r}",
@@ -292,16 +321,17 @@ def run_ensemble(
         posterior=posterior,
         indicators=indicators,
     )
-    cores = os.cpu_count() or 1
-    if threads_per_run is None and own and len(runs) < cores:
-        threads = cores // len(runs)
-        runs = [dataclasses.replace(r, threads=threads) for r in runs]
+    cores = available_cores()
+    if threads_per_run is None and own and 0 < len(runs) < cores:
+        # Fewer runs than cores: every core to some run, the first runs taking what is left over.
+        share, extra = divmod(cores, len(runs))
+        runs = [dataclasses.replace(r, threads=share + (i < extra)) for i, r in enumerate(runs)]
     ensemble = Ensemble(runs, folder)
     task: Callable[[RunSpec], tuple[int, dict[str, float] | None, str | None]] = run_one
     if own:
-        workers = max(1, min(len(runs), cores // max(1, runs[0].threads if runs else 1)))
+        workers = max(1, min(len(runs), cores // max(1, min((r.threads for r in runs), default=1))))
         executor = cf.ThreadPoolExecutor(max_workers=workers)
-        task = functools.partial(run_one, cache=InputsCache())
+        task = functools.partial(run_one, cache=cache if cache is not None else InputsCache())
     assert executor is not None
     bar = None
     if progress:

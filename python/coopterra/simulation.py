@@ -32,12 +32,23 @@ class InputsCache:
     A run's territory, population and firms depend only on the territory's and population's
     parameters and the seed, never on behaviour or policies: the runs of an ensemble or a
     calibration with the same territory and seed build them once (``run_ensemble`` does so for
-    its local runs). Results are the same with or without a cache. Entries live as long as the
-    cache (``clear()`` forgets them; simulations keep what they hold).
+    its local runs). Results are the same with or without a cache. Entries beyond
+    ``budget_bytes`` (1 GiB by default) are forgotten, least recently used first; ``clear()``
+    forgets them all; simulations keep what they hold.
     """
 
-    def __init__(self) -> None:
-        self._core = _core.InputsCache()
+    def __init__(self, budget_bytes: int = 1 << 30) -> None:
+        self._core = _core.InputsCache(budget_bytes)
+
+    @property
+    def entries(self) -> int:
+        """Territories and populations held."""
+        return int(self._core.entries)
+
+    @property
+    def bytes(self) -> int:
+        """Memory of the territories and populations held."""
+        return int(self._core.bytes)
 
     @property
     def builds(self) -> int:

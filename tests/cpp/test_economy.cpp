@@ -146,3 +146,23 @@ TEST_CASE("platform quality is bounded and households' budgets close every week"
   for (const auto& w : sim.series().economy)
     if (w.open[food]) CHECK(w.staff[food] >= 1.0);
 }
+
+TEST_CASE("the zones serving each zone, kept up to date as firms close and open, are those recomputed", "[economy]") {
+  // Few firms and a high turnover: zones lose their last firm of a sector and gain a first one
+  // most weeks, and the nearest provider changes.
+  Simulation sim(test::small({{"territory.residents", "12000", "test"},
+                              {"firms.per_1000_residents", "3", "test"},
+                              {"economy.failure_rate_per_year", "[0.5, 0.5, 0.5, 0.5, 0.5]", "test"},
+                              {"economy.vacancy_weeks", "2", "test"}}),
+                 5, 2);
+  std::size_t changes = 0;
+  auto before = sim.economy().providers();
+  for (int week = 0; week < 40; ++week) {
+    sim.step();
+    const auto& now = sim.economy().providers();
+    REQUIRE(now == sim.economy().providers_from_scratch());
+    changes += now != before;
+    before = now;
+  }
+  CHECK(changes >= 5);  // the test saw providers change (7 weeks of 40 with seed 5)
+}

@@ -196,6 +196,31 @@ TEST_CASE("runs with a cache share one territory and population per seed, and re
   CHECK(a.week() == 7);
 }
 
+TEST_CASE("a cache forgets the least recently used inputs beyond its budget", "[population][cache]") {
+  const Scenario base = test::small({{"territory.residents", "8000", "test"}});
+  InputsCache tight(1);  // one byte: nothing is kept
+  Simulation a(base, 3, 1, &tight), b(base, 3, 1, &tight);
+  CHECK(tight.builds() == 4);
+  CHECK(tight.hits() == 0);
+  CHECK(tight.entries() == 0);
+  CHECK(&a.residents() != &b.residents());
+  a.run(3), b.run(3);
+  test::require_identical(a.series(), b.series());
+  // Room for the territory and one population: the older seed's population goes first.
+  const std::size_t budget = [&] {
+    InputsCache probe;
+    Simulation p(base, 3, 1, &probe);
+    return probe.bytes() + probe.bytes() / 4;  // a territory and a population, with room to spare
+  }();
+  InputsCache one(budget);
+  Simulation c(base, 3, 1, &one), d(base, 4, 1, &one);
+  CHECK(one.entries() == 2);  // the territory and seed 4's population
+  Simulation e(base, 4, 1, &one);
+  CHECK(&e.residents() == &d.residents());
+  Simulation f(base, 3, 1, &one);
+  CHECK(&f.residents() != &c.residents());  // forgotten, built again
+}
+
 TEST_CASE("a cached build that fails leaves no entry and fails again", "[population][cache]") {
   InputsCache cache;
   const auto path = std::filesystem::temp_directory_path() / "coopterra-cache-test-communes.csv";

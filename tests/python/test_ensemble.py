@@ -9,9 +9,10 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 import coopterra
-from coopterra.ensemble import run_ensemble
+from coopterra.ensemble import available_cores, run_ensemble
 
 from conftest import SCENARIOS
 
@@ -126,7 +127,7 @@ def test_dask_cluster_survives_a_killed_worker(dask_cluster, tmp_path):
 def test_threads_per_run_chosen_from_the_runs_and_cores(tmp_path):
     """Fewer runs than cores share the cores; more runs go one thread each, side by side; a
     number given is kept. The results do not depend on it."""
-    cores = os.cpu_count() or 1
+    cores = available_cores()
     base = {"baseline": scenarios(6000)["baseline"]}
     one = run_ensemble(base, replicates=1, weeks=4, out=tmp_path / "one", progress=False)
     many = run_ensemble(base, replicates=cores + 1, weeks=4, out=tmp_path / "many", progress=False)
@@ -138,6 +139,20 @@ def test_threads_per_run_chosen_from_the_runs_and_cores(tmp_path):
     assert [r.threads for r in fixed.runs] == [1]
     a, b = one.dataset(), fixed.dataset()
     assert np.array_equal(a["co2e"].values, b["co2e"].values)
+    with pytest.raises(coopterra.ConfigurationError, match="threads_per_run"):
+        run_ensemble(base, threads_per_run=0, out=tmp_path / "zero", progress=False)
+
+
+def test_successive_ensembles_share_a_cache(tmp_path):
+    base = {"baseline": scenarios(6000)["baseline"]}
+    cache = coopterra.InputsCache()
+    for i in range(2):
+        ens = run_ensemble(
+            base, replicates=2, weeks=2, cache=cache, out=tmp_path / str(i), progress=False
+        )
+        assert ens.failures == []
+    assert cache.builds == 3  # the territory, then a population for each of the two seeds
+    assert cache.hits == 5
 
 
 def test_inputs_cache_shares_and_changes_nothing():

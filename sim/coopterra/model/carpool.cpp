@@ -84,6 +84,16 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
                                               static_cast<Eigen::Index>(residents.work[i])),
                             residents.coop_attitude[i]});
   }
+  commuters_.shrink_to_fit();
+  // Where each chunk of residents starts in the commuters: the accounts sum by chunk of residents,
+  // so that their floating-point sums are grouped as they were before the commuters' table.
+  const std::size_t chunks = chunk_count(residents.size());
+  commuters_of_chunk_.resize(chunks + 1);
+  for (std::size_t c = 0; c <= chunks; ++c)
+    commuters_of_chunk_[c] =
+        static_cast<std::size_t>(std::lower_bound(commuters_.begin(), commuters_.end(), c * kChunkSize,
+                                                  [](const Commuter& m, std::size_t i) { return m.resident < i; }) -
+                                 commuters_.begin());
   count_aware();
 }
 
@@ -333,9 +343,10 @@ CarpoolWeek CarpoolModel::account(const Levers& levers, std::int64_t paid_num, s
   const std::size_t n = platforms_.size();
   const std::uint8_t informal = this->informal();
   CarpoolWeek week = parallel_reduce(
-      commuters_.size(), threads, CarpoolWeek::zeros(n, zones),
-      [&](std::size_t begin, std::size_t end, CarpoolWeek& acc) {
-        for (std::size_t at = begin; at < end; ++at) {
+      residents_.size(), threads, CarpoolWeek::zeros(n, zones),
+      [&](std::size_t begin, std::size_t, CarpoolWeek& acc) {
+        const std::size_t chunk = begin / kChunkSize;
+        for (std::size_t at = commuters_of_chunk_[chunk]; at < commuters_of_chunk_[chunk + 1]; ++at) {
           const Commuter& m = commuters_[at];
           const std::uint32_t i = m.resident;
           if (choice_[i] == kOnLeave) {

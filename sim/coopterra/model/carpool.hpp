@@ -153,7 +153,7 @@ class CarpoolModel {
   std::size_t bytes() const noexcept {
     return aware_.capacity() + aware_next_.capacity() + within_.capacity() + choice_.capacity() +
            role_.capacity() * sizeof(Role) + candidates_.capacity() * sizeof(std::uint64_t) +
-           commuters_.capacity() * sizeof(Commuter);
+           commuters_.capacity() * sizeof(Commuter) + commuters_of_chunk_.capacity() * sizeof(std::size_t);
   }
 
  private:
@@ -183,6 +183,7 @@ class CarpoolModel {
     float attitude;  // towards cooperatives
   };
   std::vector<Commuter> commuters_;
+  std::vector<std::size_t> commuters_of_chunk_;               // first commuter of each chunk of residents, and the end
   std::vector<std::uint8_t> choice_;                          // mode chosen this week (car commuters)
   std::vector<Role> role_;                                    // outcome of matching this week
   std::vector<std::uint64_t> candidates_;                     // reused: (group << 32 | resident) of carpoolers

@@ -64,17 +64,15 @@ Economy::Economy(const Territory& territory, const Firms& firms, const Spec& spe
   update_providers();
 }
 
-void Economy::update_providers() {
+// The zone that serves each zone in each sector: its own when it has an open firm of the sector,
+// otherwise the nearest by road time among those that have (the lowest zone index among equals).
+std::vector<std::vector<std::uint32_t>> Economy::providers_from_scratch() const {
   const std::size_t zones = territory_.zones.size();
-  provider_.assign(kSectors, std::vector<std::uint32_t>(zones, kNoZone));
+  std::vector<std::vector<std::uint32_t>> provider(kSectors, std::vector<std::uint32_t>(zones, kNoZone));
   for (std::size_t s = 0; s < kSectors; ++s) {
     std::vector<std::uint32_t> with;
     for (std::size_t z = 0; z < zones; ++z)
-      for (std::uint32_t f : firms_in_[s * zones + z])
-        if (alive_[f]) {
-          with.push_back(static_cast<std::uint32_t>(z));
-          break;
-        }
+      if (open_in(s, z)) with.push_back(static_cast<std::uint32_t>(z));
     if (with.empty()) continue;
     for (std::size_t z = 0; z < zones; ++z) {
       std::uint32_t best = with.front();
@@ -82,7 +80,60 @@ void Economy::update_providers() {
         if (w == z || (best != z && territory_.road_minutes(static_cast<Eigen::Index>(z), w) <
                                         territory_.road_minutes(static_cast<Eigen::Index>(z), best)))
           best = w;
-      provider_[s][z] = best;
+      provider[s][z] = best;
+    }
+  }
+  return provider;
+}
+
+bool Economy::open_in(std::size_t sector, std::size_t zone) const {
+  for (std::uint32_t f : firms_in_[sector * territory_.zones.size() + zone])
+    if (alive_[f]) return true;
+  return false;
+}
+
+void Economy::update_providers() {
+  provider_ = providers_from_scratch();
+  const std::size_t zones = territory_.zones.size();
+  served_.assign(kSectors * zones, 0);
+  for (std::size_t s = 0; s < kSectors; ++s)
+    for (std::size_t z = 0; z < zones; ++z) served_[s * zones + z] = open_in(s, z);
+}
+
+// After firms opened or closed in `cells` (sector x zone), the same providers as
+// providers_from_scratch(), found by updating only what a change of cell can change: a zone
+// gaining its first open firm serves itself and the zones now nearer to it than to their
+// provider; a zone losing its last, the zones it served find the nearest among the others.
+void Economy::update_providers(const std::vector<std::size_t>& cells) {
+  const std::size_t zones = territory_.zones.size();
+  const auto minutes = [&](std::size_t from, std::size_t to) {
+    return territory_.road_minutes(static_cast<Eigen::Index>(from), static_cast<Eigen::Index>(to));
+  };
+  for (const std::size_t cell : cells) {
+    const std::size_t s = cell / zones, changed = cell % zones;
+    const std::uint8_t now = open_in(s, changed);
+    if (now == served_[cell]) continue;  // firms changed, but the zone still has (or lacks) one
+    served_[cell] = now;
+    auto& provider = provider_[s];
+    const auto c = static_cast<std::uint32_t>(changed);
+    for (std::size_t z = 0; z < zones; ++z) {
+      if (now) {  // c joins: the zones with none of their own served by c when it is nearer
+        const std::uint32_t p = provider[z];
+        if (z == changed || p == kNoZone ||
+            (p != z && (minutes(z, c) < minutes(z, p) || (minutes(z, c) == minutes(z, p) && c < p))))
+          provider[z] = c;
+      } else if (provider[z] == c) {  // c leaves: the zones it served find the nearest other
+        std::uint32_t best = kNoZone;
+        for (std::size_t w = 0; w < zones; ++w) {
+          if (!served_[s * zones + w]) continue;
+          if (w == z) {
+            best = static_cast<std::uint32_t>(w);
+            break;
+          }
+          if (best == kNoZone || minutes(z, w) < minutes(z, best)) best = static_cast<std::uint32_t>(w);
+        }
+        provider[z] = best;
+      }
     }
   }
 }
@@ -269,12 +320,13 @@ void Economy::firms(std::uint32_t week, const MarketWeek& market, const Levers& 
   // on its overdraft), or after failure_weeks beyond the credit line. Banks write off a failed
   // firm's overdraft; cash it still holds goes to its creditors and owners, beyond the model; the
   // barter network writes off its units.
-  bool changed = false;
+  std::vector<std::size_t> changed;  // sector x zone of the firms that opened or closed
+  const auto cell = [&](std::size_t f) { return static_cast<std::size_t>(firms_.sector[f]) * zones + firms_.zone[f]; };
   if (week > calibration) {
     const double entry = -std::expm1(-1.0 / e.vacancy_weeks);
     for (std::size_t f = 0; f < n; ++f) {
       if (alive_[f] || random_.uniform(Purpose::FirmEntry, f, week) >= entry) continue;
-      alive_[f] = 1, changed = true;
+      alive_[f] = 1, changed.push_back(cell(f));
       ++out.entered[static_cast<std::size_t>(firms_.sector[f])];
       cash_[f] = std::llround(e.initial_cash_weeks * static_cast<double>(reference_[f]));
       fl.opening_cash += cash_[f];
@@ -297,14 +349,14 @@ void Economy::firms(std::uint32_t week, const MarketWeek& market, const Levers& 
     const bool fails = weeks_over_[f] >= e.failure_weeks ||
                        random_.uniform(Purpose::FirmFailure, f, week) < (cash_[f] < 0 ? stressed[s] : hazard[s]);
     if (!fails) continue;
-    alive_[f] = 0, changed = true;
+    alive_[f] = 0, changed.push_back(cell(f));
     ++out.failed[s];
     cash_[f] += supply_in_[f], supply_in_[f] = 0;  // what other firms owe it, collected
     if (cash_[f] < 0) fl.written_off += -cash_[f];
     if (cash_[f] > 0) fl.liquidated += cash_[f];
     cash_[f] = 0, units_[f] = 0, member_since_[f] = -1;
   }
-  if (changed) update_providers();
+  if (!changed.empty()) update_providers(changed);
 }
 
 void Economy::barter(std::uint32_t week, const EconomyLevers& policy, int threads, EconomyWeek& out) {

@@ -164,6 +164,8 @@ class Economy {
 
   // Which zone's firms of each sector serve each zone: the nearest by road with firms still open.
   const std::vector<std::vector<std::uint32_t>>& providers() const noexcept { return provider_; }
+  // The providers recomputed from the open firms alone (what providers() keeps up to date).
+  std::vector<std::vector<std::uint32_t>> providers_from_scratch() const;
   const std::vector<std::uint8_t>& open() const noexcept { return open_; }
   const std::vector<double>& quality() const noexcept { return quality_; }
   // Each platform's fees relative to its own this week: its response to competition.
@@ -208,7 +210,9 @@ class Economy {
   std::size_t bytes() const noexcept;
 
  private:
-  void update_providers();
+  void update_providers();                                       // from scratch
+  void update_providers(const std::vector<std::size_t>& cells);  // after changes in these sector x zone cells
+  bool open_in(std::size_t sector, std::size_t zone) const;      // whether the zone has an open firm of the sector
   // Adds `amount` to the income of the open firms of `sector` in `zone`, split evenly (the first
   // firms get the remaining cents).
   void give(std::size_t sector, std::size_t zone, std::int64_t amount);
@@ -220,6 +224,7 @@ class Economy {
   Random random_;
   std::vector<std::vector<std::uint32_t>> firms_in_;  // by sector x zone: firm indices
   std::vector<std::vector<std::uint32_t>> provider_;  // by sector: zone -> serving zone
+  std::vector<std::uint8_t> served_;                  // by sector x zone: 1 if the zone has an open firm
   std::size_t barter_ = 0;                            // index of the barter cooperative, or npos
   std::vector<std::size_t> carpool_;                  // index of each carpool platform
   // Firms. supply_in_: what local firms bought from each firm this week, its revenue next week.

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "coopterra/scenario/parameters.hpp"
 
@@ -41,8 +42,14 @@ std::string territory_key(const Spec& spec) {
 }
 
 std::string population_key(const Spec& spec, const Territory& territory, const Random& random) {
-  return territory.checksum() + "\n" + parameters_text(spec, {"population.", "firms."}) +
+  // The territory's key too: its checksum leaves out what the population reads beyond zones and
+  // roads (the kinds of commune, their areas).
+  return territory_key(spec) + territory.checksum() + "\n" + parameters_text(spec, {"population.", "firms."}) +
          "seed = " + std::to_string(random.seed()) + "\n";
+}
+
+std::size_t bytes_of(const Territory& t) {
+  return (static_cast<std::size_t>(t.road_km.size()) + static_cast<std::size_t>(t.road_minutes.size())) * sizeof(float);
 }
 
 std::shared_ptr<const Territory> build_territory(const Spec& spec, int threads, Profile& profile) {
@@ -59,37 +66,6 @@ void build_population(const Spec& spec, const Territory& territory, const Random
                     [&] { return std::make_shared<const Firms>(make_firms(territory, spec.firms, random)); });
 }
 
-// The entry of `key` in `map`: found (a hit), or made by `build` outside the lock, others asking
-// meanwhile waiting for it. A build that throws leaves no entry.
-template <class Value, class Build>
-Value shared(std::mutex& mutex, std::map<std::string, std::shared_future<Value>>& map, const std::string& key,
-             std::int64_t& builds, std::int64_t& hits, Build&& build) {
-  std::promise<Value> promise;
-  std::shared_future<Value> future;
-  {
-    const std::lock_guard lock(mutex);
-    if (const auto it = map.find(key); it != map.end()) {
-      ++hits;
-      future = it->second;
-    } else {
-      ++builds;
-      map.emplace(key, promise.get_future().share());
-      future = {};
-    }
-  }
-  if (future.valid()) return future.get();
-  try {
-    Value value = build();
-    promise.set_value(value);
-    return value;
-  } catch (...) {
-    promise.set_exception(std::current_exception());
-    const std::lock_guard lock(mutex);
-    map.erase(key);
-    throw;
-  }
-}
-
 }  // namespace
 
 RunInputs build_inputs(const Spec& spec, const Random& random, int threads, Profile& profile) {
@@ -101,17 +77,72 @@ RunInputs build_inputs(const Spec& spec, const Random& random, int threads, Prof
 
 RunInputs InputsCache::get(const Spec& spec, const Random& random, int threads, Profile& profile) {
   RunInputs out;
-  out.territory = shared(mutex_, territories_, territory_key(spec), builds_, hits_,
-                         [&] { return build_territory(spec, threads, profile); });
-  const Population population =
-      shared(mutex_, populations_, population_key(spec, *out.territory, random), builds_, hits_, [&] {
-        RunInputs built;
-        build_population(spec, *out.territory, random, threads, profile, built);
-        return Population{built.residents, built.firms};
-      });
+  out.territory =
+      std::get<0>(shared(territory_key(spec), [&] { return Value(build_territory(spec, threads, profile)); }));
+  const auto population = std::get<1>(shared(population_key(spec, *out.territory, random), [&] {
+    RunInputs built;
+    build_population(spec, *out.territory, random, threads, profile, built);
+    return Value(Population{built.residents, built.firms});
+  }));
   out.residents = population.residents;
   out.firms = population.firms;
   return out;
+}
+
+// The entry of `key`: found (a hit), or made by `build` outside the lock, others asking meanwhile
+// waiting for it. A build that throws leaves no entry, and every run waiting for it gets its error.
+template <class Build>
+InputsCache::Value InputsCache::shared(const std::string& key, Build&& build) {
+  std::promise<Value> promise;
+  std::unique_lock lock(mutex_);
+  if (const auto it = entries_.find(key); it != entries_.end()) {
+    ++hits_;
+    it->second.last_used = ++clock_;
+    const std::shared_future<Value> found = it->second.value;
+    lock.unlock();  // wait for a build in progress outside the lock
+    return found.get();
+  }
+  ++builds_;
+  const std::uint64_t id = ++clock_;
+  entries_.emplace(key, Entry{promise.get_future().share(), id, id, 0});
+  lock.unlock();
+  Value value;
+  try {
+    value = build();
+  } catch (...) {
+    promise.set_exception(std::current_exception());
+    lock.lock();
+    if (const auto it = entries_.find(key); it != entries_.end() && it->second.id == id) entries_.erase(it);
+    throw;
+  }
+  promise.set_value(value);
+  lock.lock();
+  if (const auto it = entries_.find(key); it != entries_.end() && it->second.id == id) {
+    it->second.bytes = std::visit(
+        [](const auto& v) -> std::size_t {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Population>)
+            return v.residents->bytes() + v.firms->bytes();
+          else
+            return bytes_of(*v);
+        },
+        value);
+    evict();
+  }
+  return value;
+}
+
+void InputsCache::evict() {
+  for (;;) {
+    std::size_t total = 0;
+    auto oldest = entries_.end();
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      total += it->second.bytes;
+      if (it->second.bytes > 0 && (oldest == entries_.end() || it->second.last_used < oldest->second.last_used))
+        oldest = it;
+    }
+    if (total <= budget_ || oldest == entries_.end()) return;
+    entries_.erase(oldest);  // a run holding its inputs keeps them
+  }
 }
 
 std::int64_t InputsCache::builds() const {
@@ -124,10 +155,21 @@ std::int64_t InputsCache::hits() const {
   return hits_;
 }
 
+std::size_t InputsCache::entries() const {
+  const std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+std::size_t InputsCache::bytes() const {
+  const std::lock_guard lock(mutex_);
+  std::size_t total = 0;
+  for (const auto& [key, entry] : entries_) total += entry.bytes;
+  return total;
+}
+
 void InputsCache::clear() {
   const std::lock_guard lock(mutex_);
-  territories_.clear();
-  populations_.clear();
+  entries_.clear();
 }
 
 }  // namespace coopterra
