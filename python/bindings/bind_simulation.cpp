@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "coopterra/core/parallel.hpp"
 #include "coopterra/io/results_file.hpp"
 #include "coopterra/simulation.hpp"
 
@@ -122,6 +123,8 @@ void register_simulation(py::module_& m) {
           })
       .def_property_readonly("firms", [](const Simulation& s) { return s.firms().size(); });
 
+  // For the tests: loops on several threads from this many chunks of residents (core/parallel.hpp).
+  m.def("_set_min_chunks_per_thread", [](std::size_t chunks) { min_chunks_per_thread() = chunks; });
   m.def("hdf5_version", &hdf5_version);
   m.def("hdf5_is_threadsafe", &hdf5_is_threadsafe);
 }

@@ -11,6 +11,11 @@ import pytest
 
 import coopterra
 
+# Loops on several threads from one chunk of residents up: the tests' small territories exercise
+# the parallel loops, and the tests of identical results across thread counts test something
+# (core/parallel.hpp; a run outside the tests keeps one thread below eight chunks).
+coopterra._core._set_min_chunks_per_thread(1)
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 SHARED_DATA = ROOT.parent / "shared" / "data"

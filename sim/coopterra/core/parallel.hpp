@@ -24,15 +24,21 @@ inline std::size_t chunk_count(std::size_t n) {
   return (n + kChunkSize - 1) / kChunkSize;
 }
 
-// A loop runs on at most one thread per kMinChunksPerThread chunks: a loop of a few chunks costs
-// less than waking a sibling and waiting for it at its end, which on a busy machine (a sibling
-// queued behind another process) made two threads several times slower than one at 10,000
-// residents (docs/performance.md, "A busy machine"). Results do not depend on it (see above).
-inline constexpr std::size_t kMinChunksPerThread = 4;
+// A loop runs on at most one thread per min_chunks_per_thread() chunks (8: below 65,536 residents
+// or car commuters, one thread): a loop of a few chunks costs less than waking a sibling and
+// waiting for it at its end, which on a busy machine (a sibling queued behind another process)
+// made two threads several times slower than one (docs/performance.md, "A busy machine").
+// Results do not depend on it (see above); the tests lower it to 1, so that small territories
+// run their loops on several threads and the determinism tests test something.
+inline std::size_t& min_chunks_per_thread() noexcept {
+  static std::size_t chunks = 8;
+  return chunks;
+}
 
 inline int threads_for(std::size_t chunks, int threads) {
   const std::size_t wanted = static_cast<std::size_t>(std::max(threads, 1));
-  return std::max(1, static_cast<int>(std::min(chunks / kMinChunksPerThread, wanted)));
+  const std::size_t per_thread = std::max<std::size_t>(1, min_chunks_per_thread());
+  return std::max(1, static_cast<int>(std::min(chunks / per_thread, wanted)));
 }
 
 // Calls body(begin, end) for every chunk of [0, n), in parallel with `threads` threads.
