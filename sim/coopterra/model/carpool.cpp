@@ -199,8 +199,8 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
   const std::size_t n = platforms_.size();
   const std::uint8_t informal = this->informal();
   const std::uint64_t leave = StreamPairs::threshold32(c.weeks_of_leave / 52.0);
-  // Those who carpool are gathered by chunk of commuters for matching, as (group << 32 | resident)
-  // with their group (mode, home zone, work zone); those who drive alone are done.
+  // Those who carpool are gathered by chunk of commuters for matching, with their group (mode,
+  // home zone, work zone); those who drive alone are done.
   const std::size_t zones = territory_.zones.size();
   chunk_candidates_.resize(chunk_count(commuters_.size()));
   parallel_chunks(commuters_.size(), threads, [&](std::size_t begin, std::size_t end) {
@@ -275,7 +275,7 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
         continue;
       }
       const std::uint64_t group = (std::uint64_t{mode} * zones + m.home) * zones + m.work;
-      carpoolers.push_back((group << 32) | i);
+      carpoolers.push_back({group, i});
     }
   });
 }
@@ -290,25 +290,24 @@ std::int64_t CarpoolModel::match(std::uint32_t week, const Levers& levers) {
   std::size_t a = 0;
   while (a < candidates_.size()) {
     std::size_t b = a;
-    while (b < candidates_.size() && (candidates_[b] >> 32) == (candidates_[a] >> 32)) ++b;
+    while (b < candidates_.size() && candidates_[b].group == candidates_[a].group) ++b;
     std::size_t i = a;
     for (; i + 1 < b; i += 2) {
-      const auto first = static_cast<std::uint32_t>(candidates_[i]);
-      const auto second = static_cast<std::uint32_t>(candidates_[i + 1]);
+      const std::uint32_t first = candidates_[i].resident, second = candidates_[i + 1].resident;
       const Stream stream(residents_.stream_key[first], week);
       const bool first_drives = (stream.bits(kRoleSlot) >> 63) == 0;
       role_[first] = first_drives ? Role::Driver : Role::Passenger;
       role_[second] = first_drives ? Role::Passenger : Role::Driver;
     }
-    if (i < b) role_[static_cast<std::uint32_t>(candidates_[i])] = Role::Unmatched;
+    if (i < b) role_[candidates_[i].resident] = Role::Unmatched;
     a = b;
   }
   // Incentives due: one per passenger trip, by the passenger's platform and home zone.
   const std::int64_t usual_trips = 2 * spec_.carpool.workdays_per_week;
   const PlatformLevers l(levers, in_list_);
   std::int64_t due = 0;
-  for (const std::uint64_t c : candidates_) {
-    const auto i = static_cast<std::uint32_t>(c);
+  for (const Candidate& c : candidates_) {
+    const std::uint32_t i = c.resident;
     const std::uint32_t home = residents_.home[i];
     if (role_[i] == Role::Passenger && choice_[i] != informal())
       due += l.incentive_at(choice_[i] - 1u, home) * levers.trips(home, usual_trips);

@@ -8,6 +8,7 @@
 // Awareness of each platform spreads over the social network (Bass-type external and imitation
 // effects). See docs/model.md.
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <vector>
 
@@ -152,7 +153,7 @@ class CarpoolModel {
   // Memory held by the model's per-resident state.
   std::size_t bytes() const noexcept {
     return aware_.capacity() + aware_next_.capacity() + within_.capacity() + choice_.capacity() +
-           role_.capacity() * sizeof(Role) + candidates_.capacity() * sizeof(std::uint64_t) +
+           role_.capacity() * sizeof(Role) + candidates_.capacity() * sizeof(Candidate) +
            commuters_.capacity() * sizeof(Commuter) + commuters_of_chunk_.capacity() * sizeof(std::size_t);
   }
 
@@ -183,11 +184,18 @@ class CarpoolModel {
     float attitude;  // towards cooperatives
   };
   std::vector<Commuter> commuters_;
-  std::vector<std::size_t> commuters_of_chunk_;               // first commuter of each chunk of residents, and the end
-  std::vector<std::uint8_t> choice_;                          // mode chosen this week (car commuters)
-  std::vector<Role> role_;                                    // outcome of matching this week
-  std::vector<std::uint64_t> candidates_;                     // reused: (group << 32 | resident) of carpoolers
-  std::vector<std::vector<std::uint64_t>> chunk_candidates_;  // reused: each chunk of commuters' carpoolers
+  std::vector<std::size_t> commuters_of_chunk_;  // first commuter of each chunk of residents, and the end
+  std::vector<std::uint8_t> choice_;             // mode chosen this week (car commuters)
+  std::vector<Role> role_;                       // outcome of matching this week
+  // A carpooler to pair: their group (mode, home zone, work zone: 64 bits, for territories of tens
+  // of thousands of zones) and the resident; sorted by both.
+  struct Candidate {
+    std::uint64_t group;
+    std::uint32_t resident;
+    auto operator<=>(const Candidate&) const = default;
+  };
+  std::vector<Candidate> candidates_;                     // reused: the week's carpoolers
+  std::vector<std::vector<Candidate>> chunk_candidates_;  // reused: each chunk of commuters' carpoolers
   void count_aware();
 };
 
