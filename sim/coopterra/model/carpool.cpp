@@ -65,7 +65,6 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
     per_km_.push_back(c.platform->fee_model == "per_km");
     fee_per_km_.push_back(per_km_.back() ? c.platform->fee_eur_per_km
                                          : spec.carpool.fare_eur_per_km * c.platform->commission);
-    potential_.push_back(awareness_potential(*c.platform));
   }
   ensure(!platforms_.empty() && platforms_.size() <= kMaxCarpoolPlatforms, "carpool: 1 to 8 platforms");
   for (std::size_t i = 0; i < residents.size(); ++i) {
@@ -73,7 +72,7 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
     for (std::size_t p = 0; p < platforms_.size(); ++p) {
       const double u = awareness_draw(i, p);
       if (u < platforms_[p]->initial_awareness) bits |= static_cast<std::uint8_t>(1u << p);
-      if (u < potential_[p]) within |= static_cast<std::uint8_t>(1u << p);
+      if (u < awareness_potential(*platforms_[p])) within |= static_cast<std::uint8_t>(1u << p);
     }
     aware_[i] = bits;
     within_[i] = within;
@@ -152,7 +151,7 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, in
           }
           // One slot holds the draws of two platforms. The chance grows with the aware ties: a draw
           // above the chance with every tie aware is decided without counting them.
-          const std::uint32_t home = residents_.home[i];
+          const std::uint32_t home = home_of[i];
           const Stream stream(residents_.stream_key[i], week);
           std::array<std::uint32_t, kMaxCarpoolPlatforms> draw{};
           for (std::size_t p = 0; p < n; p += 2) {

@@ -170,7 +170,6 @@ class CarpoolModel {
   std::vector<std::size_t> in_list_;              // their indices in the platform list
   std::vector<std::uint8_t> per_km_;              // 1: the platform's fee is per km; 0: a commission on the fare
   std::vector<double> fee_per_km_;                // the platform's fee per km of the trip, EUR, before any tax
-  std::vector<double> potential_;                 // share of residents within the platform's potential
   AwarenessHazards hazards_;                      // chance of hearing of each platform this week
   std::vector<std::uint8_t> aware_, aware_next_;  // bit p: aware of platform p
   std::vector<std::uint8_t> within_;              // bit p: within platform p's potential (a week-0 draw)

@@ -133,13 +133,10 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
       }
     }
   draw_of_.assign(platforms_.size(), 0);
-  potential_.assign(platforms_.size(), 0.0);
   for (std::size_t m = 0; m < kMarkets; ++m)
     for (std::size_t o = 1; o < options(m); ++o)
-      if (const std::size_t q = platform_of_[m][o]; q != kNoPlatform) {
+      if (const std::size_t q = platform_of_[m][o]; q != kNoPlatform)
         draw_of_[q] = static_cast<std::uint16_t>(m * 8 + o);
-        potential_[q] = awareness_potential(*platforms_[q].spec);
-      }
   serves_.assign(platforms_.size(), std::vector<std::uint8_t>(3, 1));
   for (std::size_t q = 0; q < platforms_.size(); ++q) {
     const auto& serves = platforms_[q].spec->serves;
@@ -179,7 +176,7 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
           if (q == kNoPlatform) continue;
           const double u = awareness_draw(i, q);
           if (u < platforms_[q].spec->initial_awareness) s.bits |= std::uint64_t{1} << q;
-          if (u < potential_[q]) within |= std::uint64_t{1} << q;
+          if (u < awareness_potential(*platforms_[q].spec)) within |= std::uint64_t{1} << q;
         }
       state_[i] = s;
       within_[i] = within;

@@ -180,7 +180,6 @@ class MarketModel {
   std::uint64_t platform_bits_ = 0, coop_bits_ = 0;      // state bits of the platforms, of the cooperatives
   std::vector<std::vector<std::uint8_t>> serves_;        // by platform, by zone kind
   std::vector<std::uint16_t> draw_of_;                   // by platform: its awareness draw (market x 8 + option)
-  std::vector<double> potential_;                        // by platform: share within its potential
   std::vector<std::uint64_t> within_;  // by resident, bit q: within platform q's potential (a week-0 draw)
   std::vector<State> state_, next_;
   // Residents aware of each platform; residents whose last purchase in market m was option o (8m + o).
