@@ -173,10 +173,10 @@ class Exponential {
     }
     return t;
   }
-  static const Tables& tables() noexcept {
-    static const Tables t = make();
-    return t;
-  }
+  // Built when the program (or the Python module) loads: a function-local static would cost a
+  // guard test on every draw.
+  static inline const Tables kTables = make();
+  static const Tables& tables() noexcept { return kTables; }
   static std::uint64_t mix(std::uint64_t word, std::uint64_t n) noexcept {
     return splitmix64(word + n * 0x9e3779b97f4a7c15ull);
   }

@@ -87,6 +87,10 @@ constexpr auto kLastSpread = last_spread_table();
 // 18 + q / 8; the need of market m at draw 64 + m (slots 32-34); the exponential of option o of
 // market m from slot 64 + 8m + o.
 constexpr std::uint32_t kAwareDraw = 0, kAwareLaneSlot = 18, kNeedDraw = 64, kChoiceSlot = 64;
+// The slot of Sums::last that takes the change of a first purchase (no last option before): a
+// bin, emptied before the sums are used.
+constexpr std::size_t kNoSlot = 63;
+static_assert(8 * kMarkets <= kNoSlot, "the bin of Sums::last is no market's option");
 static_assert(kChoiceSlot + 8 * kMarkets <= 120, "the markets' slots end where carpooling's begin (random.hpp)");
 static_assert(kAwareDraw + MarketModel::kLastShift <= 2 * kAwareLaneSlot &&
                   kAwareLaneSlot + (MarketModel::kLastShift + 7) / 8 <= kNeedDraw / 2 && kNeedDraw % 2 == 0 &&
@@ -347,71 +351,82 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
   const std::uint32_t k = residents_.ties_per_resident;
   const std::size_t channels = channels_.size();
   const double beta_attitude = spec_.markets.beta_coop_attitude;
-  for (std::size_t i = begin; i < end; ++i) {
-    const State old = state_[i];
-    const std::uint32_t home = residents_.home[i];
-    const Stream stream(residents_.stream_key[i], week);
-    // What the ties know and did last week, counted when first asked (most awareness draws are
-    // decided without them, and residents without a need skip the choice); the ties of a
-    // resident a few places on are fetched meanwhile.
-    const std::uint32_t* tie = &residents_.ties[i * k];
-    if (i + kPrefetchAhead < end)
-      for (std::uint32_t t = 0; t < k; ++t) __builtin_prefetch(&state_[tie[kPrefetchAhead * k + t]]);
-    State next = old;
-    // Awareness of the platforms not known yet. The chance grows with the aware ties, and it is
-    // small: a first byte per platform (eight a slot) rejects most draws, being above the chance
-    // with every tie aware; the others take 24 more bits, look whether the resident is within the
-    // platform's potential and count the aware ties.
-    const std::size_t banner = (old.bits & coop_bits_) != 0;  // knows a cooperative
-    const auto first = hazards_.first(home, banner);
-    const std::uint64_t unaware = platform_bits_ & ~old.bits & first.reachable(within_[i]);
-    for (std::uint64_t left = unaware; left; left &= ~(std::uint64_t{0xff} << (8 * (std::countr_zero(left) / 8)))) {
-      const auto j = static_cast<std::uint32_t>(std::countr_zero(left) / 8);
-      const auto some = static_cast<unsigned>((unaware >> (8 * j)) & 0xffu);
-      const std::uint64_t high = stream.bits(kAwareLaneSlot + j);
-      for (unsigned pass = some & first.may_pass(j, high); pass; pass &= pass - 1) {
-        const auto lane = static_cast<unsigned>(std::countr_zero(pass));
-        const unsigned q = 8 * j + lane;
-        const std::uint64_t low = stream.bits((kAwareDraw + q) / 2) >> (32 * ((kAwareDraw + q) % 2));
-        const auto u = static_cast<std::uint32_t>((((high >> (8 * lane)) & 0xffu) << 24) | (low & 0xffffffu));
-        // Within the platform's potential, word of mouth over the aware ties; outside it, only
-        // campaigns and the banner (model/awareness.hpp).
-        std::uint64_t chance = 0;
-        if ((within_[i] >> q) & 1u) {
-          std::uint32_t aware_ties = 0;
-          for (std::uint32_t t = 0; t < k; ++t)
-            aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
-          chance = hazards_.at(home, banner, q, aware_ties);
-        } else {
-          chance = hazards_.outside(home, banner, q);
-        }
-        if (u < chance) {
-          next.bits |= std::uint64_t{1} << q;
-          ++acc.aware[q];
+  // By block of residents, two passes: awareness and needs, resident by resident, which list the
+  // needs; then the choices, need by need. A need is a resident's draw, so which residents and
+  // markets have one is random; looping over the list of needs rather than testing each resident
+  // and market keeps these draws out of the branches.
+  constexpr std::size_t kBlock = 256;
+  std::array<std::uint32_t, kBlock * kMarkets> listed;  // (resident - block start) x 8 + market
+  for (std::size_t block = begin; block < end; block += kBlock) {
+    const std::size_t block_end = std::min(end, block + kBlock);
+    std::size_t needs_listed = 0;
+    for (std::size_t i = block; i < block_end; ++i) {
+      const State old = state_[i];
+      const std::uint32_t home = residents_.home[i];
+      const Stream stream(residents_.stream_key[i], week);
+      State next = old;
+      // Awareness of the platforms not known yet. The chance grows with the aware ties, and it is
+      // small: a first byte per platform (eight a slot) rejects most draws, being above the chance
+      // with every tie aware; the others take 24 more bits, look whether the resident is within the
+      // platform's potential and count the aware ties.
+      const std::size_t banner = (old.bits & coop_bits_) != 0;  // knows a cooperative
+      const auto first = hazards_.first(home, banner);
+      const std::uint64_t unaware = platform_bits_ & ~old.bits & first.reachable(within_[i]);
+      for (std::uint64_t left = unaware; left; left &= ~(std::uint64_t{0xff} << (8 * (std::countr_zero(left) / 8)))) {
+        const auto j = static_cast<std::uint32_t>(std::countr_zero(left) / 8);
+        const auto some = static_cast<unsigned>((unaware >> (8 * j)) & 0xffu);
+        const std::uint64_t high = stream.bits(kAwareLaneSlot + j);
+        for (unsigned pass = some & first.may_pass(j, high); pass; pass &= pass - 1) {
+          const auto lane = static_cast<unsigned>(std::countr_zero(pass));
+          const unsigned q = 8 * j + lane;
+          const std::uint64_t low = stream.bits((kAwareDraw + q) / 2) >> (32 * ((kAwareDraw + q) % 2));
+          const auto u = static_cast<std::uint32_t>((((high >> (8 * lane)) & 0xffu) << 24) | (low & 0xffffffu));
+          // Within the platform's potential, word of mouth over the aware ties; outside it, only
+          // campaigns and the banner (model/awareness.hpp).
+          std::uint64_t chance = 0;
+          if ((within_[i] >> q) & 1u) {
+            const std::uint32_t* tie = &residents_.ties[i * k];
+            std::uint32_t aware_ties = 0;
+            for (std::uint32_t t = 0; t < k; ++t)
+              aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
+            chance = hazards_.at(home, banner, q, aware_ties);
+          } else {
+            chance = hazards_.outside(home, banner, q);
+          }
+          if (u < chance) {
+            next.bits |= std::uint64_t{1} << q;
+            ++acc.aware[q];
+          }
         }
       }
-    }
-    // The needs of the week, by market: two markets a slot.
-    unsigned needs = 0;
-    const std::size_t income = std::min<std::size_t>(kIncomeGroups - 1, (residents_.income_decile[i] - 1u) / 2u);
-    const std::uint64_t* need = &need_[std::size_t{home} * kMarkets * kIncomeGroups + income];
-    for (std::uint32_t m = 0; m < kMarkets; m += 2) {
-      const std::uint64_t word = stream.bits((kNeedDraw + m) / 2);
-      needs |= static_cast<unsigned>(static_cast<std::uint32_t>(word) < need[m * kIncomeGroups]) << m;
-      needs |= static_cast<unsigned>((word >> 32) < need[(m + 1) * kIncomeGroups]) << (m + 1);
-    }
-    if (!needs) {
       next_[i] = next;
-      continue;
+      // The needs of the week, by market (two markets a slot), listed.
+      const std::size_t income = income_group(i);
+      const std::uint64_t* need = &need_[std::size_t{home} * kMarkets * kIncomeGroups + income];
+      const auto at = static_cast<std::uint32_t>((i - block) << 3);
+      for (std::uint32_t m = 0; m < kMarkets; m += 2) {
+        const std::uint64_t word = stream.bits((kNeedDraw + m) / 2);
+        listed[needs_listed] = at | m;
+        needs_listed += static_cast<std::uint32_t>(word) < need[m * kIncomeGroups];
+        listed[needs_listed] = at | (m + 1);
+        needs_listed += (word >> 32) < need[(m + 1) * kIncomeGroups];
+      }
     }
-    // The choices: the option of least E x exp(-utility), E exponential (see docs/model.md).
-    const auto kind = static_cast<std::size_t>(territory_.zones.kind[home]);
-    const bool online = residents_.has(i, Residents::Online);
-    const std::size_t car = residents_.has(i, Residents::HasCar) ? 1 : 0;
-    double attitude = 0;  // exp(-beta x attitude), computed when a cooperative is an option
-    for (unsigned left = needs; left; left &= left - 1) {
-      const auto m = static_cast<unsigned>(std::countr_zero(left));
+    // The choices: the option of least E x exp(-utility), E exponential (see docs/model.md). What
+    // the ties did last week is read for the needs a few places on meanwhile.
+    for (std::size_t x = 0; x < needs_listed; ++x) {
+      if (x + kPrefetchAhead < needs_listed) {
+        const std::uint32_t* ahead = &residents_.ties[(block + (listed[x + kPrefetchAhead] >> 3)) * k];
+        for (std::uint32_t t = 0; t < k; ++t) __builtin_prefetch(&state_[ahead[t]]);
+      }
+      const std::size_t i = block + (listed[x] >> 3);
+      const unsigned m = listed[x] & 7u;
+      const std::uint32_t home = residents_.home[i];
+      const auto kind = static_cast<std::size_t>(territory_.zones.kind[home]);
       ++acc.buyers[m * 3 + kind];
+      State next = next_[i];
+      const bool online = residents_.has(i, Residents::Online);
+      const std::size_t car = residents_.has(i, Residents::HasCar) ? 1 : 0;
       const auto platforms = static_cast<unsigned>(options_mask_[m]) << 1;
       const unsigned known = online ? aware_options(next, m) : 0u;
       const unsigned mask = avail_[std::size_t{home} * kMarkets + m] & (~platforms | known) & 0xffu;
@@ -423,9 +438,16 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       if (mask && !(mask & (mask - 1))) {
         chosen = std::countr_zero(mask);  // one option only: nothing to draw
       } else {
+        const Stream stream(residents_.stream_key[i], week);
         // Ties by last option in this market, one byte per option.
+        const std::uint32_t* tie = &residents_.ties[i * k];
         std::uint64_t last_ties = 0;
         for (std::uint32_t t = 0; t < k; ++t) last_ties += kLastSpread[(state_[tie[t]].bits >> shift) & 0xfu];
+        // The cooperatives' factor exp(-beta x (attitude - 0.5)), when one is an option.
+        const double attitude =
+            (coop_options_[m] & mask) && !wide
+                ? std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5))
+                : 1.0;
         double best = 0;
         for (unsigned os = mask; os; os &= os - 1) {
           const auto o = static_cast<unsigned>(std::countr_zero(os));
@@ -438,28 +460,26 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
                     spec_.markets.beta_social * static_cast<double>(same) / static_cast<double>(k) -
                     (coop ? beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5) : 0.0);
           } else {
-            score = e * w[o * 2] * social_[same];
-            if (coop) {
-              if (attitude == 0)
-                attitude = std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5));
-              score *= attitude;
-            }
+            score = e * w[o * 2] * social_[same] * (coop ? attitude : 1.0);  // x 1.0: exact
           }
-          if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
+          const bool better = (chosen < 0) | (score < best);
+          best = better ? score : best;
+          chosen = better ? static_cast<int>(o) : chosen;
         }
       }
       if (chosen < 0) continue;  // nothing available: the need goes unmet
-      const std::uint8_t before = last_option(next, m);
-      if (before != chosen) {
-        if (before != kNoChannel) --acc.last[8 * m + before];
-        ++acc.last[8 * m + static_cast<unsigned>(chosen)];
-        next.bits = (next.bits & ~(std::uint64_t{0xf} << shift)) | (static_cast<std::uint64_t>(chosen + 1) << shift);
-      }
-      const std::size_t ch = first_channel_[m] + static_cast<std::size_t>(chosen);
+      // Without branches from here: the choice ends a long chain of dependent reads.
+      const unsigned before = last_option(next, m);
+      const auto now = static_cast<unsigned>(chosen);
+      const unsigned moved = before != now;
+      acc.last[before == kNoChannel ? kNoSlot : 8 * m + before] -= moved;
+      acc.last[8 * m + now] += moved;
+      next.bits = (next.bits & ~(std::uint64_t{0xf} << shift)) | (static_cast<std::uint64_t>(now + 1) << shift);
+      next_[i] = next;
+      const std::size_t ch = first_channel_[m] + now;
       ++acc.purchases[(std::size_t{home} * channels + ch) * 2 + car];
-      ++acc.by_income[ch * kIncomeGroups + income];
+      ++acc.by_income[ch * kIncomeGroups + static_cast<std::size_t>(income_group(i))];
     }
-    next_[i] = next;
   }
 }
 
@@ -483,6 +503,7 @@ MarketWeek MarketModel::step(std::uint32_t week, const Levers& levers, const std
       n, threads, zero, [&](std::size_t begin, std::size_t end, Sums& acc) { residents(begin, end, week, acc); });
   state_.swap(next_);
   for (const Sums& s : sums) add_fields(total, s);
+  total.last[kNoSlot] = 0;
   for (std::size_t b = 0; b < 64; ++b) aware_total_[b] += total.aware[b], last_total_[b] += total.last[b];
   return account(total, levers);
 }

@@ -11,6 +11,7 @@
 // channel). Awareness of each platform spreads over the social network (Bass), through campaigns
 // and through the cooperatives' common banner. Money is counted in cents and emissions in grams,
 // per thread, so that totals are exact and the same for any thread count. See docs/model.md.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -161,6 +162,10 @@ class MarketModel {
   // The threads' sums, merged: purchases by zone, channel and car into the week's money, emissions and rounds.
   MarketWeek account(const Sums& sums, const Levers& levers) const;
   void count_totals();
+  // A resident's income quintile.
+  std::size_t income_group(std::size_t resident) const noexcept {
+    return std::min<std::size_t>(kIncomeGroups - 1, (residents_.income_decile[resident] - 1u) / 2u);
+  }
   // A resident's uniform for a platform: aware at week 0 below its initial awareness, within its
   // potential below awareness_potential (model/awareness.hpp).
   double awareness_draw(std::size_t resident, std::size_t platform) const noexcept;
