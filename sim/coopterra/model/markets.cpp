@@ -90,6 +90,8 @@ constexpr std::uint32_t kAwareDraw = 0, kAwareLaneSlot = 18, kNeedDraw = 64, kCh
 // The slot of Sums::last that takes the change of a first purchase (no last option before): a
 // bin, emptied before the sums are used.
 constexpr std::size_t kNoSlot = 63;
+// Slots of first bytes of the awareness draws: eight platforms each.
+constexpr std::size_t kAwareSlots = (MarketModel::kLastShift + 7) / 8;
 static_assert(8 * kMarkets <= kNoSlot, "the bin of Sums::last is no market's option");
 static_assert(kChoiceSlot + 8 * kMarkets <= 120, "the markets' slots end where carpooling's begin (random.hpp)");
 static_assert(kAwareDraw + MarketModel::kLastShift <= 2 * kAwareLaneSlot &&
@@ -136,6 +138,7 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
         coop_options_[m] = static_cast<std::uint8_t>(coop_options_[m] | (1u << o));
       }
     }
+  aware_slots_ = platform_bits_ ? static_cast<std::uint32_t>((63 - std::countl_zero(platform_bits_)) / 8 + 1) : 0;
   draw_of_.assign(platforms_.size(), 0);
   for (std::size_t m = 0; m < kMarkets; ++m)
     for (std::size_t o = 1; o < options(m); ++o)
@@ -372,31 +375,34 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       const std::size_t banner = (old.bits & coop_bits_) != 0;  // knows a cooperative
       const auto first = hazards_.first(home, banner);
       const std::uint64_t unaware = platform_bits_ & ~old.bits & first.reachable(within_[i]);
-      for (std::uint64_t left = unaware; left; left &= ~(std::uint64_t{0xff} << (8 * (std::countr_zero(left) / 8)))) {
-        const auto j = static_cast<std::uint32_t>(std::countr_zero(left) / 8);
+      // The first bytes of every slot up to the last platform's, whether or not the slot has one
+      // to hear of: a fixed count of draws keeps them out of the branches.
+      std::array<std::uint64_t, kAwareSlots> high{};
+      std::uint64_t pass = 0;
+      for (std::uint32_t j = 0; j < aware_slots_; ++j) {
+        high[j] = stream.bits(kAwareLaneSlot + j);
         const auto some = static_cast<unsigned>((unaware >> (8 * j)) & 0xffu);
-        const std::uint64_t high = stream.bits(kAwareLaneSlot + j);
-        for (unsigned pass = some & first.may_pass(j, high); pass; pass &= pass - 1) {
-          const auto lane = static_cast<unsigned>(std::countr_zero(pass));
-          const unsigned q = 8 * j + lane;
-          const std::uint64_t low = stream.bits((kAwareDraw + q) / 2) >> (32 * ((kAwareDraw + q) % 2));
-          const auto u = static_cast<std::uint32_t>((((high >> (8 * lane)) & 0xffu) << 24) | (low & 0xffffffu));
-          // Within the platform's potential, word of mouth over the aware ties; outside it, only
-          // campaigns and the banner (model/awareness.hpp).
-          std::uint64_t chance = 0;
-          if ((within_[i] >> q) & 1u) {
-            const std::uint32_t* tie = &residents_.ties[i * k];
-            std::uint32_t aware_ties = 0;
-            for (std::uint32_t t = 0; t < k; ++t)
-              aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
-            chance = hazards_.at(home, banner, q, aware_ties);
-          } else {
-            chance = hazards_.outside(home, banner, q);
-          }
-          if (u < chance) {
-            next.bits |= std::uint64_t{1} << q;
-            ++acc.aware[q];
-          }
+        pass |= std::uint64_t{some & first.may_pass(j, high[j])} << (8 * j);
+      }
+      for (; pass; pass &= pass - 1) {
+        const auto q = static_cast<unsigned>(std::countr_zero(pass));
+        const std::uint64_t low = stream.bits((kAwareDraw + q) / 2) >> (32 * ((kAwareDraw + q) % 2));
+        const auto u = static_cast<std::uint32_t>((((high[q / 8] >> (8 * (q % 8))) & 0xffu) << 24) | (low & 0xffffffu));
+        // Within the platform's potential, word of mouth over the aware ties; outside it, only
+        // campaigns and the banner (model/awareness.hpp).
+        std::uint64_t chance = 0;
+        if ((within_[i] >> q) & 1u) {
+          const std::uint32_t* tie = &residents_.ties[i * k];
+          std::uint32_t aware_ties = 0;
+          for (std::uint32_t t = 0; t < k; ++t)
+            aware_ties += static_cast<std::uint32_t>((state_[tie[t]].bits >> q) & 1u);
+          chance = hazards_.at(home, banner, q, aware_ties);
+        } else {
+          chance = hazards_.outside(home, banner, q);
+        }
+        if (u < chance) {
+          next.bits |= std::uint64_t{1} << q;
+          ++acc.aware[q];
         }
       }
       next_[i] = next;
@@ -428,7 +434,7 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
       const bool online = residents_.has(i, Residents::Online);
       const std::size_t car = residents_.has(i, Residents::HasCar) ? 1 : 0;
       const auto platforms = static_cast<unsigned>(options_mask_[m]) << 1;
-      const unsigned known = online ? aware_options(next, m) : 0u;
+      const unsigned known = aware_options(next, m) & (0u - static_cast<unsigned>(online));
       const unsigned mask = avail_[std::size_t{home} * kMarkets + m] & (~platforms | known) & 0xffu;
       const std::size_t row = std::size_t{home} * kMarkets + m;
       const double* w = &weight_[row * kMaxChannels * 2 + car];
@@ -448,23 +454,33 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
             (coop_options_[m] & mask) && !wide
                 ? std::exp(-beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5))
                 : 1.0;
-        double best = 0;
-        for (unsigned os = mask; os; os &= os - 1) {
-          const auto o = static_cast<unsigned>(std::countr_zero(os));
-          const double e = stream.exponential(kChoiceSlot + 8 * m + o);
-          const auto same = static_cast<unsigned>((last_ties >> (8 * o)) & 0xffu);
-          const bool coop = (coop_options_[m] >> o) & 1u;
-          double score = 0;
-          if (wide) {  // ln E - V: the same rule in logarithms, when exp() would overflow
-            score = std::log(e) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
-                    spec_.markets.beta_social * static_cast<double>(same) / static_cast<double>(k) -
-                    (coop ? beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5) : 0.0);
-          } else {
-            score = e * w[o * 2] * social_[same] * (coop ? attitude : 1.0);  // x 1.0: exact
+        if (!wide) {
+          // Scores are positive (E > 0, weights >= 1, social and attitude factors > 0), never NaN:
+          // they compare as their bits do, which keeps the comparison out of the branches.
+          std::uint64_t best = 0;
+          for (unsigned os = mask; os; os &= os - 1) {
+            const auto o = static_cast<unsigned>(std::countr_zero(os));
+            const double e = stream.exponential(kChoiceSlot + 8 * m + o);
+            const auto same = static_cast<unsigned>((last_ties >> (8 * o)) & 0xffu);
+            const bool coop = (coop_options_[m] >> o) & 1u;
+            const auto score = std::bit_cast<std::uint64_t>(e * w[o * 2] * social_[same] * (coop ? attitude : 1.0));
+            const bool better = (chosen < 0) | (score < best);
+            best = better ? score : best;
+            chosen = better ? static_cast<int>(o) : chosen;
           }
-          const bool better = (chosen < 0) | (score < best);
-          best = better ? score : best;
-          chosen = better ? static_cast<int>(o) : chosen;
+        } else {  // ln E - V: the same rule in logarithms, when exp() would overflow
+          double best = 0;
+          for (unsigned os = mask; os; os &= os - 1) {
+            const auto o = static_cast<unsigned>(std::countr_zero(os));
+            const double e = stream.exponential(kChoiceSlot + 8 * m + o);
+            const auto same = static_cast<unsigned>((last_ties >> (8 * o)) & 0xffu);
+            const bool coop = (coop_options_[m] >> o) & 1u;
+            const double score =
+                std::log(e) - utility_[row * kMaxChannels * 2 + o * 2 + car] -
+                spec_.markets.beta_social * static_cast<double>(same) / static_cast<double>(k) -
+                (coop ? beta_attitude * (static_cast<double>(residents_.coop_attitude[i]) - 0.5) : 0.0);
+            if (chosen < 0 || score < best) best = score, chosen = static_cast<int>(o);
+          }
         }
       }
       if (chosen < 0) continue;  // nothing available: the need goes unmet

@@ -183,6 +183,7 @@ class MarketModel {
   std::array<std::uint8_t, kMarkets> options_mask_{};    // (1 << platforms of the market) - 1
   std::array<std::uint8_t, kMarkets> coop_options_{};    // options that are cooperatives (bit o)
   std::uint64_t platform_bits_ = 0, coop_bits_ = 0;      // state bits of the platforms, of the cooperatives
+  std::uint32_t aware_slots_ = 0;                        // slots of eight platforms, up to the last platform's
   std::vector<std::vector<std::uint8_t>> serves_;        // by platform, by zone kind
   std::vector<std::uint16_t> draw_of_;                   // by platform: its awareness draw (market x 8 + option)
   std::vector<std::uint64_t> within_;  // by resident, bit q: within platform q's potential (a week-0 draw)
