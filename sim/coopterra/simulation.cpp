@@ -49,12 +49,13 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads, Input
       residents_(*inputs_.residents),
       firms_(*inputs_.firms) {
   const Spec& spec = scenario_.spec();
-  carpool_ = timed(profile_, "initial state",
-                   [&] { return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_); });
+  carpool_ = timed(profile_, "initial state", [&] {
+    return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_, threads_);
+  });
   platforms_ = list_platforms(spec);
   carpool_platforms_ = carpool_platforms(platforms_);
   markets_ = timed(profile_, "initial state", [&] {
-    return std::make_unique<MarketModel>(territory_, residents_, scenario_.spec(), platforms_, random_);
+    return std::make_unique<MarketModel>(territory_, residents_, scenario_.spec(), platforms_, random_, threads_);
   });
   economy_ = std::make_unique<Economy>(territory_, firms_, scenario_.spec(), platforms_, markets_->channels(), random_);
   timeline_ = std::make_unique<PolicyTimeline>(spec, territory_, platforms_, markets_->channels());

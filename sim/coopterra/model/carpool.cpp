@@ -49,7 +49,7 @@ struct PlatformLevers {
 }  // namespace
 
 CarpoolModel::CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec,
-                           const Random& random)
+                           const Random& random, int threads)
     : territory_(territory),
       residents_(residents),
       spec_(spec),
@@ -67,22 +67,26 @@ CarpoolModel::CarpoolModel(const Territory& territory, const Residents& resident
                                          : spec.carpool.fare_eur_per_km * c.platform->commission);
   }
   ensure(!platforms_.empty() && platforms_.size() <= kMaxCarpoolPlatforms, "carpool: 1 to 8 platforms");
-  for (std::size_t i = 0; i < residents.size(); ++i) {
-    std::uint8_t bits = 0, within = 0;
-    for (std::size_t p = 0; p < platforms_.size(); ++p) {
-      const double u = awareness_draw(i, p);
-      if (u < platforms_[p]->initial_awareness) bits |= static_cast<std::uint8_t>(1u << p);
-      if (u < awareness_potential(*platforms_[p])) within |= static_cast<std::uint8_t>(1u << p);
+  // Awareness at week 0 and who is within each potential: a draw per resident and platform.
+  parallel_chunks(residents.size(), threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      std::uint8_t bits = 0, within = 0;
+      for (std::size_t p = 0; p < platforms_.size(); ++p) {
+        const double u = awareness_draw(i, p);
+        if (u < platforms_[p]->initial_awareness) bits |= static_cast<std::uint8_t>(1u << p);
+        if (u < awareness_potential(*platforms_[p])) within |= static_cast<std::uint8_t>(1u << p);
+      }
+      aware_[i] = bits;
+      within_[i] = within;
     }
-    aware_[i] = bits;
-    within_[i] = within;
+  });
+  for (std::size_t i = 0; i < residents.size(); ++i)
     if (residents.car_commuter(i))
       commuters_.push_back({residents.stream_key[i], static_cast<std::uint32_t>(i), residents.home[i],
                             residents.work[i],
                             territory.road_km(static_cast<Eigen::Index>(residents.home[i]),
                                               static_cast<Eigen::Index>(residents.work[i])),
                             residents.coop_attitude[i]});
-  }
   commuters_.shrink_to_fit();
   // Where each chunk of residents starts in the commuters: the accounts sum by chunk of residents,
   // so that their floating-point sums are grouped as they were before the commuters' table.

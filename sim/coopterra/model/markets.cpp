@@ -104,7 +104,7 @@ constexpr double kWidestUtilities = 600.0;
 }  // namespace
 
 MarketModel::MarketModel(const Territory& territory, const Residents& residents, const Spec& spec,
-                         const std::vector<PlatformInfo>& platforms, const Random& random)
+                         const std::vector<PlatformInfo>& platforms, const Random& random, int threads)
     : territory_(territory), residents_(residents), spec_(spec), platforms_(platforms), random_(random) {
   std::size_t p = 0;
   for (std::size_t m = 0; m < kMarkets; ++m) {
@@ -173,7 +173,7 @@ MarketModel::MarketModel(const Territory& territory, const Residents& residents,
   next_.assign(n, State{});
   // Who is within each platform's potential: the same draw, kept as bits (model/awareness.hpp).
   within_.assign(n, 0);
-  parallel_chunks(n, 1, [&](std::size_t begin, std::size_t end) {
+  parallel_chunks(n, threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       State s{};
       std::uint64_t within = 0;
