@@ -199,7 +199,6 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
   const std::int64_t usual_trips = 2 * c.workdays_per_week;
   const double beta_time = c.beta_cost_per_eur * c.value_of_time_eur_per_hour;  // per hour
   const PlatformLevers l(levers, in_list_);
-  const std::size_t n = platforms_.size();
   const std::uint8_t informal = this->informal();
   const std::uint64_t leave = StreamPairs::threshold32(c.weeks_of_leave / 52.0);
   // Those who carpool are gathered by chunk of commuters for matching, with their group (mode,
@@ -247,8 +246,8 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
           c.beta_cost_per_eur * (cost_alone - trips * 0.5 * c.car_cost_eur_per_km * (d + c.detour_km)) -
           beta_time * c.detour_minutes * trips / 60.0;
       double v_best = std::max(0.0, v_informal);
-      for (std::size_t p = 0; p < n; ++p) {
-        if (!(known & (1u << p))) continue;  // an unknown or closed platform cannot be chosen
+      for (unsigned left = known; left; left &= left - 1) {  // an unknown or closed platform cannot be chosen
+        const auto p = static_cast<std::size_t>(std::countr_zero(left));
         // Half the weeks as driver (car cost with detour, fare and any incentive received), half
         // as passenger (fare plus the platform's fee paid, the fee raised by a passed-on tax).
         const double fee = fee_eur_per_km(p, l.commission_factor(p, m.home));
@@ -266,8 +265,8 @@ void CarpoolModel::choose_modes(std::uint32_t week, const Levers& levers, int th
         const double score = stream.exponential(kInformalSlot) * weight;
         if (score < best) best = score, mode = informal;
       }
-      for (std::size_t p = 0; p < n; ++p) {
-        if (!(known & (1u << p))) continue;
+      for (unsigned left = known; left; left &= left - 1) {
+        const auto p = static_cast<std::size_t>(std::countr_zero(left));
         const double weight = v[p] == v_best ? 1.0 : std::exp(v_best - v[p]);
         const double score = stream.exponential(choice_slot(p)) * weight;
         if (score < best) best = score, mode = static_cast<std::uint8_t>(p + 1);
