@@ -95,8 +95,8 @@ constexpr std::size_t kAwareSlots = (MarketModel::kLastShift + 7) / 8;
 static_assert(8 * kMarkets <= kNoSlot, "the bin of Sums::last is no market's option");
 static_assert(kChoiceSlot + 8 * kMarkets <= 120, "the markets' slots end where carpooling's begin (random.hpp)");
 static_assert(kAwareDraw + MarketModel::kLastShift <= 2 * kAwareLaneSlot &&
-                  kAwareLaneSlot + (MarketModel::kLastShift + 7) / 8 <= kNeedDraw / 2 && kNeedDraw % 2 == 0 &&
-                  kMarkets % 2 == 0 && kNeedDraw / 2 + kMarkets / 2 <= kChoiceSlot,
+                  kAwareLaneSlot + kAwareSlots <= kNeedDraw / 2 && kNeedDraw % 2 == 0 && kMarkets % 2 == 0 &&
+                  kNeedDraw / 2 + kMarkets / 2 <= kChoiceSlot,
               "awareness and needs: draws and slots apart");
 // Largest utility gap turned into a weight by exp() (see prepare()).
 constexpr double kWidestUtilities = 600.0;
@@ -340,8 +340,10 @@ void MarketModel::prepare(std::uint32_t week, const Levers& levers, const std::v
       for (std::size_t o = 0; o < options(m); ++o)
         if ((mask >> o) & 1u)
           for (std::size_t car = 0; car < 2; ++car) {
-            // Weights up to e^600 keep every score finite (E < 23, social and attitude factors
-            // within e^10); beyond, the residents of the zone compare in logarithms.
+            // Weights up to e^600 keep every score finite and positive (E below 46, the ziggurat's
+            // tail at most; social and attitude factors within e^10 and e^5, the betas being
+            // within [0, 10]): the choice compares scores as their bits. Beyond, the residents of
+            // the zone compare in logarithms.
             if (best[car] - utility[o][car] > kWidestUtilities) wide_[(z * kMarkets + m) * 2 + car] = 1;
             w[o * 2 + car] = std::exp(std::min(kWidestUtilities, best[car] - utility[o][car]));
             v[o * 2 + car] = utility[o][car];
