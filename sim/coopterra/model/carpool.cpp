@@ -145,17 +145,24 @@ void CarpoolModel::spread_awareness(std::uint32_t week, const Levers& levers, in
         const std::uint32_t* const home_of = residents_.home.data();
         const AwarenessHazards::FirstBytes* const reach = first.data();
         std::uint8_t* const out = aware_next_.data();
+        // Two passes: who can hear of a platform they do not know (few), listed without a branch;
+        // then their draws.
+        std::array<std::uint32_t, kChunkSize> can_hear;
+        std::size_t listed = 0;
         for (std::size_t i = begin; i < end; ++i) {
           const std::uint8_t bits = aware[i], within = within_of[i];
           const std::size_t row = rows > 1 ? home_of[i] : 0;
-          const auto can = static_cast<std::uint8_t>(~bits & reach[row].reachable(within));
-          if (!can) {  // nothing to hear of
-            out[i] = bits;
-            continue;
-          }
+          out[i] = bits;
+          can_hear[listed] = static_cast<std::uint32_t>(i);
+          listed += (~bits & reach[row].reachable(within) & 0xffu) != 0;
+        }
+        for (std::size_t x = 0; x < listed; ++x) {
+          const std::size_t i = can_hear[x];
+          const std::uint8_t bits = aware[i], within = within_of[i];
+          const std::uint32_t home = home_of[i];
+          const auto can = static_cast<std::uint8_t>(~bits & reach[rows > 1 ? home : 0].reachable(within));
           // One slot holds the draws of two platforms. The chance grows with the aware ties: a draw
           // above the chance with every tie aware is decided without counting them.
-          const std::uint32_t home = home_of[i];
           const Stream stream(residents_.stream_key[i], week);
           std::array<std::uint32_t, kMaxCarpoolPlatforms> draw{};
           for (std::size_t p = 0; p < n; p += 2) {
