@@ -90,7 +90,7 @@ TEST_CASE("on a dense network the aware share follows the Bass equation over ten
   for (const auto& [p, q] : {std::pair{0.03, 0.38}, std::pair{0.01, 0.9}}) {
     INFO("p = " << p << ", q = " << q);
     spec.carpool.cooperative.bass_p = p, spec.carpool.cooperative.bass_q = q;
-    CarpoolModel model(territory, residents, spec, random);
+    CarpoolModel model(territory, residents, spec, random, 1);
     auto share = [&] {
       const auto& a = model.awareness();
       return static_cast<double>(std::count_if(a.begin(), a.end(), [](std::uint8_t b) { return b & 1u; })) / n;
@@ -122,7 +122,7 @@ TEST_CASE("within a market potential the aware share follows Bass's curve toward
   const Random random(11);
   const Residents residents = make_population(territory, spec.population, random, 2);
   const double n = static_cast<double>(residents.size());
-  CarpoolModel model(territory, residents, spec, random);
+  CarpoolModel model(territory, residents, spec, random, 1);
   auto share = [&](unsigned bit) {
     const auto& a = model.awareness();
     return static_cast<double>(std::count_if(a.begin(), a.end(), [&](std::uint8_t b) { return (b >> bit) & 1u; })) / n;

@@ -126,7 +126,7 @@ class CarpoolModel {
  public:
   // The residents' awareness at week 0 is drawn on `threads` threads (the same whatever their count).
   CarpoolModel(const Territory& territory, const Residents& residents, const Spec& spec, const Random& random,
-               int threads = 1);
+               int threads);
 
   // The phases of one week, in order, under the levers in force (read at the indices of carpooling's
   // platforms in the platform list). The choice and the accounts are loops over the car commuters

@@ -470,7 +470,8 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
             best = better ? score : best;
             chosen = better ? static_cast<int>(o) : chosen;
           }
-        } else {  // ln E - V: the same rule in logarithms, when exp() would overflow
+        } else {  // ln E - V: the same rule in logarithms, when exp() would overflow (a loop of its
+                  // own: one test of `wide` a choice; one loop testing it for each option was 5 % slower)
           double best = 0;
           for (unsigned os = mask; os; os &= os - 1) {
             const auto o = static_cast<unsigned>(std::countr_zero(os));

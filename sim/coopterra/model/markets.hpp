@@ -109,7 +109,7 @@ class MarketModel {
  public:
   // The residents' awareness at week 0 is drawn on `threads` threads (the same whatever their count).
   MarketModel(const Territory& territory, const Residents& residents, const Spec& spec,
-              const std::vector<PlatformInfo>& platforms, const Random& random, int threads = 1);
+              const std::vector<PlatformInfo>& platforms, const Random& random, int threads);
 
   const std::vector<Channel>& channels() const noexcept { return channels_; }
   // Channel index of (market, option).
