@@ -230,9 +230,8 @@ struct MarketModel::Sums {
   }
 };
 
-void MarketModel::prepare(std::uint32_t week, const Levers& levers, const std::vector<std::uint8_t>& open,
-                          const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider) {
-  const std::size_t zones = territory_.zones.size(), channels = channels_.size(), platforms = platforms_.size();
+void MarketModel::prepare_draws(std::uint32_t week, const Levers& levers) {
+  const std::size_t zones = territory_.zones.size(), platforms = platforms_.size();
   const std::uint32_t k = residents_.ties_per_resident;
   const auto& ms = spec_.markets;
   // Awareness: Bass over the ties, campaigns in the zone, the common banner (model/awareness.hpp).
@@ -276,7 +275,13 @@ void MarketModel::prepare(std::uint32_t week, const Levers& levers, const std::v
       }
     }
   }
+}
 
+void MarketModel::prepare_choices(const Levers& levers, const std::vector<std::uint8_t>& open,
+                                  const std::vector<double>& quality,
+                                  const std::vector<std::vector<std::uint32_t>>& provider) {
+  const std::size_t zones = territory_.zones.size(), channels = channels_.size();
+  const auto& ms = spec_.markets;
   // Utilities without the resident's own terms (social influence, attitude), by zone and car.
   const double vot = spec_.carpool.value_of_time_eur_per_hour / 60.0;  // EUR per minute
   const double car_cost = spec_.carpool.car_cost_eur_per_km;
@@ -505,19 +510,20 @@ void MarketModel::residents(std::size_t begin, std::size_t end, std::uint32_t we
 MarketWeek MarketModel::step(std::uint32_t week, const Levers& levers, const std::vector<std::uint8_t>& open,
                              const std::vector<double>& quality,
                              const std::vector<std::vector<std::uint32_t>>& provider, int threads) {
-  prepare(week, levers, open, quality, provider);
+  prepare_draws(week, levers);
   const std::size_t n = residents_.size(), zones = territory_.zones.size(), channels = channels_.size();
   Sums zero;
   zero.purchases.assign(zones * channels * 2, 0);
   zero.by_income.assign(channels * kIncomeGroups, 0);
   zero.buyers.assign(kMarkets * 3, 0);
   // A week in which no resident can have a need nor hear of a platform changes no state: no pass
-  // over the residents (a territory studied for its carpooling alone, with every market's needs
-  // and awareness at zero).
+  // over the residents, and no table of utilities (a territory studied for its carpooling alone,
+  // with every market's needs and awareness at zero).
   const bool idle = std::all_of(need_.begin(), need_.end(), [](std::uint64_t t) { return t == 0; }) &&
                     !hazards_.any_possible(platform_bits_);
   Sums total = zero;
   if (idle) return account(total, levers);
+  prepare_choices(levers, open, quality, provider);
   const auto sums = parallel_accumulate(
       n, threads, zero, [&](std::size_t begin, std::size_t end, Sums& acc) { residents(begin, end, week, acc); });
   state_.swap(next_);

@@ -155,9 +155,11 @@ class MarketModel {
 
  private:
   struct Sums;
-  // The week's tables by zone (prices, travel, availability, needs, awareness hazards).
-  void prepare(std::uint32_t week, const Levers& levers, const std::vector<std::uint8_t>& open,
-               const std::vector<double>& quality, const std::vector<std::vector<std::uint32_t>>& provider);
+  // The week's tables by zone: the draws' (needs, awareness hazards, social influence), then the
+  // choices' (prices, travel, availability), which an idle week does without.
+  void prepare_draws(std::uint32_t week, const Levers& levers);
+  void prepare_choices(const Levers& levers, const std::vector<std::uint8_t>& open, const std::vector<double>& quality,
+                       const std::vector<std::vector<std::uint32_t>>& provider);
   // The residents of [begin, end): awareness, needs, choices.
   void residents(std::size_t begin, std::size_t end, std::uint32_t week, Sums& acc);
   // The threads' sums, merged: purchases by zone, channel and car into the week's money, emissions and rounds.
