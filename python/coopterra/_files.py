@@ -72,6 +72,9 @@ def check_writable(path: str | os.PathLike[str], *, folder: bool = False) -> Pat
             raise fail(f"cannot write here: {parent} is a file, not a folder")
     if not folder and target.is_dir():
         raise fail("is a folder; give a file name")
+    if not folder and target.exists() and not target.is_file():
+        # Writing replaces the file by a rename: a device, a pipe or a socket would be replaced.
+        raise fail("is not a regular file (a device, a pipe or a socket); give a file name")
     directory = target if folder else target.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -293,6 +293,19 @@ def test_an_unwritable_out_is_refused_before_the_run(tmp_path):
         assert time.monotonic() - started < 30
 
 
+def test_an_out_that_is_a_pipe_is_refused_and_left_in_place(tmp_path):
+    # Writing replaces the target by a rename: a pipe or a device would become a plain file. (A
+    # pipe stands for both: a device here would be the machine's, were the check ever lost.)
+    fifo = tmp_path / "pipe.h5"
+    os.mkfifo(fifo)
+    result = run_cli("run", "--weeks", "1", "--set", "territory.residents=2000", "--out", str(fifo))
+    one_line_error(result)
+    assert "not a regular file" in result.stderr and str(fifo) in result.stderr
+    assert fifo.is_fifo()
+    with pytest.raises(CoopterraIOError, match="not a regular file"):
+        coopterra.Simulation(coopterra.load_scenario(SCENARIOS / "baseline.toml"), seed=1).write(fifo)
+
+
 def test_run_ensemble_into_a_file_is_a_typed_error(tmp_path, small):
     (tmp_path / "f").write_text("x")
     with pytest.raises(CoopterraIOError, match="is a file, not a folder"):
