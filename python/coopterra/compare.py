@@ -237,6 +237,10 @@ def compare(
 ) -> Comparison:
     """Run the baseline and each scenario ``replicates`` times with paired seeds and compare.
 
+    Every scenario must be on the baseline's territory from its start date (ConfigurationError
+    otherwise). Without ``weeks``, the runs all last the longest of the scenarios' ``run.weeks``
+    (a policy of two years is compared with two years of the baseline).
+
     With a ``posterior`` (from ``coopterra calibrate``; by default the baseline's
     ``uncertainty.posterior``, if it names one), replicate r of every scenario runs at the
     posterior's draw r: the intervals then carry the parameters' uncertainty with the seeds'.
@@ -251,6 +255,11 @@ def compare(
     base = baseline if isinstance(baseline, Scenario) else load_scenario(baseline)
     others = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     everything = [base, *others]
+    for other in others:
+        _refuse_unpaired(base, other)
+    horizons = {s.integer("run.weeks") for s in everything}
+    if weeks is None and len(horizons) > 1:
+        weeks = max(horizons)  # one horizon for all: the longest, so that every policy is seen whole
     names = _unique_names(everything)
     from coopterra.ensemble import run_ensemble
 
@@ -326,6 +335,30 @@ def uncertainty_text(posterior: Posterior | None, replicates: int) -> str:
     return (
         f"parameters and seeds: replicate r runs at draw r of {posterior.describe()} "
         f"({used} distinct draws), the same draw and seed in every scenario"
+    )
+
+
+def _refuse_unpaired(base: Scenario, other: Scenario) -> None:
+    """Refuse a scenario whose runs cannot be paired with the baseline's: another territory
+    (other communes or residents: other people) or another start date (other seasons). A
+    difference of outcomes would then measure the territory or the calendar, not the policy.
+    (Horizons may differ: every scenario then runs to the longest, see compare.)"""
+    differ = {
+        key: values
+        for key, values in base.diff(other).items()
+        if key.startswith("territory.") or key == "run.start_date"
+    }
+    if not differ:
+        return
+    key, (mine, theirs) = next(iter(differ.items()))
+    more = f" (and {len(differ) - 1} more)" if len(differ) > 1 else ""
+    message = (
+        f"scenario {other.name!r} has {theirs!r} where the baseline {base.name!r} has {mine!r}{more}:"
+        " a comparison pairs each scenario's runs with the baseline's on the same territory from"
+        " the same date; give them the baseline's (or set it for all, e.g. --territory, --set)"
+    )
+    raise ConfigurationError(
+        f"{other.source}: {key}: {message}", [(other.source, 0, 0, key, message)]
     )
 
 

@@ -59,6 +59,29 @@ def test_paired_differences_are_far_tighter_than_the_spread_of_runs():
     assert 0 < spent["scenario_value"] <= 150_000
 
 
+def test_a_scenario_on_another_territory_or_date_is_refused_before_any_run(tmp_path):
+    # Other residents, other communes or another calendar: the difference would not be the policy's.
+    for key, value in (
+        ("territory.residents", 6_000),
+        ("territory.zones", 20),
+        ("run.start_date", "2027-01-04"),
+    ):
+        other = small("carpool_support").with_overrides({key: value})
+        with pytest.raises(coopterra.ConfigurationError, match=key.replace(".", r"\.")) as info:
+            coopterra.compare(small("baseline"), [other], replicates=1, out=tmp_path / "runs")
+        assert info.value.diagnostics[0].key == key
+        assert "carpool_support" in str(info.value)
+        assert not list(tmp_path.glob("runs/*.h5"))
+
+
+def test_scenarios_of_other_horizons_all_run_to_the_longest():
+    base = small("baseline").with_overrides({"territory.residents": 3_000, "run.weeks": 2})
+    longer = small("carpool_support").with_overrides({"territory.residents": 3_000, "run.weeks": 14})
+    comparison = coopterra.compare(base, [longer], replicates=1)
+    assert comparison.weeks() == 14
+    assert {ds.sizes["week"] for runs in comparison.runs.values() for ds in runs} == {14}
+
+
 def test_a_levy_leaves_unrelated_draws_untouched():
     comparison = coopterra.compare(
         small("baseline"), [small("extractive_platform_tax")], replicates=3, threads=2
