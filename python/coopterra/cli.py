@@ -333,8 +333,13 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _is_targets_file(path: str) -> bool:
+    # Only the head of a regular file: a device would never end, a FIFO would wait (the scenario
+    # reader then says what the path is).
     try:
-        head = Path(path).read_text(encoding="utf-8", errors="replace")[:20000]
+        if not Path(path).is_file():
+            return False
+        with open(path, "rb") as f:
+            head = f.read(20000).decode("utf-8", errors="replace")
     except OSError:
         return False
     return "coopterra-targets/" in head or "[[target]]" in head

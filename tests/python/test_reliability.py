@@ -306,6 +306,27 @@ def test_an_out_that_is_a_pipe_is_refused_and_left_in_place(tmp_path):
         coopterra.Simulation(coopterra.load_scenario(SCENARIOS / "baseline.toml"), seed=1).write(fifo)
 
 
+def test_a_pipe_or_a_device_given_as_an_input_is_refused_without_waiting(tmp_path):
+    # A FIFO would wait for a writer forever, /dev/zero would never end: both are refused at once.
+    fifo = tmp_path / "territory.toml"
+    os.mkfifo(fifo)
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text('territory = "territory.toml"\n')
+    for args in (
+        ["validate", str(scenario)],
+        ["run", str(scenario), "--weeks", "1"],
+        ["run", "--territory", str(fifo), "--weeks", "1"],
+        ["validate", str(fifo)],
+        ["validate", "/dev/zero"],
+    ):
+        result = run_cli(*args, timeout=60)
+        if args[0] == "run":
+            one_line_error(result)
+        else:  # validate lists its diagnostics on the standard output
+            assert result.returncode == 2 and "Traceback" not in result.stderr, result
+        assert "not a regular file" in result.stdout + result.stderr, args
+
+
 def test_run_ensemble_into_a_file_is_a_typed_error(tmp_path, small):
     (tmp_path / "f").write_text("x")
     with pytest.raises(CoopterraIOError, match="is a file, not a folder"):

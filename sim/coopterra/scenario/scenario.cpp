@@ -780,12 +780,13 @@ toml::table read_territory_file(const std::string& name, const std::filesystem::
   std::error_code ec;
   fs::path path = fs::path(name).is_relative() ? folder / name : fs::path(name);
   path = fs::weakly_canonical(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (!in || !fs::is_regular_file(path, ec))
-    throw ConfigurationError("cannot read the territory file " + path.string(), at);
-  std::ostringstream text;
-  text << in.rdbuf();
-  toml::table file = parse_or_throw(text.str(), path.string());
+  std::string text;
+  try {  // a regular file only, and a bounded one: a FIFO or a device would hang or never end
+    text = read_regular_file(path.string(), kMaxScenarioBytes, "the territory file");
+  } catch (const IOError& e) {
+    throw ConfigurationError(e.diagnostics().front().message + ": " + path.string(), at);
+  }
+  toml::table file = parse_or_throw(text, path.string());
   for (const auto& [k, node] : file)
     if (k.str() != "territory")
       throw ConfigurationError("a territory file holds a [territory] table only, found '" + std::string(k.str()) + "'",
