@@ -81,15 +81,13 @@ class _Parser(argparse.ArgumentParser):
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Output paths checked (writable, not under a file) before a run, not after it."""
-    if getattr(args, "command", None) == "calibrate":
+    if getattr(args, "command", None) in ("calibrate", "compare"):
         check_writable(args.out, folder=True)
-    elif getattr(args, "command", None) == "compare":
-        check_writable(args.out, folder=True)
-        for name in ("table", "report"):
-            if getattr(args, name, None):
-                check_writable(getattr(args, name))
     elif getattr(args, "out", None) is not None:
         check_writable(args.out)
+    for name in ("table", "report", "excel", "pdf"):  # the files a comparison's report writes
+        if isinstance(getattr(args, name, None), str):
+            check_writable(getattr(args, name))
 
 
 def _interruptible(work: Callable[[], T]) -> T:

@@ -123,3 +123,25 @@ def test_compare_command_prints_the_table_and_writes_a_self_contained_report(tmp
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=.https?:", page)  # offline
     # a header, then each headline outcome and the two costs per outcome (per t CO2e, per job)
     assert len(table.read_text().splitlines()) == 1 + len(HEADLINES) + 2
+
+
+@pytest.mark.parametrize("option", ["--excel", "--pdf", "--table", "--report"])
+def test_an_output_file_that_is_a_folder_is_refused_before_the_runs(tmp_path, option):
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    result = run_cli(
+        "compare",
+        str(SCENARIOS / "baseline.toml"),
+        str(SCENARIOS / "carpool_support.toml"),
+        "--weeks",
+        "1",
+        "--replicates",
+        "1",
+        "--out",
+        str(tmp_path / "runs"),
+        option,
+        str(folder),
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"{folder}: is a folder" in result.stderr
+    assert not list(tmp_path.glob("runs/*.h5"))  # refused before any run
