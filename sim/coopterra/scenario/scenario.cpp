@@ -41,6 +41,19 @@ std::string last_segment(std::string_view path) {
   return std::string(dot == std::string_view::npos ? path : path.substr(dot + 1));
 }
 
+// What a TOML value is, for "expected ..., got ...".
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number with a fraction";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return node.as_array()->is_array_of_tables() ? "an array of tables" : "an array";
+    default: return "a date or time";
+  }
+}
+
 // Known keys and tables, for "did you mean".
 std::vector<std::string> known_paths() {
   std::vector<std::string> out;
@@ -126,6 +139,9 @@ class Validator {
         assign(*p, node, path, spec);
       } else if (node.is_table() && is_parameter_table(path)) {
         walk(*node.as_table(), path, spec);
+      } else if (is_parameter_table(path)) {  // `run = 3`, `[[run]]`: a known table given as something else
+        error(&node, path,
+              "expected a table of parameters (e.g. [" + path + "]), got " + type_name(node));
       } else {
         const std::string what = node.is_table() ? "unknown table" : "unknown key";
         const std::string suggestion = did_you_mean(path);
@@ -254,16 +270,7 @@ class Validator {
 
   template <class Target>
   void expected(const BasicParameter<Target>& p, const toml::node& node, const std::string& path) {
-    std::string got;
-    switch (node.type()) {
-      case toml::node_type::string: got = "a string"; break;
-      case toml::node_type::integer: got = "an integer"; break;
-      case toml::node_type::floating_point: got = "a number with a fraction"; break;
-      case toml::node_type::boolean: got = "a boolean"; break;
-      case toml::node_type::table: got = "a table"; break;
-      case toml::node_type::array: got = "an array"; break;
-      default: got = "a date or time"; break;
-    }
+    const std::string got = type_name(node);
     const char* article = p.type == ParamType::Integer ? "an " : "a ";
     error(&node, path,
           std::string("expected ") + article + to_string(p.type) + (p.unit.empty() ? "" : " (" + p.unit + ")") +
@@ -484,9 +491,19 @@ class Validator {
   // Rules that involve several keys.
   void cross_field(const toml::table& root, const Spec& s) {
     auto node_of = [&](const char* key) { return root.at_path(key).node(); };
-    if (!parse_iso_date(s.run.start_date))
+    if (const auto start = parse_iso_date(s.run.start_date); !start) {
       error(node_of("run.start_date"), "run.start_date",
             "expected a date written YYYY-MM-DD (e.g. \"2026-01-05\"), got '" + s.run.start_date + "'");
+    } else {
+      // The results' dates are datetime64[ns] in every reader (xarray, pandas): 1677 to 2262.
+      using namespace std::chrono;
+      const auto end = sys_days{*start} + days{7 * std::clamp<std::int64_t>(s.run.weeks, 0, 1'000'000)};
+      if (start->year() < year{1900} || end > sys_days{year{2262} / 4 / 11})
+        error(node_of("run.start_date"), "run.start_date",
+              "expected a date from 1900-01-01 whose run ends by 2262-04-11 (the results' dates are "
+              "nanoseconds since 1970 in every reader), got " +
+                  s.run.start_date + " with " + std::to_string(s.run.weeks) + " weeks");
+    }
     const auto& t = s.territory;
     if (t.source == "synthetic") {
       if (t.road_neighbours >= t.zones)
