@@ -192,13 +192,20 @@ def load_boundaries(source: Any) -> Any:
                 f"{where}: cannot read commune boundaries: {e}",
                 [(where, 0, 0, "boundaries", "a GeoJSON, GeoPackage or shapefile of communes")],
             ) from None
+    geometry = getattr(frame, "_geometry_column_name", None)
+    if geometry not in frame.columns or frame[geometry].isna().all():
+        raise InputDataError(
+            f"{where}: no geometry: a table without shapes (expected a map of the communes: "
+            "GeoJSON, GeoPackage or shapefile)",
+            [(where, 0, 0, "boundaries", "a map of the communes, with their shapes")],
+        )
     column = next((c for c in CODE_COLUMNS if c in frame.columns), None)
     if column is None:
         raise InputDataError(
             f"{where}: no commune code column (expected one of {', '.join(CODE_COLUMNS)})",
             [(where, 0, 0, "boundaries", "a commune code column")],
         )
-    out = frame[[column, "geometry"]].rename(columns={column: "code"})
+    out = frame[[column, geometry]].rename(columns={column: "code"}).set_geometry(geometry)
     out["code"] = out["code"].astype(str)
     if out.crs is None:
         out = out.set_crs(4326)

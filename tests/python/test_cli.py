@@ -83,3 +83,24 @@ def test_parameters_page_is_current():
     assert (ROOT / "data" / "parameters.csv").read_text() == table.stdout
     listing = run_cli("parameters").stdout
     assert "carpool.incumbent.commission = 0.12 [share of fare]" in listing
+
+
+def test_boundaries_without_shapes_are_refused_before_the_runs(tmp_path):
+    table = tmp_path / "communes.csv"  # a commune table, not a map
+    table.write_text("code,name\n26001,Albon\n")
+    result = run_cli(
+        "compare",
+        str(SCENARIOS / "baseline.toml"),
+        str(SCENARIOS / "carpool_support.toml"),
+        "--weeks",
+        "1",
+        "--replicates",
+        "1",
+        "--out",
+        str(tmp_path / "runs"),
+        "--boundaries",
+        str(table),
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr  # input data
+    assert f"{table}: no geometry" in result.stderr
+    assert not list(tmp_path.glob("runs/*.h5"))
