@@ -55,7 +55,7 @@ import pandas as pd
 from coopterra._files import check_writable
 from coopterra._optional import require
 from coopterra.ensemble import RunSpec, available_cores, run_ensemble
-from coopterra.errors import ConfigurationError, CoopterraError
+from coopterra.errors import ConfigurationError, CoopterraError, CoopterraIOError
 from coopterra.posterior import Posterior, sha256, write_posterior
 from coopterra.scenario import PathLike, Scenario, load_scenario, territory_override
 from coopterra.simulation import InputsCache
@@ -113,6 +113,8 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if path.exists() and not path.is_file():
+            raise CoopterraIOError(f"{path}: not a regular file: the calibration's database")
         if not path.exists():  # pyabc's tables first: it refuses a database it did not start
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -120,15 +122,22 @@ class Store:
             pyabc.History(f"sqlite:///{path}")
         self.db = sqlite3.connect(path, timeout=60, check_same_thread=False)
         self.lock = threading.Lock()  # ABC's threads record their runs through one connection
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS coopterra_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        )
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS coopterra_runs (stage TEXT NOT NULL, point INTEGER NOT "
-            "NULL, territory TEXT NOT NULL, replicate INTEGER NOT NULL, parameters TEXT NOT NULL,"
-            " outcomes TEXT NOT NULL, PRIMARY KEY (stage, point, territory, replicate))"
-        )
-        self.db.commit()
+        try:
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS coopterra_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS coopterra_runs (stage TEXT NOT NULL, point INTEGER NOT "
+                "NULL, territory TEXT NOT NULL, replicate INTEGER NOT NULL, parameters TEXT NOT "
+                "NULL, outcomes TEXT NOT NULL, PRIMARY KEY (stage, point, territory, replicate))"
+            )
+            self.db.commit()
+        except sqlite3.DatabaseError as e:  # a truncated or foreign file at --out's database
+            self.db.close()
+            raise CoopterraIOError(
+                f"{path}: not a calibration database ({e}): give another --out, or delete it to "
+                "start again"
+            ) from None
 
     def check(self, identity: dict[str, str]) -> None:
         """Refuse to resume a calibration of other targets, scenario or settings."""

@@ -403,6 +403,18 @@ def test_the_command_line_refuses_a_broken_calibration_before_running(tmp_path):
     assert done.returncode == 2 and "expected at least one [[parameter]]" in done.stderr
 
 
+def test_a_broken_database_at_out_is_a_one_line_error_and_is_left_alone(tmp_path):
+    targets = tmp_path / "targets.toml"
+    targets.write_text(SMALL_TARGETS)
+    database = tmp_path / "out" / DATABASE
+    database.parent.mkdir()
+    database.write_bytes(b"not a database, a truncated file" * 100)
+    done = run_cli("calibrate", str(targets), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{database}: not a calibration database" in done.stderr
+    assert database.read_bytes() == b"not a database, a truncated file" * 100
+
+
 def test_a_calibration_on_a_dask_cluster_runs_the_same_runs(calibrated, dask_cluster, tmp_path):
     """The deterministic stages (noise, screening, history matching) give the same targets run
     for run whether the runs go to local threads or to a real Dask cluster on loopback."""
