@@ -114,3 +114,18 @@ def test_diff_and_save_round_trip(tmp_path):
     again = coopterra.load_scenario(path)
     assert again.diff(support) == {}
     assert coopterra.validate(path) == []
+
+
+def test_more_crowdfunding_subscribers_than_residents_is_refused(tmp_path):
+    path = tmp_path / "crowd.toml"
+    path.write_text(
+        f'schema_version = 1\nextends = "{(SCENARIOS / "baseline.toml").as_posix()}"\n'
+        "[territory]\nresidents = 3000\n"
+        '[[policies]]\nkind = "crowdfunding"\nlabel = "shares"\nsector = "food"\n'
+        'platform = "cooperative"\nstart_week = 1\nsubscribers = 3001\n'
+    )
+    with pytest.raises(coopterra.ConfigurationError, match="3001 subscribers, more than") as info:
+        coopterra.Simulation(coopterra.load_scenario(path), seed=1)
+    assert info.value.diagnostics[0].key == "policies[1].subscribers"
+    fine = coopterra.load_scenario(path, overrides={"territory.residents": 3001})
+    coopterra.Simulation(fine, seed=1).run(1)  # as many subscribers as residents: accepted

@@ -12,6 +12,8 @@ PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::
                                const std::vector<Channel>& channels)
     : zones_(t.zones.size()), platforms_(platforms.size()), carpool_(carpool_platforms(platforms)) {
   std::vector<Diagnostic> problems;
+  std::int64_t residents = 0;
+  for (const std::int64_t people : t.zones.population) residents += people;
   const std::size_t events = spec.policies.size() + spec.shocks.size();
   for (std::size_t e = 0; e < events; ++e) {
     const bool shock = e >= spec.policies.size();
@@ -45,6 +47,12 @@ PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::
       }
     }
     const KindDef& k = kind(p.id);
+    if (p.id == PolicyKind::Crowdfunding && p.subscribers > residents) {
+      Location w = where;
+      w.key = base + ".subscribers";
+      problems.push_back({w, std::to_string(p.subscribers) + " subscribers, more than the territory's " +
+                                 std::to_string(residents) + " residents (" + t.source + ")"});
+    }
     r.targets = targets_of(p, platforms);
     if (k.through_channel)
       for (std::size_t c = 0; c < channels.size(); ++c)
