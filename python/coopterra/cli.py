@@ -127,10 +127,38 @@ def _with_weeks(scenario: Scenario, args: argparse.Namespace) -> Scenario:
     from coopterra.ensemble import with_horizon
 
     if args.weeks is not None and args.weeks > scenario.integer("run.weeks"):
-        return scenario.with_toml_overrides(
+        scenario = scenario.with_toml_overrides(
             [("run.weeks", str(args.weeks), f"--weeks {args.weeks}")]
         )
-    return with_horizon(scenario, None)
+    else:
+        scenario = with_horizon(scenario, None)
+    if args.weeks is not None:
+        _warn_beyond(scenario, args.weeks)
+    return scenario
+
+
+def _warn_beyond(scenario: Scenario, weeks: int) -> None:
+    """Say which policies, shocks and snapshots a run shorter than run.weeks never reaches: the
+    comparison would otherwise read "no measurable change" without saying why."""
+    import tomllib
+
+    table = tomllib.loads(scenario.to_toml())
+    for timeline in ("policies", "shocks"):
+        for i, event in enumerate(table.get(timeline, []), 1):
+            if event.get("start_week", 1) > weeks:
+                print(
+                    f"warning: {scenario.source}: {timeline}[{i}] ({event.get('label', event['kind'])})"
+                    f" starts at week {event['start_week']}, after the {weeks} weeks of the run: it "
+                    "never acts",
+                    file=sys.stderr,
+                )
+    late = [w for w in table.get("outputs", {}).get("snapshot_weeks", []) if w > weeks]
+    if late:
+        print(
+            f"warning: {scenario.source}: outputs.snapshot_weeks {late} after the {weeks} weeks "
+            "of the run: no snapshot there",
+            file=sys.stderr,
+        )
 
 
 # --- Commands -----------------------------------------------------------------------------------

@@ -104,3 +104,20 @@ def test_boundaries_without_shapes_are_refused_before_the_runs(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr  # input data
     assert f"{table}: no geometry" in result.stderr
     assert not list(tmp_path.glob("runs/*.h5"))
+
+
+def test_a_run_shorter_than_its_policies_says_which_never_act(tmp_path):
+    result = run_cli(
+        "run",
+        str(SCENARIOS / "lockdown.toml"),
+        "--set",
+        "territory.residents=2000",
+        "--weeks",
+        "12",
+        "--out",
+        str(tmp_path / "l.h5"),
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1  # the lockdown starts at week 11, the cash crunch at 15
+    assert "shocks[2] (cash crunch) starts at week 15, after the 12 weeks of the run" in warnings[0]
