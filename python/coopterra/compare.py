@@ -24,6 +24,7 @@ import html
 import json
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -248,8 +249,9 @@ def compare(
     The runs go through :func:`coopterra.run_ensemble` (``threads`` per run, in parallel over the
     cores, or on ``executor``; None: as run_ensemble chooses); each writes its results file into
     ``out`` (a temporary folder by default), with a ``manifest.json`` listing them:
-    :func:`load_comparison` rebuilds the comparison from it. Files of an earlier comparison in
-    ``out`` are removed first; ``out`` must hold no other results file."""
+    :func:`load_comparison` rebuilds the comparison from it. An earlier comparison in ``out``
+    is replaced once every new run has succeeded (interrupted or failed, the new one leaves it
+    whole); ``out`` must hold no other results file."""
     if replicates < 1:
         raise ValueError(f"replicates must be >= 1, got {replicates}")
     base = baseline if isinstance(baseline, Scenario) else load_scenario(baseline)
@@ -266,18 +268,30 @@ def compare(
     draws = resolve_posterior(base, posterior)
     scratch = tempfile.TemporaryDirectory(prefix="coopterra-compare-") if out is None else None
     folder = Path(out) if out is not None else Path(scratch.name)  # type: ignore[union-attr]
-    _clear_previous(folder)
-    ensemble = run_ensemble(
-        dict(zip(names, everything, strict=True)),
-        replicates=replicates,
-        seed=seed,
-        threads_per_run=threads,
-        weeks=weeks,
-        executor=executor,
-        out=folder,
-        progress=progress,
-        posterior=draws,
-    )
+    earlier = _earlier_comparison(folder)
+    # The runs go to a folder of their own in ``folder``: an earlier comparison stays whole until
+    # they all succeed (an interrupted or failed comparison leaves it as it was).
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".compare-partial-"))
+    try:
+        ensemble = run_ensemble(
+            dict(zip(names, everything, strict=True)),
+            replicates=replicates,
+            seed=seed,
+            threads_per_run=threads,
+            weeks=weeks,
+            executor=executor,
+            out=staging,
+            progress=progress,
+            posterior=draws,
+        )
+        if not ensemble.failures:
+            for name in earlier:
+                (folder / name).unlink(missing_ok=True)
+            (folder / MANIFEST).unlink(missing_ok=True)
+            for spec in ensemble.runs:
+                os.replace(spec.path, folder / Path(spec.path).name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     if ensemble.failures:
         reasons = "; ".join(
             f"run {f.run} ({f.scenario}, seed {f.seed}): {f.reason.splitlines()[0]}"
@@ -362,8 +376,9 @@ def _refuse_unpaired(base: Scenario, other: Scenario) -> None:
     )
 
 
-def _clear_previous(folder: Path) -> None:
-    """Remove the files of an earlier comparison in ``folder``; refuse other results files."""
+def _earlier_comparison(folder: Path) -> set[str]:
+    """The files of an earlier comparison in ``folder`` (created if missing), which a new one
+    replaces; other results files there are refused."""
     if folder.exists() and not folder.is_dir():
         _refuse(folder, "--out", "not a folder: give a folder for the runs' results files")
     folder.mkdir(parents=True, exist_ok=True)
@@ -381,9 +396,7 @@ def _clear_previous(folder: Path) -> None:
             f"(e.g. {strangers[0]}); a comparison never mixes its runs with others: choose an "
             "empty folder, or remove them",
         )
-    for name in listed:
-        (folder / name).unlink(missing_ok=True)
-    manifest.unlink(missing_ok=True)
+    return listed
 
 
 def _refuse(where: Path, key: str, message: str) -> NoReturn:

@@ -145,3 +145,31 @@ def test_an_output_file_that_is_a_folder_is_refused_before_the_runs(tmp_path, op
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert f"{folder}: is a folder" in result.stderr
     assert not list(tmp_path.glob("runs/*.h5"))  # refused before any run
+
+
+def test_a_failed_comparison_leaves_the_earlier_one_in_its_folder_whole(tmp_path):
+    out = tmp_path / "runs"
+    tiny = {"territory.residents": 2_000, "territory.zones": 8}
+    base = coopterra.load_scenario(SCENARIOS / "baseline.toml", overrides=tiny)
+    support = coopterra.load_scenario(SCENARIOS / "carpool_support.toml", overrides=tiny)
+    coopterra.compare(base, [support], replicates=1, weeks=1, out=out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert "manifest.json" in before and len(before) == 3
+    # A scenario that validates but cannot be built: more subscribers than residents.
+    crowd = support.with_toml_overrides(
+        [
+            (
+                "policies",
+                '[{kind = "crowdfunding", label = "shares", sector = "food", '
+                'platform = "cooperative", start_week = 1, subscribers = 5000}]',
+                "test",
+            )
+        ]
+    )
+    with pytest.raises(coopterra.CoopterraError, match="runs failed"):
+        coopterra.compare(base, [crowd], replicates=1, weeks=1, out=out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing staged is left
+    assert coopterra.load_comparison(out).scenarios == ["carpool_support"]
+    # A comparison that succeeds replaces the earlier one.
+    coopterra.compare(base, [support], replicates=2, weeks=1, out=out)
+    assert len(list(out.glob("*.h5"))) == 4 and not list(out.glob(".compare-partial-*"))
