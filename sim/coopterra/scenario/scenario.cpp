@@ -140,8 +140,7 @@ class Validator {
       } else if (node.is_table() && is_parameter_table(path)) {
         walk(*node.as_table(), path, spec);
       } else if (is_parameter_table(path)) {  // `run = 3`, `[[run]]`: a known table given as something else
-        error(&node, path,
-              "expected a table of parameters (e.g. [" + path + "]), got " + type_name(node));
+        error(&node, path, "expected a table of parameters (e.g. [" + path + "]), got " + type_name(node));
       } else {
         const std::string what = node.is_table() ? "unknown table" : "unknown key";
         const std::string suggestion = did_you_mean(path);
@@ -504,6 +503,11 @@ class Validator {
               "nanoseconds since 1970 in every reader), got " +
                   s.run.start_date + " with " + std::to_string(s.run.weeks) + " weeks");
     }
+    if (s.name.empty()) error(node_of("name"), "name", "expected a name (it heads the scenario's column), got \"\"");
+    const auto& deciles = s.population.income_eur_by_decile;
+    if (!std::is_sorted(deciles.begin(), deciles.end()))
+      error(node_of("population.income_eur_by_decile"), "population.income_eur_by_decile",
+            "expected the ten deciles' incomes from the poorest to the richest (not decreasing)");
     const auto& t = s.territory;
     if (t.source == "synthetic") {
       if (t.road_neighbours >= t.zones)
@@ -559,12 +563,18 @@ class Validator {
     bool pays_per_use = false;
     const toml::table* first_incentive = nullptr;
     const std::size_t events = s.policies.size() + s.shocks.size();
+    std::map<std::string, std::string> labelled;  // label (of a policy, of a shock) -> the first to bear it
     for (std::size_t e = 0; e < events; ++e) {
       const bool shock = e >= s.policies.size();
       const std::size_t i = shock ? e - s.policies.size() : e;
       const auto& p = shock ? s.shocks[i] : s.policies[i];
       const toml::table& written = shock ? *shock_nodes_[i] : *policy_nodes_[i];
       const std::string base = (shock ? "shocks[" : "policies[") + std::to_string(i + 1) + "]";
+      // The results name each policy (each shock) by its label: two alike could not be told apart.
+      if (const auto [first, fresh] = labelled.try_emplace((shock ? "s:" : "p:") + p.label, base); !fresh)
+        error(written.get("label") ? written.get("label") : static_cast<const toml::node*>(&written), base + ".label",
+              "'" + p.label + "' already labels " + first->second +
+                  " (the results name them by label): give each its own label");
       const std::int64_t end = p.end_week == 0 ? s.run.weeks : p.end_week;
       if (p.start_week > s.run.weeks)
         error(written.get("start_week"), base + ".start_week",
