@@ -146,10 +146,10 @@ def _warn_beyond(scenario: Scenario, weeks: int) -> None:
     for timeline in ("policies", "shocks"):
         for i, event in enumerate(table.get(timeline, []), 1):
             if event.get("start_week", 1) > weeks:
+                label = event.get("label", event["kind"])
                 print(
-                    f"warning: {scenario.source}: {timeline}[{i}] ({event.get('label', event['kind'])})"
-                    f" starts at week {event['start_week']}, after the {weeks} weeks of the run: it "
-                    "never acts",
+                    f"warning: {scenario.source}: {timeline}[{i}] ({label}) starts at week "
+                    f"{event['start_week']}, after the {weeks} weeks of the run: it never acts",
                     file=sys.stderr,
                 )
     late = [w for w in table.get("outputs", {}).get("snapshot_weeks", []) if w > weeks]
@@ -291,9 +291,11 @@ def _check_report_options(args: argparse.Namespace) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     from coopterra.compare import load_comparison
+    from coopterra.report import check_runs
 
     _check_report_options(args)
     comparison = load_comparison(args.results)
+    check_runs(comparison)  # before the table is printed or any file written
     print(comparison.format())
     out = args.out or str(Path(args.results) / "report.html")
     _write_outputs(comparison, args, out)

@@ -11,8 +11,10 @@ inlined: the file opens anywhere, with no network. The page is rendered from a J
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -32,14 +34,17 @@ from coopterra.compare import (
     EFFECT_INTERVAL,
     JOBS,
     LEAVING,
+    MANIFEST,
+    MANIFEST_SCHEMA,
     MEMBERS,
     RATIO_INTERVAL,
     SPENT,
     Comparison,
     _interval_text,
 )
-from coopterra.errors import CoopterraError
+from coopterra.errors import ConfigurationError, CoopterraError, Diagnostic
 from coopterra.outcomes import COST_PER_JOB, COST_PER_TONNE, THEMES, carpool_keys, quantity
+from coopterra.results import RESULTS_SCHEMA, results_problems
 
 LANGUAGES = ("en", "fr")
 
@@ -113,8 +118,6 @@ TEXT: dict[str, dict[str, str]] = {
 
 def _check_lang(lang: str) -> None:
     if lang not in LANGUAGES:
-        from coopterra.errors import ConfigurationError
-
         raise ConfigurationError(
             f"--lang {lang}: expected one of {', '.join(LANGUAGES)}",
             [("--lang", 0, 0, "lang", f"one of {', '.join(LANGUAGES)}")],
@@ -692,6 +695,150 @@ def _ratio_label(indicator: str, lang: str) -> str:
     }.get(indicator, indicator)
 
 
+# --- the runs, checked before anything is drawn -------------------------------------------------
+
+_ENSEMBLE_SOURCE = re.compile(r"run (\d+) \((.*)\)")  # ensemble.run_one's scenario source
+
+
+def _run_file(ds: xr.Dataset, name: str, replicate: int) -> str:
+    """Where a run comes from: its file, or (a run in memory) its place in the comparison."""
+    source = ds.encoding.get("source")
+    return str(source) if source else f"{name!r}, replicate {replicate}"
+
+
+def _manifest_of(c: Comparison) -> dict[str, Any] | None:
+    """The manifest of the folder the comparison's runs were read from, when it lists exactly
+    these files in this order (what load_comparison and compare(out=...) give), else None."""
+    sources = [ds.encoding.get("source") for runs in c.runs.values() for ds in runs]
+    if not all(sources) or len({Path(str(s)).parent for s in sources}) != 1:
+        return None
+    path = Path(str(sources[0])).parent / MANIFEST
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("schema") != MANIFEST_SCHEMA:
+        return None
+    listed = manifest.get("runs")
+    seeds = manifest.get("seeds")
+    n = c.replicates
+    if (
+        not isinstance(listed, dict)
+        or not isinstance(seeds, list)
+        or len(seeds) != n
+        or not all(isinstance(x, int) for x in seeds)
+    ):
+        return None
+    for name, runs in c.runs.items():
+        files = [Path(str(ds.encoding["source"])).name for ds in runs]
+        if listed.get(name) != files:
+            return None
+    return manifest
+
+
+def check_runs(comparison: Comparison) -> None:
+    """Refuse, before anything is drawn or written, runs that are not the comparison they are
+    listed as, with one located line per problem (ConfigurationError, exit status 2):
+
+    - a run that is not a complete coopterra results file (another schema, a missing variable
+      the report reads: see coopterra.results.results_problems);
+    - a run whose recorded scenario or seed is not its entry's in the comparison, or (runs read
+      from a folder of ``coopterra compare``) not in the order the manifest lists them: the
+      baseline's replicates first, then each scenario's, as they ran;
+    - runs of different lengths, dates or territories: a difference would then measure them.
+    """
+    c = comparison
+    problems: list[Diagnostic] = []
+
+    def refuse(where: str, message: str, key: str = "") -> None:
+        problems.append(Diagnostic(where, 0, 0, key, message))
+
+    manifest = _manifest_of(c)
+    lister = "the manifest" if manifest is not None else "the comparison"
+    n = c.replicates
+    readable: list[tuple[str, xr.Dataset]] = []
+    for i, (name, runs) in enumerate(c.runs.items()):
+        for r, ds in enumerate(runs):
+            where = _run_file(ds, name, r)
+            for message in results_problems(ds):
+                refuse(where, message)
+            if ds.attrs.get("schema") != RESULTS_SCHEMA:
+                continue  # not a results file: nothing more to read in it
+            readable.append((where, ds))
+            attrs = ds.attrs
+            ran = _ENSEMBLE_SOURCE.fullmatch(str(attrs.get("scenario_source", "")))
+            scenario = ran.group(2) if ran else str(attrs.get("scenario_name", "?"))
+            seed = attrs.get("seed")
+            seed = int(seed) if seed is not None else None
+            listed = manifest["seeds"] if manifest is not None else c.seeds
+            expected_seed = int(listed[r]) if r < len(listed) else seed
+            order = i * n + r  # compare runs the baseline's replicates, then each scenario's
+            out_of_order = manifest is not None and ran is not None and int(ran.group(1)) != order
+            if scenario == name and seed == expected_seed and not out_of_order:
+                continue
+            role = "the baseline" if i == 0 else "scenario"
+            found = f"scenario {scenario!r}, seed {seed}"
+            expected = f"{role} {name!r}, seed {expected_seed}"
+            if manifest is not None and ran is not None:
+                found += f" (run {ran.group(1)} of its comparison)"
+                expected += f" (run {order})"
+            message = f"{found}; {lister} lists {expected} for this file"
+            if scenario == name and seed == expected_seed:
+                message += (
+                    ": the manifest must list the baseline, the scenarios and each one's "
+                    "replicates in the order they ran"
+                )
+            refuse(where, message)
+    if readable:
+        # The reference: a run like most others (the odd ones out are those named).
+        shared = [
+            len(readable) - sum(bool(_differences(a, b)) for _, b in readable) for _, a in readable
+        ]
+        first, reference = readable[shared.index(max(shared))]
+        for where, ds in readable:
+            for mine, theirs in _differences(ds, reference):
+                refuse(
+                    where,
+                    f"{mine}; the comparison's other runs have {theirs} (as {first}): paired "
+                    "runs share their weeks and their territory",
+                )
+    if problems:
+        text = "\n".join(str(d) for d in problems)
+        raise ConfigurationError(
+            f"the runs of the comparison cannot be reported on:\n{text}", problems
+        )
+
+
+def _differences(ds: xr.Dataset, reference: xr.Dataset) -> list[tuple[str, str]]:
+    """How a run differs from the reference run in what paired runs share, as (this run's,
+    the reference's): their weeks and dates, their territory (when the files record it)."""
+    out: list[tuple[str, str]] = []
+    weeks, theirs = ds.sizes.get("week", 0), reference.sizes.get("week", 0)
+    if weeks != theirs:
+        return [(f"{weeks} weeks", f"{theirs} weeks")]
+    if "time" in ds.variables and "time" in reference.variables and weeks > 0:
+        mine_t, their_t = ds["time"].values, reference["time"].values
+        if not np.array_equal(mine_t, their_t):
+            out.append(
+                (
+                    f"weeks dated {_day(mine_t[0])} to {_day(mine_t[-1])}",
+                    f"weeks dated {_day(their_t[0])} to {_day(their_t[-1])}",
+                )
+            )
+    for key, what in (("territory_checksum", "territory checksum"), ("residents", "residents")):
+        a, b = ds.attrs.get(key), reference.attrs.get(key)
+        if a is not None and b is not None and str(a) != str(b):
+            out.append((f"{what} {a}", f"{what} {b}"))
+    zones, their_zones = ds.sizes.get("zone"), reference.sizes.get("zone")
+    if zones is not None and their_zones is not None and zones != their_zones:
+        out.append((f"{zones} communes", f"{their_zones} communes"))
+    return out
+
+
+def _day(value: Any) -> str:
+    return str(value)[:10]
+
+
 def render_report(
     comparison: Comparison,
     *,
@@ -700,11 +847,12 @@ def render_report(
     lang: str = "en",
 ) -> str:
     """The report as one HTML page (see :func:`write_report`)."""
+    _check_lang(lang)
+    check_runs(comparison)
     jinja2 = require("jinja2", "the report")
     require("plotly.offline", "the report's charts")
     import plotly.offline
 
-    _check_lang(lang)
     c = comparison
     t = TEXT[lang]
     first = c.runs[c.baseline][0]

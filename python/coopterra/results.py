@@ -33,6 +33,41 @@ def dataset_from_core(described: dict[str, Any]) -> xr.Dataset:
     return xr.decode_cf(xr.Dataset(variables, coords=coords, attrs=dict(described["attrs"])))
 
 
+RESULTS_SCHEMA = "coopterra-results/1"  # sim/coopterra/io/results_file.hpp, kResultsSchema
+
+# What coopterra itself reads in a results file (the headline outcomes, a comparison, its
+# report): variables and coordinates that every file of RESULTS_SCHEMA holds, whatever its
+# scenario. A file without one of them is refused when opened, named, not failed on later.
+CORE_VARIABLES = tuple(
+    """
+    week time mode platform channel market market_platform firm_sector college flow account zone
+    zone_lat zone_lon commune_kind income_group aware channel_fees channel_kind co2e co2e_total
+    commuters cooperative_members data_sovereignty firms_open flow_from flow_to jobs
+    local_multiplier market_co2e market_platform_cooperative money_flow platform_cooperative
+    platform_open public_spending purchases purchases_by_income purchases_by_zone_kind vehicle_km
+    vehicle_km_by_zone zone_kind zone_name zone_population
+    """.split()
+)
+
+
+def results_problems(ds: xr.Dataset) -> list[str]:
+    """What makes ``ds`` other than a results dataset coopterra can read: a schema other than
+    RESULTS_SCHEMA (a posterior file, a file of an incompatible version), or missing core
+    variables. Empty when it is one."""
+    schema = ds.attrs.get("schema")
+    if schema != RESULTS_SCHEMA:
+        found = f"its schema is {schema!r}" if schema is not None else "it has no schema"
+        return [f"not a coopterra results file: {found}, expected {RESULTS_SCHEMA!r}"]
+    missing = [name for name in CORE_VARIABLES if name not in ds.variables]
+    if missing:
+        listed = ", ".join(repr(m) for m in missing)
+        return [
+            f"not a complete coopterra results file: no variable{'s' if len(missing) > 1 else ''}"
+            f" {listed}, which every results file of schema {RESULTS_SCHEMA!r} has"
+        ]
+    return []
+
+
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _TRAILER_TAG = b"\ncoopterra-crc32:"  # sim/coopterra/io/results_file.hpp
 
@@ -67,17 +102,26 @@ def open_results(
     each run's file, scenario and seed as coordinates (loaded in memory, the files closed).
 
     A damaged file (a flipped bit: every dataset carries a Fletcher-32 checksum, the metadata
-    checksums of the HDF5 format) raises CoopterraIOError, never returns changed values."""
+    checksums of the HDF5 format) raises CoopterraIOError, never returns changed values; so
+    does a file of another schema (a posterior file...) or one without a core variable
+    (:func:`results_problems`), naming the file and what it lacks."""
     if isinstance(paths, str | os.PathLike):
         check_results_file(paths)
+        name = os.fspath(paths)
         try:
-            with xr.open_dataset(os.fspath(paths), engine="h5netcdf") as ds:
-                return ds.load()
+            with xr.open_dataset(name, engine="h5netcdf") as ds:
+                loaded = ds.load()
         except (OSError, ValueError, KeyError, TypeError, RuntimeError, UnicodeDecodeError) as e:
             raise CoopterraIOError(
-                f"{os.fspath(paths)}: the results file is damaged or not a coopterra results "
+                f"{name}: the results file is damaged or not a coopterra results "
                 f"file ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
             ) from None
+        problems = results_problems(loaded)
+        if problems:
+            raise CoopterraIOError(
+                f"{name}: {problems[0]}", [(name, 0, 0, "", p) for p in problems]
+            )
+        return loaded
     parts = [open_results(p) for p in paths]
     coords: dict[str, list[Any]] = {
         "file": [os.fspath(p) for p in paths],

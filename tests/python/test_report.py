@@ -23,8 +23,11 @@ from coopterra.compare import (
     load_comparison,
     mean_interval,
 )
+from coopterra.errors import ConfigurationError
 from coopterra.outcomes import HEADLINES, MARGIN_LEAVING, fees_leaving, headlines_markdown, quantity
-from coopterra.report import report_to_pdf, write_report
+from coopterra.posterior import write_posterior
+from coopterra.report import check_runs, render_report, report_to_pdf, write_report
+from coopterra.results import CORE_VARIABLES
 
 from conftest import ROOT, SCENARIOS, run_cli, shared_data
 
@@ -309,3 +312,124 @@ def test_report_rebuilds_from_saved_runs_and_compare_never_mixes_them(tmp_path):
     assert broken.returncode == 2 and "manifest.json:2:1: not valid JSON" in broken.stderr
     a_file = run_cli("report", str(tmp_path / "t.xlsx"))
     assert a_file.returncode == 2 and "no manifest.json" in a_file.stderr
+
+
+# --- the runs a report is made of, checked ------------------------------------------------------
+
+
+def tiny(name: str) -> coopterra.Scenario:
+    return coopterra.load_scenario(
+        SCENARIOS / f"{name}.toml", overrides={"territory.residents": 3000}
+    )
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> dict[str, Path]:
+    """A comparison folder (baseline and carpool support, 2 replicates of 2 weeks: run-000000 and
+    -1 the baseline's, -2 and -3 the scenario's) and files that do not belong in it."""
+    root = tmp_path_factory.mktemp("saved")
+    coopterra.compare(
+        tiny("baseline"), [tiny("carpool_support")], replicates=2, weeks=2, out=root / "runs"
+    )
+    files = {"runs": root / "runs"}
+    for key, name, seed, weeks in (("lockdown", "lockdown", 4, 2), ("long", "baseline", 2, 3)):
+        sim = coopterra.Simulation(tiny(name), seed=seed, threads=1)
+        sim.run(weeks)
+        files[key] = root / f"{key}.h5"
+        sim.write(files[key])
+    files["posterior"] = write_posterior(
+        root / "posterior.h5", ["carpool.asc"], np.array([[-4.0]]), {"targets_name": "t"}
+    )
+    return files
+
+
+def _swap_roles(folder: Path, saved: dict[str, Path]) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["baseline"], manifest["scenarios"] = manifest["scenarios"][0], [manifest["baseline"]]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _reverse_baseline(folder: Path, saved: dict[str, Path]) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["runs"]["baseline"].reverse()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _delete_variable(folder: Path, saved: dict[str, Path]) -> None:
+    import h5py
+
+    with h5py.File(folder / "run-000002.h5", "a") as f:
+        del f["co2e_total"]
+
+
+TAMPERED = {
+    "baseline and scenarios swapped": (
+        _swap_roles,
+        "run-000002.h5: scenario 'carpool_support', seed 1 (run 2 of its comparison); the "
+        "manifest lists the baseline 'carpool_support', seed 1 (run 0) for this file",
+    ),
+    "baseline's replicates reversed": (
+        _reverse_baseline,
+        "run-000001.h5: scenario 'baseline', seed 2 (run 1 of its comparison); the manifest "
+        "lists the baseline 'baseline', seed 1 (run 0) for this file",
+    ),
+    "a run of another scenario": (
+        lambda folder, saved: shutil.copy(saved["lockdown"], folder / "run-000003.h5"),
+        "run-000003.h5: scenario 'lockdown', seed 4; the manifest lists scenario "
+        "'carpool_support', seed 2 for this file",
+    ),
+    "a run of other weeks": (
+        lambda folder, saved: shutil.copy(saved["long"], folder / "run-000001.h5"),
+        "run-000001.h5: 3 weeks; the comparison's other runs have 2 weeks",
+    ),
+    "a posterior file": (
+        lambda folder, saved: shutil.copy(saved["posterior"], folder / "run-000002.h5"),
+        "run-000002.h5: not a coopterra results file: its schema is 'coopterra-posterior/1', "
+        "expected 'coopterra-results/1'",
+    ),
+    "a variable deleted": (
+        _delete_variable,
+        "run-000002.h5: not a complete coopterra results file: no variable 'co2e_total'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(TAMPERED))
+def test_report_refuses_runs_that_are_not_the_ones_its_manifest_lists(saved, tmp_path, case):
+    tamper, expected = TAMPERED[case]
+    folder = tmp_path / "runs"
+    shutil.copytree(saved["runs"], folder)
+    tamper(folder, saved)
+    done = run_cli("report", str(folder))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"{folder}/{expected}" in done.stderr, done.stderr
+    assert not (folder / "report.html").exists()
+
+
+def test_the_report_of_runs_in_memory_checks_their_pairing(saved, tmp_path):
+    c = load_comparison(saved["runs"])
+    check_runs(c)  # as compare wrote them
+    base, other = c.runs.values()
+    flipped = comparison_of_runs({"baseline": base[::-1], "carpool_support": other}, [1, 2])
+    with pytest.raises(ConfigurationError) as e:
+        write_report(flipped, tmp_path / "r.html")
+    assert [d.file for d in e.value.diagnostics] == [
+        str(saved["runs"] / "run-000001.h5"),
+        str(saved["runs"] / "run-000000.h5"),
+    ]
+    assert "scenario 'baseline', seed 2; the comparison lists the baseline 'baseline', seed 1" in (
+        str(e.value)
+    )
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_the_report_reads_only_the_core_variables_every_results_file_holds(saved):
+    c = load_comparison(saved["runs"])
+    core = {
+        name: [ds.drop_vars([v for v in ds.variables if v not in CORE_VARIABLES]) for ds in runs]
+        for name, runs in c.runs.items()
+    }
+    stripped = comparison_of_runs(core, c.seeds)
+    assert set(stripped.runs["baseline"][0].data_vars) < set(c.runs["baseline"][0].data_vars)
+    assert "carpool support" in render_report(stripped)
