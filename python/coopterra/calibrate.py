@@ -124,7 +124,8 @@ class Store:
         self.lock = threading.Lock()  # ABC's threads record their runs through one connection
         try:
             self.db.execute(
-                "CREATE TABLE IF NOT EXISTS coopterra_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS coopterra_meta (key TEXT PRIMARY KEY, "
+                "value TEXT NOT NULL)"
             )
             self.db.execute(
                 "CREATE TABLE IF NOT EXISTS coopterra_runs (stage TEXT NOT NULL, point INTEGER NOT "

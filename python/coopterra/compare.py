@@ -261,7 +261,9 @@ def compare(
         _refuse_unpaired(base, other)
     horizons = {s.integer("run.weeks") for s in everything}
     if weeks is None and len(horizons) > 1:
-        weeks = max(horizons)  # one horizon for all: the longest, so that every policy is seen whole
+        weeks = max(
+            horizons
+        )  # one horizon for all: the longest, so that every policy is seen whole
     names = _unique_names(everything)
     from coopterra.ensemble import run_ensemble
 
@@ -367,9 +369,10 @@ def _refuse_unpaired(base: Scenario, other: Scenario) -> None:
     key, (mine, theirs) = next(iter(differ.items()))
     more = f" (and {len(differ) - 1} more)" if len(differ) > 1 else ""
     message = (
-        f"scenario {other.name!r} has {theirs!r} where the baseline {base.name!r} has {mine!r}{more}:"
-        " a comparison pairs each scenario's runs with the baseline's on the same territory from"
-        " the same date; give them the baseline's (or set it for all, e.g. --territory, --set)"
+        f"scenario {other.name!r} has {theirs!r} where the baseline {base.name!r} has "
+        f"{mine!r}{more}: a comparison pairs each scenario's runs with the baseline's on the "
+        "same territory from the same date; give them the baseline's (or set it for all, e.g. "
+        "--territory, --set)"
     )
     raise ConfigurationError(
         f"{other.source}: {key}: {message}", [(other.source, 0, 0, key, message)]

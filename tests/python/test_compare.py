@@ -76,7 +76,9 @@ def test_a_scenario_on_another_territory_or_date_is_refused_before_any_run(tmp_p
 
 def test_scenarios_of_other_horizons_all_run_to_the_longest():
     base = small("baseline").with_overrides({"territory.residents": 3_000, "run.weeks": 2})
-    longer = small("carpool_support").with_overrides({"territory.residents": 3_000, "run.weeks": 14})
+    longer = small("carpool_support").with_overrides(
+        {"territory.residents": 3_000, "run.weeks": 14}
+    )
     comparison = coopterra.compare(base, [longer], replicates=1)
     assert comparison.weeks() == 14
     assert {ds.sizes["week"] for runs in comparison.runs.values() for ds in runs} == {14}
