@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from coopterra._files import check_writable
+from coopterra._files import check_writable, write_atomically
 from coopterra.errors import ConfigurationError, CoopterraIOError, Diagnostic
 
 SCHEMA = "coopterra-posterior/1"
@@ -93,14 +92,10 @@ def write_posterior(
         coords={"draw": np.arange(values.shape[0])},
         attrs={"schema": SCHEMA, "parameters": "\n".join(keys), **dict(attrs)},
     )
-    fd, scratch = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        ds.to_netcdf(scratch, engine="h5netcdf", invalid_netcdf=True)
-        os.replace(scratch, target)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
+    # Built in memory, then written like any file: libhdf5 1.10 crashes at exit after a close
+    # that failed on a full disk (see sim/coopterra/io/results_file.cpp), never in memory.
+    image = ds.to_netcdf(engine="h5netcdf", invalid_netcdf=True)
+    write_atomically(target, bytes(image))
     return target
 
 

@@ -597,3 +597,28 @@ def test_a_full_disk_while_writing_results_is_one_line_and_a_clean_exit(tmp_path
     assert str(out) in result.stderr and os.strerror(errno.EFBIG) in result.stderr
     assert out.read_bytes() == older  # the older file is kept
     assert [p.name for p in tmp_path.iterdir()] == ["x.h5"]  # no temporary left behind
+
+
+def test_a_full_disk_while_writing_a_posterior_is_an_io_error_not_a_crash(tmp_path):
+    # The posterior goes through h5py's libhdf5 too: built in memory, then written like any file.
+    target = tmp_path / "posterior.h5"
+    code = (
+        "import numpy as np, sys\n"
+        "from coopterra.errors import CoopterraIOError\n"
+        "from coopterra.posterior import write_posterior\n"
+        "try:\n"
+        f"    write_posterior({str(target)!r}, ['carpool.asc'], np.ones((20000, 1)), {{}})\n"
+        "except CoopterraIOError as e:\n"
+        "    print(e, file=sys.stderr)\n"
+        "    sys.exit(2)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_file_size_limit_64k,
+    )
+    assert result.returncode == 2, (result.returncode, result.stderr)  # not -11 (SIGSEGV)
+    assert f"{target}: cannot write" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no temporary left behind
