@@ -79,6 +79,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _check_arguments(args: argparse.Namespace) -> None:
+    """What argparse cannot check alone, before any folder is made or file read."""
+    if getattr(args, "command", None) == "compare":
+        if args.seed + args.replicates - 1 > MAX_SEED:  # replicate r runs seed + r
+            raise ConfigurationError(
+                f"configuration error: --seed {args.seed} with --replicates {args.replicates}: the "
+                f"last replicate's seed would pass {MAX_SEED:,}",
+                [
+                    (
+                        f"--seed {args.seed}",
+                        0,
+                        0,
+                        "",
+                        f"with {args.replicates} replicates (seeds seed to seed + "
+                        f"{args.replicates - 1}), at most {MAX_SEED - args.replicates + 1:,}",
+                    )
+                ],
+            )
+
+
 def _check_outputs(args: argparse.Namespace) -> None:
     """Output paths checked (writable, not under a file) before a run, not after it."""
     if getattr(args, "command", None) in ("calibrate", "compare"):
@@ -670,8 +690,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only the parameters whose key matches this glob (territory.*) or whose key or "
         "description contains this word",
     )
-    par.add_argument("--markdown", action="store_true", help="as the table of docs/parameters.md")
-    par.add_argument("--csv", action="store_true", help="as data/parameters.csv (machine-readable)")
+    form = par.add_mutually_exclusive_group()
+    form.add_argument("--markdown", action="store_true", help="as the table of docs/parameters.md")
+    form.add_argument(
+        "--csv", action="store_true", help="as data/parameters.csv (machine-readable)"
+    )
     par.set_defaults(handler=_parameters)
     return parser
 
@@ -680,6 +703,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with _quiet_broken_pipe():
+            _check_arguments(args)
             _check_outputs(args)
             status: int = args.handler(args)
             sys.stdout.flush()

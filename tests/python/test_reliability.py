@@ -276,12 +276,25 @@ def test_vote_weights_off_by_1e_8_are_printed_with_enough_digits():
             "--replicates",
             "0",
         ],
+        [  # the last replicate's seed (seed + 2) beyond the largest
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/carpool_support.toml",
+            "--seed",
+            str(2**53 - 1),
+            "--replicates",
+            "3",
+        ],
+        ["parameters", "--markdown", "--csv"],
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2_with_nothing_written(tmp_path, args):
-    result = run_cli(*args, "--out", str(tmp_path / "out.h5"))
+    out = ["--out", str(tmp_path / "out.h5")] if args[0] in ("run", "compare") else []
+    result = run_cli(*args, *out)
     one_line_error(result)
     assert not (tmp_path / "out.h5").exists()
+    if args[0] == "parameters":
+        assert "not allowed with" in result.stderr  # one form of the table, not the first quietly
 
 
 def test_an_unwritable_out_is_refused_before_the_run(tmp_path):
