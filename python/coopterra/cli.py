@@ -393,9 +393,33 @@ def _is_targets_file(path: str) -> bool:
     return "coopterra-targets/" in head or "[[target]]" in head
 
 
+def _is_territory_file(path: str) -> bool:
+    """A territory file (territories/drome.toml): a [territory] table and nothing else."""
+    import tomllib
+
+    try:
+        if not Path(path).is_file() or Path(path).stat().st_size > 1 << 20:
+            return False
+        table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # the scenario reader says what is wrong with it
+    return list(table) == ["territory"] and isinstance(table["territory"], dict)
+
+
 def _validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
+        if _is_territory_file(path):  # checked as --territory reads it, on the defaults
+            try:
+                load_scenario(None, territory=path)
+            except ConfigurationError as e:
+                for d in e.diagnostics:
+                    print(str(d))
+                status = 2
+                continue
+            if not args.quiet:
+                print(f"{path}: valid (territory)")
+            continue
         if _is_targets_file(path):
             from coopterra.targets import load_targets
 

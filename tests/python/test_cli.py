@@ -121,3 +121,14 @@ def test_a_run_shorter_than_its_policies_says_which_never_act(tmp_path):
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1  # the lockdown starts at week 11, the cash crunch at 15
     assert "shocks[2] (cash crunch) starts at week 15, after the 12 weeks of the run" in warnings[0]
+
+
+def test_validate_checks_a_territory_file_as_a_territory(tmp_path):
+    shipped = run_cli("validate", str(ROOT / "territories" / "default.toml"))
+    assert shipped.returncode == 0 and "valid (territory)" in shipped.stdout, shipped.stdout
+    broken = tmp_path / "territory.toml"
+    broken.write_text("[territory]\nresidents = -5\n")
+    result = run_cli("validate", str(broken))
+    assert result.returncode == 2
+    assert f"{broken}:2:13: territory.residents: must be between" in result.stdout
+    assert "schema_version" not in result.stdout  # not read as a scenario
