@@ -464,6 +464,12 @@ TEST_CASE("a broken flow table gets located errors", "[communes][flows]") {
   }
   spec.flows_file = write_temp("no_columns.csv", "a,b\n1,2\n");
   CHECK_THROWS_WITH(load_commune_territory(spec, 1), Catch::Contains("a home-work flow table has columns CODGEO"));
+  // Given but of no use: the radiation model would place every commuter, and nothing would say so.
+  spec.flows_file = write_temp("header_only.csv", "home,work,workers\n");
+  CHECK_THROWS_AS(load_commune_territory(spec, 1), InputDataError);
+  spec.flows_file = write_temp("all_outside.csv", "home,work,workers\n26362,38185,700\n26362,26281,0\n");
+  CHECK_THROWS_WITH(load_commune_territory(spec, 1),
+                    Catch::Contains("no home-work flow between two communes of the territory (2 rows, 1 of them"));
 }
 
 TEST_CASE("a territory too large for the machine is refused up front with the memory it needs", "[communes][memory]") {

@@ -745,6 +745,14 @@ void read_flows(const CsvTable& table, const CommuneSelection& communes, Territo
     cell->second += *count;
   }
   problems.throw_if_any();
+  if (std::none_of(rows.begin(), rows.end(), [](const auto& row) {
+        return std::any_of(row.begin(), row.end(), [](const auto& cell) { return cell.second > 0; });
+      }))  // given, but of no use: the radiation model would decide every workplace, unsaid
+    throw InputDataError("no home-work flow between two communes of the territory (" +
+                             std::to_string(table.records.size()) + " rows, " + std::to_string(outside) +
+                             " of them to workplaces outside it): expected flows whose home and work communes "
+                             "are both selected, with workers > 0",
+                         in_file(table.path));
   territory.flow_begin.assign(1, 0);
   std::size_t without = 0;
   double placed = 0;
