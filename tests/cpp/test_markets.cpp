@@ -58,7 +58,7 @@ TEST_CASE("the authority's equity is capped at half a SCIC's capital, and gives 
     FAIL("equity beyond the members' capital was accepted");
   } catch (const ConfigurationError& e) {
     REQUIRE(e.diagnostics().size() == 1);
-    CHECK(e.diagnostics()[0].where.key == "policies.equity_eur");
+    CHECK(e.diagnostics()[0].where.key == "policies[1].equity_eur");
     CHECK(e.diagnostics()[0].where.line == 13);
     CHECK_THAT(e.diagnostics()[0].message, Catch::Contains("at most 50 % of a SCIC's capital"));
   }

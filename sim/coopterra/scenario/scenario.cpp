@@ -559,6 +559,7 @@ class Validator {
     double committed = 0;
     std::map<std::string, double> equity;
     std::map<std::string, const toml::table*> equity_node;
+    std::map<std::string, std::string> equity_key;  // the last equity policy of the sector: policies[i].equity_eur
     std::map<std::string, double> members_capital;  // citizens' shares, by sector
     bool pays_per_use = false;
     const toml::table* first_incentive = nullptr;
@@ -600,7 +601,9 @@ class Validator {
         k.validate(check);
       }
       // Capital of each cooperative of the sector: public bodies' (the cap) and members'.
-      if (k.public_capital) equity[p.sector] += k.public_capital(p), equity_node[p.sector] = &written;
+      if (k.public_capital)
+        equity[p.sector] += k.public_capital(p), equity_node[p.sector] = &written,
+                                                 equity_key[p.sector] = base + ".equity_eur";
       if (k.private_capital) members_capital[p.sector] += k.private_capital(p);
     }
     // SCIC law: local authorities together hold at most half of a SCIC's capital.
@@ -612,7 +615,7 @@ class Validator {
         msg << "the authority's equity (" << total << " EUR) would exceed the members' capital (" << members << " EUR"
             << (members_capital[sector] > 0 ? ", citizens' shares included" : "")
             << "): local authorities may hold at most 50 % of a SCIC's capital (SCIC law since 2014)";
-        error(equity_node[sector]->get("equity_eur"), "policies.equity_eur", msg.str());
+        error(equity_node[sector]->get("equity_eur"), equity_key[sector], msg.str());
       }
     }
     if (s.cooperatives.reserve_share + s.cooperatives.investment_share > 1.0 + 1e-12)
