@@ -594,6 +594,12 @@ def calibrate(
         xs.append(design)
         ys.append(y[:, fit_index])
         x_all, y_all = np.vstack(xs), np.vstack(ys)
+        for j, t in enumerate(fitted):  # no emulator fits on no value: say which target, and why
+            if not np.isfinite(y_all[:, j]).any():
+                raise CoopterraError(
+                    f"target {t.key}: no run gave a finite value of {t.indicator!r} (a division "
+                    "by zero, or every run failed: see the log)"
+                )
         inside = plausible(x_all)
         if inside.sum() < 2 * len(kept) + 2:  # too few runs left inside to fit on: use them all
             inside[:] = True

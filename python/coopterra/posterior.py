@@ -18,6 +18,7 @@ and its checksum, the coopterra version and git revision, the method and when it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Mapping
@@ -94,9 +95,21 @@ def write_posterior(
     )
     # Built in memory, then written like any file: libhdf5 1.10 crashes at exit after a close
     # that failed on a full disk (see sim/coopterra/io/results_file.cpp), never in memory.
-    image = ds.to_netcdf(engine="h5netcdf", invalid_netcdf=True)
+    with _local_scheduler():  # a Dask client would take a lock named by the in-memory file
+        image = ds.to_netcdf(engine="h5netcdf", invalid_netcdf=True)
     write_atomically(target, bytes(image))
     return target
+
+
+def _local_scheduler() -> contextlib.AbstractContextManager[Any]:
+    """xarray picks its write lock by the active Dask scheduler: a distributed client's lock
+    must be named by a file name, which an in-memory file has not. The synchronous scheduler
+    (this write computes nothing with Dask) takes a plain lock."""
+    try:
+        import dask
+    except ImportError:
+        return contextlib.nullcontext()
+    return dask.config.set(scheduler="synchronous")
 
 
 def load_posterior(path: str | os.PathLike[str]) -> Posterior:

@@ -213,9 +213,15 @@ class _Evaluator(ast.NodeVisitor):
 
 
 def _selection(ds: xr.Dataset, name: str, wanted: Any) -> tuple[str, np.ndarray]:
-    """The dimension a selection KEY=VALUE applies to, and the positions it keeps along it."""
+    """The dimension a selection KEY=VALUE applies to, and the positions it keeps along it. A
+    value the results do not have is an error, not a zero (a misspelt label would otherwise
+    read as no purchase at all)."""
     values = wanted if isinstance(wanted, list) else [wanted]
     along = ds[name]  # a dimension's coordinate, or a variable along one dimension
+    absent = [v for v in values if not np.isin(along.values, [v]).any()]
+    if absent:
+        have = ", ".join(repr(v) for v in list(dict.fromkeys(along.values.tolist()))[:12])
+        raise ValueError(f"{name}={absent[0]!r}: no such value in the results ({name}: {have})")
     return str(along.dims[0]), np.isin(along.values, values)
 
 
@@ -254,6 +260,13 @@ def check_expression(expression: str, variables: dict[str, tuple[str, ...]]) -> 
             problem = _check_call(node, variables)
             if problem:
                 return problem
+        if (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Div)
+            and isinstance(node.right, ast.Constant)
+            and node.right.value == 0
+        ):
+            return "a division by zero"
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not _is_call_part(tree, node):
             if node.id not in CONSTANTS:

@@ -175,6 +175,16 @@ def test_a_broken_targets_file_gets_every_problem_located(tmp_path):
     assert run_cli("validate", str(TARGETS)).returncode == 0
 
 
+def test_a_selection_of_a_value_the_results_lack_is_an_error_not_a_zero():
+    from coopterra.targets import _probe, evaluate
+
+    ds = _probe()
+    ds = ds.isel(week=[0] * 52)  # a year of the probe's week: the window the indicator reads
+    assert evaluate("total(purchases, channel_market='food')", ds, (1, 1)) >= 0
+    with pytest.raises(ValueError, match="channel_market='fod': no such value in the results"):
+        evaluate("total(purchases, channel_market=['food', 'fod'])", ds, (1, 1))
+
+
 @pytest.mark.parametrize(
     ("fragment", "replacement", "expected"),
     [
@@ -183,6 +193,7 @@ def test_a_broken_targets_file_gets_every_problem_located(tmp_path):
         ("mean(carpool_share)", "__import__('os')", "target[1].indicator"),
         ("mean(carpool_share)", "mean(zone_population)", "target[1].indicator"),
         ("mean(carpool_share)", "total(purchases, colour='red')", "target[1].indicator"),
+        ("mean(carpool_share)", "mean(carpool_share) / 0", "target[1].indicator"),
         ("low = -2.6", "low = -30.0", "parameter[1].low"),
         ('schema = "coopterra-targets/1"', 'schema = "coopterra-targets/9"', "schema"),
         ('name = "small"', 'name = "small', ""),
