@@ -17,6 +17,7 @@ import fnmatch
 import io
 import json
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -723,8 +724,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (a batch system's, `kill`) stops a command as Ctrl-C does: outputs and their
+    locks cleaned up, nothing half-written, instead of a death that skips every cleanup."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         with _quiet_broken_pipe():
             _check_arguments(args)

@@ -52,3 +52,20 @@ def test_killing_a_writer_never_leaves_a_broken_file(tmp_path):
     assert all(
         name.startswith(".run.h5.tmp-") for name in leftovers
     )  # only a killed writer's temporary
+
+
+def test_a_terminated_run_cleans_up_like_an_interrupted_one(tmp_path):
+    # SIGTERM (a batch system's, `kill`): no results, no temporary, no lock left behind.
+    out = tmp_path / "run.h5"
+    command = ["run", "--set", "territory.residents=100000", "--weeks", "2000", "--threads", "1"]
+    run = subprocess.Popen(
+        [sys.executable, "-m", "coopterra", *command, "--progress", "--out", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert run.stderr is not None and run.stderr.read(1)  # the progress bar: the weeks have begun
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    assert "no results written" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
