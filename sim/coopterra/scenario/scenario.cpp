@@ -813,8 +813,11 @@ toml::table read_territory_file(const std::string& name, const std::filesystem::
   std::string text;
   try {  // a regular file only, and a bounded one: a FIFO or a device would hang or never end
     text = read_regular_file(path.string(), kMaxScenarioBytes, "the territory file");
-  } catch (const IOError& e) {
-    throw ConfigurationError(e.diagnostics().front().message + ": " + path.string(), at);
+  } catch (const IOError& e) {  // "the territory file: file not found", "...: not a regular file (a FIFO...)"
+    const std::string& reason = e.diagnostics().front().message;
+    throw ConfigurationError("cannot read the territory file " + path.string() + ": " +
+                                 reason.substr(std::min(reason.size(), std::string("the territory file: ").size())),
+                             at);
   }
   toml::table file = parse_or_throw(text, path.string());
   for (const auto& [k, node] : file)
