@@ -402,7 +402,7 @@ def _is_territory_file(path: str) -> bool:
         if not Path(path).is_file() or Path(path).stat().st_size > 1 << 20:
             return False
         table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # nested beyond Python's stack, too
         return False  # the scenario reader says what is wrong with it
     return list(table) == ["territory"] and isinstance(table["territory"], dict)
 
