@@ -414,31 +414,29 @@ def _is_territory_file(path: str) -> bool:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from coopterra.targets import load_targets
+
     status = 0
     for path in args.files:
-        if _is_territory_file(path):  # checked as --territory reads it, on the defaults
+        # A territory file is checked as --territory reads it (on the defaults), a targets file
+        # as calibrate reads it; anything else as a scenario.
+        kind, load = (
+            ("territory", lambda p: load_scenario(None, territory=p))
+            if _is_territory_file(path)
+            else ("targets", load_targets)
+            if _is_targets_file(path)
+            else ("", None)
+        )
+        if load is not None:
             try:
-                load_scenario(None, territory=path)
+                load(path)
             except ConfigurationError as e:
                 for d in e.diagnostics:
                     print(str(d))
                 status = 2
                 continue
             if not args.quiet:
-                print(f"{path}: valid (territory)")
-            continue
-        if _is_targets_file(path):
-            from coopterra.targets import load_targets
-
-            try:
-                load_targets(path)
-            except ConfigurationError as e:
-                for d in e.diagnostics:
-                    print(str(d))
-                status = 2
-                continue
-            if not args.quiet:
-                print(f"{path}: valid (targets)")
+                print(f"{path}: valid ({kind})")
             continue
         # In file and line order: the file given first, then the files it extends.
         problems = sorted(
