@@ -241,11 +241,11 @@ def _headlines(ds: xr.Dataset) -> str:
     """The headline outcomes of a run: the same families as ``compare`` shows (climate, public
     money, jobs, firms, platforms, fees, local multiplier)."""
     from coopterra.outcomes import HEADLINES, quantity
+    from coopterra.summary import text_columns
 
+    rows = [(h.name, quantity(h.value(ds), h.unit, h.integer)) for h in HEADLINES]
     lines = ["headline outcomes (as in `coopterra compare`)"]
-    for h in HEADLINES:
-        lines.append(f"  {h.name:<50}{quantity(h.value(ds), h.unit, h.integer):>20}")
-    return "\n".join(lines)
+    return "\n".join(lines + text_columns(rows, (False, True), indent="  "))
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -50,6 +50,7 @@ from coopterra.posterior import Posterior, load_posterior
 from coopterra.reduce import Reducible
 from coopterra.results import open_results
 from coopterra.scenario import PathLike, Scenario, load_scenario
+from coopterra.summary import text_columns
 
 CONFIDENCE = 0.95
 MIN_REPLICATES = 5
@@ -133,16 +134,14 @@ class Comparison(Reducible):
         lines += [f"warning: {w}" for w in self.warnings]
         lines.append("")
         lines += [f"- {s}" for s in self.sentences().values()]
+        header = ("indicator", "baseline", "scenario", "difference", "95 % interval")
         for name in self.scenarios:
-            rows = self.table[self.table["scenario"] == name]
+            rows = [
+                _text_cells(r) for _, r in self.table[self.table["scenario"] == name].iterrows()
+            ]
             lines.append("")
             lines.append(name)
-            lines.append(
-                f"  {'indicator':<48}{'baseline':>16}{'scenario':>16}{'difference':>16}"
-                f"  {'95 % interval':<28}"
-            )
-            for _, r in rows.iterrows():
-                lines.append("  " + _text_row(r))
+            lines += text_columns([header, *rows], (False, True, True, True, False), indent="  ")
         return "\n".join(lines) + "\n"
 
     def to_excel(self, path: PathLike) -> None:
@@ -192,7 +191,8 @@ class Comparison(Reducible):
         )
 
 
-def _text_row(r: pd.Series) -> str:
+def _text_cells(r: pd.Series) -> tuple[str, str, str, str, str]:
+    """A row of the text table: indicator, baseline, scenario, difference, interval."""
     h = BY_NAME.get(str(r["indicator"]))
     integer = h.integer if h is not None else False
     unit = str(r["unit"])
@@ -201,11 +201,11 @@ def _text_row(r: pd.Series) -> str:
         value = (
             str(r["status"]) if r["status"] else quantity(float(r["estimate"]), unit, compact=False)
         )
-        return f"{label:<48}{'':>16}{'':>16}{value:>16}  {_interval_text(r, unit, False)}"
+        return label, "", "", value, _interval_text(r, unit, False)
     base = quantity(float(r["baseline"]), unit, integer)
     value = quantity(float(r["scenario_value"]), unit, integer)
     diff = quantity(float(r["estimate"]), unit, integer, sign=True)
-    return f"{label:<48}{base:>16}{value:>16}{diff:>16}  {_interval_text(r, unit, integer)}"
+    return label, base, value, diff, _interval_text(r, unit, integer)
 
 
 def _interval_text(r: pd.Series, unit: str, integer: bool, lang: str = "en") -> str:

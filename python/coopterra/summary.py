@@ -4,10 +4,31 @@ by week, then every headline outcome as defined once in coopterra.outcomes (docs
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import xarray as xr
 
 from coopterra.outcomes import BY_NAME, HEADLINES, digits_for, number, unit_text
+
+
+def text_columns(
+    rows: Sequence[Sequence[str]], right: Sequence[bool], indent: str = ""
+) -> list[str]:
+    """Rows of cells as lines of aligned columns, each as wide as its widest cell (a large
+    territory's figures are wider than a small one's), two spaces apart; ``right[c]`` aligns
+    column c to the right (numbers)."""
+    widths = [max(len(row[c]) for row in rows) for c in range(len(right))]
+    return [
+        (
+            indent
+            + "  ".join(
+                cell.rjust(w) if r else cell.ljust(w)
+                for cell, w, r in zip(row, widths, right, strict=True)
+            )
+        ).rstrip()
+        for row in rows
+    ]
 
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -67,24 +88,21 @@ def format_summary(ds: xr.Dataset, profile: pd.DataFrame | None = None) -> str:
             return number(v, digits_for(v, headline.integer) if unit != "×" else 2)
         return f"{v:,.1f}" if unit in ("% residents", "t CO2e") else f"{v:,.0f}"
 
-    def row(cells: list[str]) -> str:
-        # Two left-aligned text columns, then right-aligned numbers.
-        return cells[0].ljust(48) + cells[1].ljust(12) + "".join(c.rjust(14) for c in cells[2:])
-
-    lines = [row(list(table.columns)), "-" * 102]
+    rows = [tuple(str(c) for c in table.columns)]
     for _, r in table.iterrows():
         unit = r["unit"]
-        lines.append(
-            row(
-                [
-                    r["indicator"],
-                    unit,
-                    cell(r["first week"], r["indicator"], unit),
-                    cell(r["last week"], r["indicator"], unit),
-                    cell(r["whole run"], r["indicator"], unit),
-                ]
+        rows.append(
+            (
+                r["indicator"],
+                unit,
+                cell(r["first week"], r["indicator"], unit),
+                cell(r["last week"], r["indicator"], unit),
+                cell(r["whole run"], r["indicator"], unit),
             )
         )
+    # Two left-aligned text columns, then right-aligned numbers.
+    lines = text_columns(rows, (False, False, True, True, True))
+    lines.insert(1, "-" * len(lines[0]))
     text = head + "\n" + "\n".join(lines) + "\n"
     if profile is not None:
         total = profile["seconds"].sum()

@@ -4,8 +4,10 @@ report rebuilt from saved runs."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -108,6 +110,34 @@ def test_the_comparison_of_three_policies(comparison):
     assert "0.00 to 0.00" not in text and "person" not in text.split("carpool_support")[0]
     for sentence in c.sentences().values():
         assert sentence in text
+
+
+def test_text_table_columns_never_run_together(comparison):
+    # A large territory's values (millions of tonnes and persons) are wider than a small one's:
+    # every column still starts where its header does, two spaces at least from the one before.
+    big = dataclasses.replace(
+        comparison,
+        table=comparison.table.assign(
+            baseline=comparison.table["baseline"] * 1e7 + 123_456_789,
+            scenario_value=comparison.table["scenario_value"] * 1e7 + 123_456_789,
+            estimate=comparison.table["estimate"] * 1e7 - 123_456,
+        ),
+    )
+    block = big.format().split("\ncarpool_support\n")[1].split("\n\n")[0].splitlines()
+    header, rows = block[0], block[1:]
+    ends = [header.index(h) + len(h) for h in ("baseline", "scenario", "difference")]
+    checked = 0
+    for row in rows:
+        parts = re.split(r" {2,}", row.strip())
+        if row.strip().startswith("public money per"):  # a ratio: the difference column alone
+            continue
+        assert len(parts) >= 4, row
+        at = len("  ") + len(parts[0])
+        for part, end in zip(parts[1:4], ends, strict=True):
+            at = row.index(part, at) + len(part)
+            assert at == end, (row, part)
+        checked += 1
+    assert checked >= 10
 
 
 def test_one_replicate_gives_no_interval_and_says_so(comparison):
