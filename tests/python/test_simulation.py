@@ -13,6 +13,8 @@ import xarray as xr
 
 import coopterra
 
+from conftest import SCENARIOS
+
 
 def test_same_seed_same_results_for_1_2_and_4_threads(small):
     # 40,000 residents: 10 chunks of 4,096, split differently over 1, 2 and 4 threads.
@@ -186,3 +188,53 @@ def test_carpool_fees_leaving_are_the_ledgers_margin_flows(small):
     )
     assert leaving.sum() > 0
     assert leaving[0] > leaving[1]  # the opening treasury leaves in the first week
+
+
+@pytest.mark.parametrize(
+    "platforms",
+    [
+        [("solo", True, 1.0)],  # one cooperative alone
+        [("big", False, 1.0), ("small", True, 0.3)],  # the incumbent listed first
+        [("a", True, 0.5), ("b", False, 0.5), ("c", False, 0.5)],
+    ],
+    ids=["one", "incumbent-first", "three"],
+)
+def test_data_sovereignty_counts_carpool_platforms_by_kind_not_position(tmp_path, platforms):
+    # The share of platform transactions through cooperatives, recomputed from the results' own
+    # passengers and purchases, whatever the number and order of [[carpool.platforms]]; and the
+    # same on one thread twice and on two (a read past one platform's passengers changed it).
+    text = [
+        "schema_version = 1",
+        f'extends = "{SCENARIOS / "baseline.toml"}"',
+        "[territory]",
+        "residents = 3000",
+        "[carpool]",
+        "asc = 2.0",
+    ]
+    for key, cooperative, aware in platforms:
+        text += [
+            "[[carpool.platforms]]",
+            f'key = "{key}"',
+            f"cooperative = {str(cooperative).lower()}",
+            f"initial_awareness = {aware}",
+        ]
+    path = tmp_path / "platforms.toml"
+    path.write_text("\n".join(text) + "\n")
+    runs = []
+    for threads in (1, 1, 2):
+        sim = coopterra.Simulation(coopterra.load_scenario(path), seed=5, threads=threads)
+        sim.run(weeks=12)
+        runs.append(sim.results())
+    ds = runs[0]
+    carpool = ds["carpool_passengers"]
+    coop = carpool.where(ds["platform_cooperative"].sel(platform=carpool["platform"]) == 1, 0)
+    kind = ds["channel_kind"]
+    purchases = ds["purchases"]
+    via = purchases.where((kind == "cooperative") | (kind == "incumbent"), 0).sum("channel")
+    expected = (coop.sum("platform") + purchases.where(kind == "cooperative", 0).sum("channel")) / (
+        carpool.sum("platform") + via
+    )
+    assert float(carpool.sum()) > 0
+    np.testing.assert_allclose(ds["data_sovereignty"].values, expected.values, rtol=1e-12)
+    for other in runs[1:]:
+        xr.testing.assert_identical(ds["data_sovereignty"], other["data_sovereignty"])

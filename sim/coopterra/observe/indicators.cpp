@@ -1,5 +1,7 @@
 #include "coopterra/observe/indicators.hpp"
 
+#include "coopterra/core/error.hpp"
+
 #include <cmath>
 #include <type_traits>
 #include <utility>
@@ -147,11 +149,21 @@ void describe_markets(Dataset& d, const Series& s, const Spec& spec, const std::
   describe_fields(v, E);
   // Per market: emissions, cooperatives' share of platform purchases, concentration.
   std::vector<double> market_co2e, coop_share, hhi, total_co2e, sovereignty, lm3;
+  // Carpooling's platforms, in the carpool model's order (last in the list of platforms): whether
+  // each is a cooperative, whatever their number and order in [[carpool.platforms]].
+  std::vector<bool> carpool_coop;
+  for (const auto& p : platforms)
+    if (p.sector == "carpool") carpool_coop.push_back(p.cooperative);
   for (std::size_t w = 0; w < M.size(); ++w) {
     const MarketWeek& mw = M[w];
     double all = s.carpool[w].co2e_kg;
-    std::int64_t coop_all = s.carpool[w].passengers[0],
-                 platform_all = s.carpool[w].passengers[0] + s.carpool[w].passengers[1];
+    const auto& passengers = s.carpool[w].passengers;
+    ensure(passengers.size() == carpool_coop.size(), "indicators: carpool passengers for another platform list");
+    std::int64_t coop_all = 0, platform_all = 0;
+    for (std::size_t p = 0; p < passengers.size(); ++p) {
+      platform_all += passengers[p];
+      if (carpool_coop[p]) coop_all += passengers[p];
+    }
     for (std::size_t m = 0; m < kMarkets; ++m) {
       double kg = 0, coop = 0, via = 0, total = 0;
       for (std::size_t c = 0; c < nc; ++c) {
