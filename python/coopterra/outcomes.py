@@ -77,11 +77,60 @@ def platform_fees(ds: xr.Dataset) -> float:
     return _flows(ds, is_fee)
 
 
-def assets_bought(ds: xr.Dataset) -> float:
-    """Public money put into assets the authority keeps: equity in cooperatives (and loans)."""
-    return _flows(
-        ds, lambda n, a, b: a == "authority" and ("authority's equity" in n or "loan" in n)
+# The ledger's flows of the authority's financing (docs/indicators.md), named
+# "<label>: <flow>, <platform>" (equity: "<platform>: authority's equity"): what it puts into
+# assets it holds, what comes back (principal, interest, remuneration), what a default writes off.
+_PUT_IN = (": authority's equity", ": loan advanced, ", ": titres participatifs subscribed, ")
+_PRINCIPAL_BACK = (": loan principal repaid, ", ": titres participatifs redeemed, ")
+_INCOME_BACK = (": loan interest, ", ": titres participatifs remuneration, ")
+_WRITTEN_OFF = (": loan written off on default", ": titres participatifs written off on default")
+
+
+def _weekly_flows(ds: xr.Dataset, parts: tuple[str, ...]) -> np.ndarray:
+    """Week by week, the sum of the flows to or from the authority whose names hold one of
+    ``parts``."""
+    names = [str(n) for n in ds["flow"].values]
+    ends = zip(ds["flow_from"].values, ds["flow_to"].values, strict=True)
+    chosen = [
+        i
+        for i, (n, (a, b)) in enumerate(zip(names, ends, strict=True))
+        if "authority" in (str(a), str(b)) and any(p in n for p in parts)
+    ]
+    if not chosen:
+        return np.zeros(ds.sizes["week"])
+    return np.asarray(ds["money_flow"].isel(flow=chosen).sum("flow").values, dtype=float)
+
+
+def assets_by_week(ds: xr.Dataset) -> np.ndarray:
+    """Week by week, the change in the financial assets the authority holds: equity, loans and
+    titres participatifs put in, less the principal repaid or redeemed and what a default writes
+    off."""
+    change: np.ndarray = (
+        _weekly_flows(ds, _PUT_IN)
+        - _weekly_flows(ds, _PRINCIPAL_BACK)
+        - _weekly_flows(ds, _WRITTEN_OFF)
     )
+    return change
+
+
+def spent_by_week(ds: xr.Dataset) -> np.ndarray:
+    """Week by week, the public money spent: what leaves the authority's account
+    (``public_spending``) less what it puts into assets it holds, plus what a default writes off,
+    less the interest and remuneration its loans and titres pay back."""
+    spending = np.asarray(ds["public_spending"].values, dtype=float)
+    spent: np.ndarray = (
+        spending
+        - _weekly_flows(ds, _PUT_IN)
+        + _weekly_flows(ds, _WRITTEN_OFF)
+        - _weekly_flows(ds, _INCOME_BACK)
+    )
+    return spent
+
+
+def assets_kept(ds: xr.Dataset) -> float:
+    """Public money the authority still holds as assets at the end of the run: equity in
+    cooperatives, and loans and titres participatifs still owed (not repaid nor written off)."""
+    return float(assets_by_week(ds).sum())
 
 
 def taxes_raised(ds: xr.Dataset) -> float:
@@ -223,9 +272,10 @@ HEADLINES: list[Headline] = [
         "EUR",
         False,
         "money",
-        "`public_spending` summed over the run, less the equity (and loans) the authority keeps "
-        "as assets",
-        lambda ds: float(ds["public_spending"].sum()) - assets_bought(ds),
+        "`public_spending` summed over the run, less what the authority puts into assets it holds "
+        "(equity, loans, titres participatifs), plus what a default writes off, less the interest "
+        "and remuneration paid back",
+        lambda ds: float(spent_by_week(ds).sum()),
     ),
     Headline(
         "public money put into equity (an asset kept)",
@@ -233,8 +283,10 @@ HEADLINES: list[Headline] = [
         "EUR",
         False,
         "money",
-        "flows from the authority named `<platform>: authority's equity` (and loans), summed",
-        assets_bought,
+        "equity put into cooperatives (`<platform>: authority's equity` flows), and loans and "
+        "titres participatifs still owed at the end of the run (advanced, less principal repaid or "
+        "redeemed and amounts written off on a default)",
+        assets_kept,
     ),
     Headline(
         "taxes raised on platforms",

@@ -43,7 +43,14 @@ from coopterra.compare import (
     _interval_text,
 )
 from coopterra.errors import ConfigurationError, CoopterraError, Diagnostic
-from coopterra.outcomes import COST_PER_JOB, COST_PER_TONNE, THEMES, carpool_keys, quantity
+from coopterra.outcomes import (
+    COST_PER_JOB,
+    COST_PER_TONNE,
+    THEMES,
+    carpool_keys,
+    quantity,
+    spent_by_week,
+)
 from coopterra.results import RESULTS_SCHEMA, results_problems
 
 LANGUAGES = ("en", "fr")
@@ -176,9 +183,9 @@ def headline_sentence(c: Comparison, name: str, lang: str = "en") -> str:
         opening = f"Sans argent public, sur {period}" if fr else f"At no public cost, over {period}"
     if assets > 0.5:
         opening += (
-            f" (plus {money(assets)} de capital conservé)"
+            f" (plus {money(assets)} conservés en actifs : capital et prêts encore dus)"
             if fr
-            else f" (plus {money(assets)} of equity the authority keeps)"
+            else f" (plus {money(assets)} the authority keeps as assets: equity, loans still owed)"
         )
     low, high = -float(co2["ci_high"]), -float(co2["ci_low"])
     interval = ""
@@ -352,7 +359,7 @@ CHARTS = [
             "Argent public dépensé, cumulé (capital exclu)",
         ),
         "EUR",
-        lambda ds: np.cumsum(ds["public_spending"].values) - np.cumsum(_assets_by_week(ds)),
+        lambda ds: np.cumsum(spent_by_week(ds)),
     ),
     Chart(
         "leaving",
@@ -365,19 +372,6 @@ CHARTS = [
         _margin_leaving,
     ),
 ]
-
-
-def _assets_by_week(ds: xr.Dataset) -> np.ndarray:
-    names = [str(n) for n in ds["flow"].values]
-    sources = [str(a) for a in ds["flow_from"].values]
-    chosen = [
-        i
-        for i, (n, a) in enumerate(zip(names, sources, strict=True))
-        if a == "authority" and ("authority's equity" in n or "loan" in n)
-    ]
-    if not chosen:
-        return np.zeros(ds.sizes["week"])
-    return np.asarray(ds["money_flow"].isel(flow=chosen).sum("flow").values, dtype=float)
 
 
 def _layout(fig: Any, lang: str, unit: str) -> None:

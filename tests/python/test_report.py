@@ -463,3 +463,44 @@ def test_the_report_reads_only_the_core_variables_every_results_file_holds(saved
     stripped = comparison_of_runs(core, c.seeds)
     assert set(stripped.runs["baseline"][0].data_vars) < set(c.runs["baseline"][0].data_vars)
     assert "carpool support" in render_report(stripped)
+
+
+@pytest.mark.parametrize("case", ["default", "repaid", "owed"])
+def test_loans_count_as_assets_only_while_owed(tmp_path, case):
+    # A loan is an asset while it is owed: repaid, it costs nothing (its interest is a gain);
+    # written off on a default, it is money spent, not an asset kept.
+    food = {"default": "[markets.food.cooperative]\nfixed_cost_eur_per_week = 100000.0\n"}
+    instalments = {"default": 10, "repaid": 1, "owed": 40}[case]
+    path = tmp_path / "loan.toml"
+    path.write_text(
+        f'schema_version = 1\nextends = "{SCENARIOS / "baseline.toml"}"\n'
+        "[territory]\nresidents = 3000\n" + food.get(case, "") + "[authority]\n"
+        "budget_eur = 100000.0\n[[policies]]\nlabel = 'loan'\nkind = 'loan'\nsector = 'food'\n"
+        "platform = 'cooperative'\nprincipal_eur = 10000.0\nannual_rate = 0.25\n"
+        f"instalments_per_year = 52\nrepayment = 'linear'\ninstalments = {instalments}\n"
+    )
+    sim = coopterra.Simulation(coopterra.load_scenario(path), seed=2, threads=2)
+    sim.run(weeks=20)
+    ds = sim.results()
+
+    def flow(part: str) -> float:
+        names = [str(n) for n in ds["flow"].values]
+        return float(
+            ds["money_flow"].isel(flow=[i for i, n in enumerate(names) if part in n]).sum()
+        )
+
+    advanced, repaid = flow(": loan advanced, "), flow(": loan principal repaid, ")
+    interest, written_off = flow(": loan interest, "), flow(": loan written off on default")
+    headline = {h.name: h.value(ds) for h in HEADLINES}
+    spent = headline["public money spent"]
+    kept = headline["public money put into equity (an asset kept)"]
+    assert advanced == pytest.approx(10_000)
+    assert kept == pytest.approx(advanced - repaid - written_off, abs=0.005)
+    assert spent == pytest.approx(written_off - interest, abs=0.005)
+    if case == "default":
+        assert written_off > 0 and kept == pytest.approx(0, abs=0.005) and spent > 0
+    elif case == "repaid":
+        assert repaid == pytest.approx(10_000) and kept == pytest.approx(0, abs=0.005)
+        assert spent == pytest.approx(-interest) and interest > 0
+    else:
+        assert written_off == 0 and 0 < kept < 10_000 and spent < 0
