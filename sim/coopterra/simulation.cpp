@@ -289,7 +289,7 @@ namespace coopterra {
 
 namespace {
 
-constexpr const char* kCheckpointMagic = "coopterra-checkpoint/10";
+constexpr const char* kCheckpointMagic = "coopterra-checkpoint/11";
 
 // A checkpoint ends with a trailer: a tag and the FNV-1a checksum of every byte before it. Any
 // changed byte (a flipped bit) changes the checksum, and bytes after the trailer (trailing
@@ -364,6 +364,9 @@ std::string Simulation::checkpoint() const {
   w.value<double>(markets_->budget());
   w.value<std::uint64_t>(timeline_->owed().size());
   for (const auto& owed : timeline_->owed()) w.vector(owed);
+  // The books' flows, by which a fork with other policies finds the weeks before it.
+  w.value<std::uint64_t>(books_->flows().size());
+  for (const FlowDef& f : books_->flows()) w.text(f.name), w.value<std::uint64_t>(f.from), w.value<std::uint64_t>(f.to);
   w.value<std::uint64_t>(series_.weeks());
   for (std::size_t i = 0; i < series_.weeks(); ++i) {
     write_fields(w, series_.carpool[i]);
@@ -420,9 +423,11 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkp
   sim->outside_income_cents_ = r.value<std::int64_t>();
   sim->outside_sum_cents_ = r.value<std::int64_t>();
   sim->markets_->set_budget(r.value<double>());
-  // A fork with another budget: the authority's balance moves by the difference.
+  // A fork with another budget: the authority had it from the start (its past balances move by the
+  // difference, below), so that the sum of all balances stays what it was at week 0.
   const std::size_t authority = static_cast<std::size_t>(Account::Authority);
-  sim->balances_[authority] += std::llround(sim->scenario_.spec().authority.budget_eur * 100.0) - budget_cents;
+  const std::int64_t budget_change = std::llround(sim->scenario_.spec().authority.budget_eur * 100.0) - budget_cents;
+  sim->balances_[authority] += budget_change;
   if (sim->balances_[authority] < sim->timeline_->committed_from(static_cast<std::uint32_t>(week + 1)))
     throw ConfigurationError(
         "the scenario's budget does not cover what was spent before the checkpoint plus the campaigns still to come",
@@ -434,17 +439,37 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkp
   std::vector<std::vector<std::int64_t>> owed;
   for (std::uint64_t i = 0; i < financed; ++i) owed.push_back(r.vector<std::int64_t>());
   (void)sim->timeline_->set_owed(std::move(owed));
+  // The checkpoint's flows: a fork with other policies keeps those its books lack for the weeks
+  // before the fork, and finds the others by name.
+  const auto past_flows = r.value<std::uint64_t>();
+  if (past_flows > 1000000) throw InputDataError("checkpoint is truncated or corrupt");
+  std::vector<FlowDef> past;
+  for (std::uint64_t f = 0; f < past_flows; ++f) {
+    FlowDef flow{r.text(), 0, 0};
+    flow.from = r.value<std::uint64_t>(), flow.to = r.value<std::uint64_t>();
+    if (flow.from >= sim->balances_.size() || flow.to >= sim->balances_.size())
+      throw InputDataError("checkpoint is truncated or corrupt");
+    past.push_back(std::move(flow));
+  }
+  const std::vector<std::size_t> flow_index = sim->books_->keep_past_flows(past);
   const auto weeks = r.value<std::uint64_t>();
   if (static_cast<std::int64_t>(weeks) != week) throw InputDataError("checkpoint is truncated or corrupt");
   const std::size_t policies = sim->scenario_.spec().policies.size();
   const bool resumed = sim->scenario_.resolved_toml() == scenario_text;
   sim->forked_at_ = resumed ? static_cast<int>(forked_at) : static_cast<int>(week);
   const FieldSizes sizes = sim->field_sizes();
+  FieldSizes past_sizes = sizes;
+  past_sizes[Dim::Flow] = past.size();
   for (std::uint64_t i = 0; i < weeks; ++i) {
     sim->series_.carpool.push_back(read_fields<CarpoolWeek>(r, sizes));
     sim->series_.markets.push_back(read_fields<MarketWeek>(r, sizes));
     sim->series_.economy.push_back(read_fields<EconomyWeek>(r, sizes));
-    sim->series_.ledger.push_back(read_fields<LedgerWeek>(r, sizes));
+    LedgerWeek ledger = read_fields<LedgerWeek>(r, past_sizes);
+    std::vector<std::int64_t> cents(sizes[Dim::Flow], 0);
+    for (std::size_t f = 0; f < past.size(); ++f) cents[flow_index[f]] = ledger.cents[f];
+    ledger.cents = std::move(cents);
+    ledger.balance[authority] += budget_change;
+    sim->series_.ledger.push_back(std::move(ledger));
     auto by_policy = r.vector<std::int64_t>();
     // A fork's own policies spent nothing before it.
     if (!resumed || by_policy.size() != policies) by_policy.assign(policies, 0);

@@ -156,6 +156,19 @@ Books::Books(const std::vector<PlatformInfo>& platforms, const std::vector<Chann
                               });
 }
 
+std::vector<std::size_t> Books::keep_past_flows(const std::vector<FlowDef>& past) {
+  std::vector<std::size_t> index;
+  for (const FlowDef& f : past) {
+    ensure(f.from < accounts_.size() && f.to < accounts_.size(), "ledger: a past flow between unknown accounts");
+    const auto same = std::find_if(flows_.begin(), flows_.end(), [&](const FlowDef& g) {
+      return g.name == f.name && g.from == f.from && g.to == f.to;
+    });
+    index.push_back(static_cast<std::size_t>(same - flows_.begin()));
+    if (same == flows_.end()) flows_.push_back(f);
+  }
+  return index;
+}
+
 LedgerWeek Books::book(const CarpoolWeek& c, const MarketWeek& m, const EconomyWeek& e,
                        std::int64_t outside_policy_cents, const std::vector<std::int64_t>& opening,
                        std::int64_t firms_cash, const std::vector<std::int64_t>& treasuries,

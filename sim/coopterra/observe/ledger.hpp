@@ -71,6 +71,10 @@ class Books {
   const std::vector<std::string>& accounts() const noexcept { return accounts_; }
   const std::vector<FlowDef>& flows() const noexcept { return flows_; }
   std::size_t platform_account(std::size_t platform) const noexcept { return kFixedAccounts + platform; }
+  // A forked run keeps the flows of the weeks before the fork: those of the checkpoint's books
+  // that these books lack (another scenario's policies) are appended; they move nothing after it.
+  // Returns, for each of `past`, its index in flows().
+  std::vector<std::size_t> keep_past_flows(const std::vector<FlowDef>& past);
   // The flow of the households' income from beyond the modelled economy.
   std::size_t outside_income_flow() const noexcept { return household_first_; }
 
