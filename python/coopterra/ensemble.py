@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -58,6 +59,16 @@ class RunSpec:
     # besides the headlines: calibration targets (coopterra.targets).
     indicators: tuple[tuple[str, str, int, int], ...] = ()
     draw: int = -1  # the posterior draw the run's parameters come from, -1 for none
+    # The run's point of the parameter grid or samples (the posterior's draw apart): the runs of
+    # one scenario at one point are its replicates.
+    point: tuple[tuple[str, Value], ...] = ()
+
+    def group(self) -> str:
+        """The scenario, and the point of the grid or samples when there is one: the label of
+        the replicates that ``reduce`` and ``plot`` take together."""
+        if not self.point:
+            return self.scenario
+        return f"{self.scenario} ({', '.join(f'{k}={v}' for k, v in self.point)})"
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ class Ensemble(Reducible):
         runs: dict[str, list[xr.Dataset]] = {}
         for spec in self.runs:
             if spec.run in self.outcomes:
-                runs.setdefault(spec.scenario, []).append(open_results(spec.path))
+                runs.setdefault(spec.group(), []).append(open_results(spec.path))
         return runs, None
 
     def _repr_html_(self) -> str:
@@ -161,6 +172,8 @@ def expand_runs(
     grid_values: list[list[Value]] = []
     fixed: dict[str, Value] = {}
     for key, value in (parameters or {}).items():
+        if isinstance(value, np.ndarray):  # a grid from np.linspace: a list
+            value = value.tolist()
         if isinstance(value, list | tuple):  # scanned (a list-valued key: give a list of lists)
             grid_keys.append(key)
             grid_values.append(list(value))
@@ -202,6 +215,7 @@ def expand_runs(
                         str(out / f"run-{run:06d}.h5"),
                         tuple(indicators),
                         draw,
+                        tuple(values.items()),
                     )
                 )
     return runs

@@ -144,7 +144,8 @@ class Reducible:
         *,
         totals: bool = False,
     ) -> xr.Dataset:
-        """Quantiles over each scenario's replicates of the weekly variables (of the paired
+        """Quantiles over the replicates of each scenario (and of each point of an ensemble's
+        parameter grid) of the weekly variables (of the paired
         differences, scenario - baseline, for a comparison): dims ``scenario``, ``quantile``,
         ``week`` and the variables' own; ``totals`` sums each run over the other dims first."""
         runs, baseline = self._runs_for_reduction()

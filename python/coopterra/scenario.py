@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import os
@@ -17,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from coopterra import _core
 from coopterra._files import write_atomically
 from coopterra.errors import ConfigurationError, Diagnostic
@@ -26,7 +29,10 @@ PathLike = str | os.PathLike[str]
 
 
 def toml_literal(value: Any, key: str, origin: str) -> str:
-    """The TOML text of a Python value given as an override."""
+    """The TOML text of a Python value given as an override: also NumPy's scalars and arrays
+    (a grid from ``np.linspace``), and dates (``run.start_date``) as TOML dates."""
+    if isinstance(value, np.generic | np.ndarray):
+        value = value.tolist()  # NumPy scalars and arrays as Python's own
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -36,12 +42,16 @@ def toml_literal(value: Any, key: str, origin: str) -> str:
             return "nan"
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
-        return repr(value)
+        return float.__repr__(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_literal(v, key, origin) for v in value) + "]"
-    message = f"expected a boolean, integer, number, string or list, got {type(value).__name__}"
+    message = (
+        f"expected a boolean, integer, number, string, date or list, got {type(value).__name__}"
+    )
     raise ConfigurationError(
         f"configuration error: {origin}: {key}: {message}",
         [Diagnostic(origin, 0, 0, key, message)],

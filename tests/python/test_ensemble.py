@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime
 import os
 import signal
 import threading
@@ -60,6 +61,39 @@ def test_ensemble_table_dataset_and_grid(tmp_path):
     ordered = table.sort_values("run")
     for path, seed in zip(sorted(tmp_path.glob("run-*.h5")), ordered["seed"], strict=True):
         assert coopterra.open_results(path).attrs["seed"] == seed
+    # Quantiles are over the replicates of one scenario at one point of the grid, never across
+    # the grid's points.
+    reduced = ens.reduce(quantiles=(0.0, 1.0), variables=["commuters"], totals=True)
+    groups = [str(g) for g in reduced["scenario"].values]
+    assert len(groups) == 4 and "baseline (carpool.asc=-2.5)" in groups
+    for (name, asc), rows in table.groupby(["scenario", "carpool.asc"]):
+        runs = [coopterra.open_results(tmp_path / f"run-{r:06d}.h5") for r in rows["run"]]
+        last = [float(ds["commuters"].sum("mode")[-1]) for ds in runs]
+        band = reduced["commuters"].sel(scenario=f"{name} (carpool.asc={asc})").isel(week=-1)
+        assert float(band.sel(quantile=0.0)) == min(last)
+        assert float(band.sel(quantile=1.0)) == max(last)
+
+
+def test_parameters_and_overrides_may_be_numpy_values_and_dates(tmp_path):
+    # A grid from np.linspace, NumPy scalars and a date are what a notebook passes.
+    s = coopterra.load_scenario(
+        SCENARIOS / "baseline.toml",
+        overrides={
+            "carpool.asc": np.float64(-2.0),
+            "territory.residents": np.int64(3000),
+            "run.start_date": datetime.date(2024, 2, 29),
+        },
+    )
+    assert s.get("carpool.asc") == -2.0 and s.get("territory.residents") == 3000
+    assert str(s.get("run.start_date")) == "2024-02-29"
+    ens = run_ensemble(
+        [s],
+        parameters={"carpool.asc": np.linspace(-2.5, -1.5, 2)},
+        weeks=2,
+        out=tmp_path,
+        progress=False,
+    )
+    assert ens.failures == [] and sorted(ens.table()["carpool.asc"]) == [-2.5, -1.5]
 
 
 def test_a_failed_run_is_reported_not_dropped(tmp_path):
