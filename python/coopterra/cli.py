@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from coopterra import __version__, _core
 from coopterra._files import check_writable, exclusive_output, write_atomically
-from coopterra.errors import ConfigurationError, CoopterraError, CoopterraIOError
+from coopterra.errors import (
+    ConfigurationError,
+    CoopterraError,
+    CoopterraIOError,
+    InputDataError,
+)
 from coopterra.scenario import (
     Scenario,
     load_scenario,
@@ -291,6 +296,16 @@ def _write_outputs(comparison: Comparison, args: argparse.Namespace, report: str
         print(f"workbook written to {args.excel}")
     if report or args.pdf:
         html = Path(report) if report else Path(args.pdf).with_suffix(".html")
+        if args.boundaries is not None:
+            from coopterra.maps import boundaries_matched, zones_of_results
+
+            zones = zones_of_results(comparison.runs[comparison.baseline][0])
+            if (matched := boundaries_matched(args.boundaries, zones)) < len(zones):
+                print(
+                    f"warning: the boundaries have {matched} of the territory's {len(zones)} "
+                    "communes" + (": the maps are schematic" if not matched else ""),
+                    file=sys.stderr,
+                )
         write_report(comparison, html, boundaries=args.boundaries, lang=args.lang)
         print(f"report written to {html}")
         if args.pdf:
@@ -754,10 +769,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in [str(d) for d in e.diagnostics] or [str(e)]:
             print(line, file=sys.stderr)
         return 2
-    except CoopterraIOError as e:
+    except (CoopterraIOError, InputDataError) as e:  # bad input: a file, a table, a results file
         print(str(e), file=sys.stderr)
         return 2
-    except CoopterraError as e:
+    except CoopterraError as e:  # a broken internal law (InvariantError): a bug of coopterra
         print(str(e), file=sys.stderr)
         return 1
 

@@ -237,6 +237,14 @@ def _colour(value: float, scale: float) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+def boundaries_matched(boundaries: Any, zones: pd.DataFrame) -> int:
+    """How many of the territory's communes (``zones``, a ``code`` column) the boundaries have."""
+    if boundaries is None:
+        return 0
+    codes = set(load_boundaries(boundaries)["code"].astype(str))
+    return int(zones["code"].astype(str).isin(codes).sum())
+
+
 def commune_map_svg(
     values: pd.Series,
     zones: pd.DataFrame,

@@ -539,7 +539,7 @@ def _maps(c: Comparison, boundaries: Any, lang: str) -> tuple[list[dict[str, str
     """One map per scenario: change of commuting vehicle-km per resident by home commune."""
     import pandas as pd
 
-    from coopterra.maps import commune_map_svg, zones_of_results
+    from coopterra.maps import boundaries_matched, commune_map_svg, zones_of_results
 
     fr = lang == "fr"
     zones = zones_of_results(c.runs[c.baseline][0])
@@ -571,20 +571,51 @@ def _maps(c: Comparison, boundaries: Any, lang: str) -> tuple[list[dict[str, str
             missing_text=TEXT[lang]["no boundary"],
         )
         maps.append({"svg": svg, "caption": title + "."})
-    if boundaries is not None:
+    matched, total = boundaries_matched(boundaries, zones), len(zones)
+    synthetic = str(c.runs[c.baseline][0].attrs.get("territory_source", "")).startswith("synthetic")
+    if matched == total:
         note = (
             "Contours réels des communes ; survoler ou toucher une commune pour son nom et sa "
             "valeur."
             if fr
             else "Real commune boundaries; hover or tap a commune for its name and value."
         )
-    else:
+    elif matched:
         note = (
-            "Carte schématique d'un territoire synthétique : un cercle par commune, de surface "
-            "proportionnelle à sa population, placé à ses coordonnées."
+            f"Contours réels de {matched} des {total} communes (les autres sont marquées « "
+            f"{TEXT[lang]['no boundary']} ») ; survoler ou toucher une commune pour son nom et sa "
+            "valeur."
             if fr
-            else "Schematic map of a synthetic territory: one circle per commune, its area "
-            "proportional to its population, at its coordinates."
+            else f"Real boundaries of {matched} of the {total} communes (the others are marked "
+            f"'{TEXT[lang]['no boundary']}'); hover or tap a commune for its name and value."
+        )
+    else:
+        what = (
+            ("d'un territoire synthétique" if synthetic else "des communes")
+            if fr
+            else ("of a synthetic territory" if synthetic else "of the communes")
+        )
+        why = ""
+        if not synthetic:
+            why = (
+                (
+                    " (aucun contour fourni : --boundaries)"
+                    if boundaries is None
+                    else " (les contours fournis ne sont ceux d'aucune de ces communes)"
+                )
+                if fr
+                else (
+                    " (no boundaries given: --boundaries)"
+                    if boundaries is None
+                    else " (the boundaries given are of none of these communes)"
+                )
+            )
+        note = (
+            f"Carte schématique {what} : un cercle par commune, de surface proportionnelle à sa "
+            f"population, placé à ses coordonnées{why}."
+            if fr
+            else f"Schematic map {what}: one circle per commune, its area proportional to its "
+            f"population, at its coordinates{why}."
         )
     return maps, note
 

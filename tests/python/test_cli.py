@@ -101,7 +101,7 @@ def test_boundaries_without_shapes_are_refused_before_the_runs(tmp_path):
         "--boundaries",
         str(table),
     )
-    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr  # input data
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr  # input data
     assert f"{table}: no geometry" in result.stderr
     assert not list(tmp_path.glob("runs/*.h5"))
 

@@ -268,7 +268,22 @@ def test_choropleth_on_real_commune_boundaries(tmp_path):
     assert len(codes) == 21 and len(known) >= 20
     assert svg.count("<path ") == len(known)  # the territory's communes, on their boundaries
     assert 'fill="#d9d9d9"' not in svg  # each with its value
-    assert "<circle" not in svg and "Real commune boundaries" in html
+    assert "<circle" not in svg
+    assert (
+        "Real commune boundaries" if known == codes else f"Real boundaries of {len(known)} of"
+    ) in html
+    # Without boundaries, or with boundaries of other communes, a real territory's map is
+    # schematic and says why (never "a synthetic territory").
+    write_report(c, tmp_path / "none.html")
+    other = gpd.read_file(boundaries, engine="pyogrio").assign(
+        code=lambda f: "99" + f["code"].str[2:]
+    )
+    write_report(c, tmp_path / "other.html", boundaries=other)
+    for name, why in (("none", "no boundaries given"), ("other", "of none of these communes")):
+        text = (tmp_path / f"{name}.html").read_text()
+        assert "<circle" in first_map(tmp_path / f"{name}.html")
+        assert "Schematic map of the communes" in text and why in text
+        assert "synthetic" not in text
     # a territory that carries its boundaries gives them to the report
     write_report(c, tmp_path / "t.html", territory=SimpleNamespace(boundaries=str(boundaries)))
     assert first_map(tmp_path / "t.html").count("<path ") == len(known)
