@@ -178,9 +178,10 @@ def load_territory(
     """Build the territory a scenario would run on.
 
     ``source`` is ``"synthetic"`` (the built-in generator; ``seed`` and ``params`` such as
-    ``residents=200_000`` or ``zones=50`` set its ``territory.*`` keys) or the path of a commune
-    table (INSEE's columns, docs/territories.md). ``select`` picks communes of a table: a dict
-    with any of ``departements``, ``epcis``, ``communes`` (a code or a list of codes; the union is
+    ``residents=200_000`` or ``zones=50`` set its ``territory.*`` keys), the path of a commune
+    table (INSEE's columns, docs/territories.md), or a territory file (``.toml``, a
+    ``[territory]`` table such as ``territories/drome.toml``; ``params`` apply after it).
+    ``select`` picks communes of a table: a dict with any of ``departements``, ``epcis``, ``communes`` (a code or a list of codes; the union is
     taken), or a list of INSEE codes. ``roads`` is an optional road edge list (CSV with from, to,
     km and optionally minutes). ``boundaries`` is a GeoJSON or GeoPackage of commune polygons
     joined on the INSEE code (:attr:`Territory.boundaries`); ``merges`` a table of commune merges
@@ -189,6 +190,10 @@ def load_territory(
     through the scenario validation.
     """
     overrides: dict[str, Any] = {f"territory.{k}": v for k, v in params.items()}
+    if str(source) != "synthetic" and os.fspath(source).lower().endswith(".toml"):
+        return _load_territory_file(
+            source, overrides, select, seed, roads, boundaries, merges, threads
+        )
     if str(source) == "synthetic":
         if select is not None or roads is not None:
             raise ValueError(
@@ -222,6 +227,35 @@ def load_territory(
     if boundaries is None:
         return territory
     table_codes = None if str(source) == "synthetic" else _table_codes(source)
+    return territory.with_boundaries(boundaries, merges, table_codes)
+
+
+def _load_territory_file(
+    path: str | os.PathLike[str],
+    overrides: dict[str, Any],
+    select: Selection,
+    seed: int | None,
+    roads: str | os.PathLike[str] | None,
+    boundaries: str | os.PathLike[str] | None,
+    merges: str | os.PathLike[str] | None,
+    threads: int,
+) -> Territory:
+    """A territory file (``territories/drome.toml``: a ``[territory]`` table), as ``--territory``
+    reads it; ``overrides`` (``territory.*`` keys) apply after it."""
+    if select is not None or seed is not None or roads is not None:
+        raise ValueError(
+            f"{os.fspath(path)} is a territory file: it gives its own select, seed and roads "
+            "(change them in the file, or as territory.* keyword arguments)"
+        )
+    if boundaries is None and merges is not None:
+        raise ValueError("merges apply to boundaries: give boundaries= too")
+    scenario = load_scenario(None, overrides, territory=path)
+    territory = Territory(_core.build_territory(scenario._core, threads))
+    if boundaries is None:
+        return territory
+    table_codes = None
+    if scenario.get("territory.source") == "communes":
+        table_codes = _table_codes(str(scenario.get("territory.communes_file")))
     return territory.with_boundaries(boundaries, merges, table_codes)
 
 

@@ -60,6 +60,21 @@ def test_the_drome_loads_exactly():
     }
 
 
+def test_load_territory_reads_territory_files():
+    # The shipped territory file gives the same territory as its table and roads given directly;
+    # keyword arguments are territory.* overrides after it; a selection belongs in the file.
+    from_file = coopterra.load_territory(ROOT / "territories" / "drome.toml")
+    direct = coopterra.load_territory(DROME, roads=EDGES)
+    assert from_file.zones["code"].tolist() == direct.zones["code"].tolist()
+    assert from_file.population == direct.population and len(from_file.roads) == len(direct.roads)
+    small = coopterra.load_territory(
+        ROOT / "territories" / "default.toml", residents=5000, zones=12
+    )
+    assert len(small.zones) == 12 and small.population == 5000
+    with pytest.raises(ValueError, match="is a territory file: it gives its own select"):
+        coopterra.load_territory(ROOT / "territories" / "drome.toml", select=["26362"])
+
+
 def test_selection_by_epci_departement_and_codes():
     agglo = coopterra.load_territory(DROME, select={"epcis": "200068781"})
     assert len(agglo.zones) == 54 and agglo.population == 223_777
