@@ -181,8 +181,8 @@ def load_territory(
     ``residents=200_000`` or ``zones=50`` set its ``territory.*`` keys), the path of a commune
     table (INSEE's columns, docs/territories.md), or a territory file (``.toml``, a
     ``[territory]`` table such as ``territories/drome.toml``; ``params`` apply after it).
-    ``select`` picks communes of a table: a dict with any of ``departements``, ``epcis``, ``communes`` (a code or a list of codes; the union is
-    taken), or a list of INSEE codes. ``roads`` is an optional road edge list (CSV with from, to,
+    ``select`` picks communes of a table: a dict with any of ``departements``, ``epcis``,
+    ``communes`` (a code or a list of codes; the union is taken), or a list of INSEE codes. ``roads`` is an optional road edge list (CSV with from, to,
     km and optionally minutes). ``boundaries`` is a GeoJSON or GeoPackage of commune polygons
     joined on the INSEE code (:attr:`Territory.boundaries`); ``merges`` a table of commune merges
     (old, new) dissolving polygons of merged communes into their successor. Other ``territory.*``
