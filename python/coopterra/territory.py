@@ -182,12 +182,13 @@ def load_territory(
     table (INSEE's columns, docs/territories.md), or a territory file (``.toml``, a
     ``[territory]`` table such as ``territories/drome.toml``; ``params`` apply after it).
     ``select`` picks communes of a table: a dict with any of ``departements``, ``epcis``,
-    ``communes`` (a code or a list of codes; the union is taken), or a list of INSEE codes. ``roads`` is an optional road edge list (CSV with from, to,
-    km and optionally minutes). ``boundaries`` is a GeoJSON or GeoPackage of commune polygons
-    joined on the INSEE code (:attr:`Territory.boundaries`); ``merges`` a table of commune merges
-    (old, new) dissolving polygons of merged communes into their successor. Other ``territory.*``
-    keys go in ``params`` (``epci_file=...``, ``arrondissements="zones"``). Every value goes
-    through the scenario validation.
+    ``communes`` (a code or a list of codes; the union is taken), or a list of INSEE codes.
+    ``roads`` is an optional road edge list (CSV with from, to, km and optionally minutes).
+    ``boundaries`` is a GeoJSON or GeoPackage of commune polygons joined on the INSEE code
+    (:attr:`Territory.boundaries`); ``merges`` a table of commune merges (old, new) dissolving
+    polygons of merged communes into their successor. Other ``territory.*`` keys go in
+    ``params`` (``epci_file=...``, ``arrondissements="zones"``). Every value goes through the
+    scenario validation.
     """
     overrides: dict[str, Any] = {f"territory.{k}": v for k, v in params.items()}
     if str(source) != "synthetic" and os.fspath(source).lower().endswith(".toml"):
