@@ -380,7 +380,9 @@ TEST_CASE("a commune-to-EPCI table is checked", "[communes][epci]") {
   CHECK(problems("insee_com,epci_siren\n26001,200068781\n26002,200068781\n").empty());
   const auto d = problems("insee_com,epci_siren\n26001,200068781\n2600X,200068781\n26001,242600252\n26003,\n");
   REQUIRE(d.size() == 3);
-  CHECK(d[0].format() == "epci.csv:3:1: insee_com: '2600X' is not an INSEE commune code (5 characters)");
+  CHECK(d[0].format() ==
+        "epci.csv:3:1: insee_com: '2600X' is not an INSEE commune code (five characters: the departement's two, "
+        "such as 26 or 2A, or 97x's three, then digits)");
   CHECK(d[1].format() ==
         "epci.csv:4:2: epci_siren: commune 26001 is in EPCI 242600252 here and in EPCI 200068781 on line 2: a "
         "commune belongs to one EPCI");
@@ -504,4 +506,12 @@ TEST_CASE("messages about a data file echo no more of it than a short token", "[
   CHECK(token_text("root:x:0:0:root:/root:/bin/bash") == "a value of 31 characters");
   CHECK(token_text("a secret phrase") == "a value of 15 characters");  // spaces: not a token
   CHECK(token_text("") == "''");
+  // Characters, not bytes; the shape of a number written with digit groups, not its digits.
+  CHECK(token_text("\u00e9t\u00e9") == "a value of 3 characters");
+  const std::string grouped =
+      ", digits with separators between them (write a number without separators, with a decimal point: 1234.5)";
+  CHECK(token_text("1,234") == "a value of 5 characters" + grouped);
+  CHECK(token_text("2\u202f345") == "a value of 5 characters" + grouped);
+  CHECK(token_text("2 345") == "a value of 5 characters" + grouped);
+  CHECK(token_text("2 345 abc") == "a value of 9 characters");
 }

@@ -82,6 +82,10 @@ def test_selection_by_epci_departement_and_codes():
     assert len(national.zones) == 363 and national.population == 519_458
     two = coopterra.load_territory(DROME, select=["26362", "26281"])
     assert list(two.zones["code"]) == ["26281", "26362"]  # table order
+    # A departement code written otherwise than the table does is refused with the near code.
+    for wrong, near in (("2", "02"), ("2a", "2A"), (" 26", "26")):
+        with pytest.raises(coopterra.InputDataError, match=f"did you mean '{near}'"):
+            coopterra.load_territory(FRANCE, select={"departements": [wrong]})
 
 
 def test_broken_tables_get_located_errors(tmp_path):

@@ -192,7 +192,29 @@ std::string token_text(std::string_view value) {
                               c == '_' || c == '+' || c == '-';
                      });
   if (token) return "'" + std::string(value) + "'";
-  return "a value of " + std::to_string(value.size()) + " characters";
+  // Anything else by its length in characters (UTF-8), never its contents; and by its shape
+  // when it is digits grouped by separators (space, comma, apostrophe, no-break spaces), a
+  // number as a spreadsheet displays it.
+  const auto characters = std::count_if(value.begin(), value.end(),
+                                        [](char c) { return (static_cast<unsigned char>(c) & 0xc0u) != 0x80u; });
+  std::string out = "a value of " + std::to_string(characters) + " characters";
+  std::size_t digits = 0, separators = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] >= '0' && value[i] <= '9') {
+      ++digits;
+    } else if (value[i] == ' ' || value[i] == ',' || value[i] == '\'') {
+      ++separators;
+    } else if (value.substr(i, 2) == "\xc2\xa0") {  // no-break space
+      ++separators, ++i;
+    } else if (value.substr(i, 3) == "\xe2\x80\xaf") {  // narrow no-break space
+      ++separators, i += 2;
+    } else {
+      return out;
+    }
+  }
+  if (digits > 0 && separators > 0)
+    out += ", digits with separators between them (write a number without separators, with a decimal point: 1234.5)";
+  return out;
 }
 
 }  // namespace coopterra

@@ -4,6 +4,7 @@
 #include <boost/graph/connected_components.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -63,6 +64,11 @@ std::optional<double> parse_real(const std::string& text) {
 std::string departement_of(const std::string& code) {
   return code.rfind("97", 0) == 0 ? code.substr(0, 3) : code.substr(0, 2);
 }
+
+// What an INSEE commune code is, for the messages of codes that are not.
+const std::string kInseeCode =
+    " is not an INSEE commune code (five characters: the departement's two, such as 26 or 2A, or "
+    "97x's three, then digits)";
 
 bool valid_insee_code(const std::string& c) {
   if (c.size() != 5) return false;
@@ -151,8 +157,7 @@ std::map<std::string, EpciOf> read_epci_table(const CsvTable& table) {
   for (const CsvRecord& r : table.records) {
     const std::string c = field(r, code), e = field(r, siren);
     if (!valid_insee_code(c)) {
-      problems.add(r.line, code + 1, table.header[static_cast<std::size_t>(code)],
-                   token_text(c) + " is not an INSEE commune code (5 characters)");
+      problems.add(r.line, code + 1, table.header[static_cast<std::size_t>(code)], token_text(c) + kInseeCode);
       continue;
     }
     if (e.empty()) {
@@ -283,8 +288,7 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
       continue;
     }
     if (!valid_insee_code(code)) {
-      problems.add(r.line, col.code + 1, "insee_com",
-                   token_text(code) + " is not an INSEE commune code (5 characters)");
+      problems.add(r.line, col.code + 1, "insee_com", token_text(code) + kInseeCode);
       continue;
     }
     if (type == "ARM") {
@@ -292,7 +296,7 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
       if (!valid_insee_code(parent)) {
         problems.add(r.line, col.parent + 1, "insee_parente",
                      parent.empty() ? "an arrondissement (ARM) needs its parent commune's code"
-                                    : token_text(parent) + " is not an INSEE commune code (5 characters)");
+                                    : token_text(parent) + kInseeCode);
         continue;
       }
       if (!rows_of.count(code)) arrondissements_of[parent].push_back(code);
@@ -525,8 +529,16 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
                        : "commune " + c + " is not in the table");
     }
   for (const auto& d : want_deps)
-    if (!deps_seen.count(d))
-      problems.add(0, 0, "territory.select.departements", "no commune of departement " + d + " in the table");
+    if (!deps_seen.count(d)) {
+      // A code the table writes otherwise: trimmed, in capitals (2A), on two characters (02).
+      std::string near;
+      for (char ch : d)
+        if (ch != ' ' && ch != '\t') near += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (near.size() == 1) near = "0" + near;
+      problems.add(0, 0, "territory.select.departements",
+                   "no commune of departement '" + d + "' in the table" +
+                       (near != d && deps_seen.count(near) ? "; did you mean '" + near + "'?" : ""));
+    }
   for (const auto& e : want_epcis)
     if (!epcis_seen.count(e)) {
       bool in_file = false;
