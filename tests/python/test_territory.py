@@ -88,6 +88,44 @@ def test_selection_by_epci_departement_and_codes():
             coopterra.load_territory(FRANCE, select={"departements": [wrong]})
 
 
+def test_separate_places_keep_their_commuters(tmp_path):
+    # Without a road edge list, Marie-Galante (three communes, 30 km of sea from Guadeloupe) is a
+    # place of its own: its residents work on it, and the notes say so; a selection of places far
+    # apart (Paris, Valence, the Territoire de Belfort) keeps each one's commuters at home.
+    path = tmp_path / "guadeloupe.toml"
+    path.write_text(
+        f'[territory]\nsource = "communes"\ncommunes_file = "{FRANCE}"\n'
+        '[territory.select]\ndepartements = ["971"]\n'
+    )
+    scenario = coopterra.load_scenario(SCENARIOS / "baseline.toml", territory=path)
+    sim = coopterra.Simulation(scenario, seed=1, threads=2)
+    zones = sim.territory.zones
+    notes = " ".join(sim.territory.notes)
+    assert "form 2 separate places" in notes and "Grand-Bourg (97112)" in notes
+    island = set(np.flatnonzero(zones["code"].isin(["97108", "97112", "97126"]).to_numpy()))
+    people = sim.population()
+    workers = people[people["work"] >= 0]
+    from_island = workers["home"].isin(island)
+    assert from_island.sum() > 500
+    assert workers.loc[from_island, "work"].isin(island).all()
+    assert not workers.loc[~from_island, "work"].isin(island).any()
+    # The same without separation: some islanders commute to the mainland (what it prevents).
+    joined = coopterra.Simulation(
+        scenario.with_overrides({"territory.separate_gap_km": 0.0}), seed=1, threads=2
+    )
+    assert not any("separate places" in n for n in joined.territory.notes)
+    again = joined.population()
+    again = again[again["work"] >= 0]
+    assert not again.loc[again["home"].isin(island), "work"].isin(island).all()
+    far = coopterra.load_territory(
+        FRANCE, select={"communes": ["26362", "75056"], "departements": ["90"]}
+    )
+    assert any("form 3 separate places" in n for n in far.notes)
+    # The Drome alone is one place: nothing changes there.
+    drome = coopterra.load_territory(FRANCE, select={"departements": ["26"]})
+    assert not any("separate places" in n for n in drome.notes)
+
+
 def test_broken_tables_get_located_errors(tmp_path):
     table = tmp_path / "communes.csv"
     table.write_text(

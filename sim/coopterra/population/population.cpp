@@ -44,7 +44,7 @@ std::vector<double> workplace_cdf(const Territory& t, double stay_share) {
     double total = 0.0;
     std::fill(p.begin(), p.end(), 0.0);
     for (std::size_t j : order) {
-      if (j == i) continue;
+      if (j == i || (!t.place.empty() && t.place[j] != t.place[i])) continue;  // within its own place
       const double nj = static_cast<double>(t.zones.population[j]);
       p[j] = m * nj / ((m + s) * (m + nj + s));
       total += p[j];

@@ -41,6 +41,7 @@ void describe(Fields<Spec, TerritorySpec>& f) {
   f("urban_core_min_density", &T::urban_core_min_density);
   f("periurban_radius_km", &T::periurban_radius_km);
   f("periurban_min_density", &T::periurban_min_density);
+  f("separate_gap_km", &T::separate_gap_km);
   f("zones", &T::zones);
   f("residents", &T::residents);
   f("seed", &T::seed);

@@ -86,10 +86,10 @@ std::string did_you_mean(const std::string& path) {
 constexpr const char* kSyntheticOnly[] = {"territory.zones",           "territory.residents",
                                           "territory.radius_km",       "territory.rank_size_exponent",
                                           "territory.periurban_share", "territory.seed"};
-constexpr const char* kCommunesOnly[] = {"territory.communes_file",   "territory.roads_file",
-                                         "territory.epci_file",       "territory.flows_file",
-                                         "territory.arrondissements", "territory.select.departements",
-                                         "territory.select.epcis",    "territory.select.communes"};
+constexpr const char* kCommunesOnly[] = {
+    "territory.communes_file", "territory.roads_file",      "territory.epci_file",
+    "territory.flows_file",    "territory.arrondissements", "territory.select.departements",
+    "territory.select.epcis",  "territory.select.communes", "territory.separate_gap_km"};
 
 bool applies(const std::string& key, const Spec& spec) {
   auto in = [&](const auto& list) { return std::find(std::begin(list), std::end(list), key) != std::end(list); };

@@ -32,6 +32,7 @@ struct TerritorySpec {
   double urban_core_min_density = 0;  // inhabitants per km2
   double periurban_radius_km = 0;
   double periurban_min_density = 0;
+  double separate_gap_km = 0;  // without roads_file: a gap beyond which communes are another place
   // The synthetic territory.
   std::int64_t zones = 0;         // number of communes
   std::int64_t residents = 0;     // total population

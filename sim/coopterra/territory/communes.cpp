@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <numbers>
+#include <numeric>
 #include <optional>
 #include <unordered_map>
 
@@ -798,6 +799,51 @@ void read_flows(const CsvTable& table, const CommuneSelection& communes, Territo
                     "model");
 }
 
+namespace {
+
+// Without a road edge list, the nearest-neighbour links that cross a straight-line gap of more
+// than territory.separate_gap_km (the sea, a roadless forest, the distance between two places a
+// selection names) carry distances, not commuters: the communes they alone join are separate
+// places, whose residents the radiation model sends to work within them.
+void separate_places(Territory& t, const Zones& zones, const TerritorySpec& spec) {
+  const std::size_t n = zones.size();
+  if (spec.separate_gap_km <= 0 || n < 2) return;
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+  Graph g(n);
+  for (const auto& r : t.roads)
+    if (r.km / spec.detour_factor <= spec.separate_gap_km) boost::add_edge(r.a, r.b, g);
+  std::vector<int> component(n);
+  const auto places = static_cast<std::size_t>(boost::connected_components(g, component.data()));
+  if (places <= 1) return;
+  t.place.assign(component.begin(), component.end());
+  std::vector<std::vector<std::string>> members(places);
+  std::vector<std::int64_t> people(places, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    members[t.place[i]].push_back(zones.name[i] + " (" + zones.code[i] + ")");
+    people[t.place[i]] += zones.population[i];
+  }
+  std::vector<std::size_t> order(places);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return people[a] > people[b]; });
+  std::string detail;
+  for (std::size_t k = 0; k < order.size() && k < 6; ++k) {
+    auto& m = members[order[k]];
+    const std::size_t communes = m.size();
+    m.resize(std::min<std::size_t>(communes, 3));
+    detail += "; " + std::to_string(communes) + (communes > 1 ? " communes, " : " commune, ") +
+              std::to_string(people[order[k]]) + " inhabitants: " + join(m) + (communes > 3 ? "..." : "");
+  }
+  if (order.size() > 6) detail += "; ...";
+  std::ostringstream gap;
+  gap << spec.separate_gap_km;
+  t.notes.push_back("the communes form " + std::to_string(places) + " separate places, more than " + gap.str() +
+                    " km apart (territory.separate_gap_km): residents work within their own place, the roads "
+                    "between places give distances only" +
+                    detail + ". Give home-work flows (territory.flows_file) or a road edge list to decide otherwise");
+}
+
+}  // namespace
+
 Territory load_commune_territory(const TerritorySpec& spec, int threads) {
   const CsvTable communes_table = read_csv(spec.communes_file);
   CommuneSelection selection = read_communes(communes_table, spec);
@@ -814,6 +860,7 @@ Territory load_commune_territory(const TerritorySpec& spec, int threads) {
                                       spec.road_speed_kmh);
     t.notes.push_back("no road edge list: linked each commune to its " + std::to_string(spec.road_neighbours) +
                       " nearest, crow-fly km x " + std::to_string(spec.detour_factor) + ", joined until connected");
+    separate_places(t, selection.zones, spec);
   } else {
     t.roads = read_roads(read_csv(spec.roads_file), selection, spec, t.notes);
     // Say which communes the edge list leaves apart, rather than only that it does.

@@ -53,6 +53,9 @@ struct Territory {
   std::vector<std::uint32_t> flow_begin, flow_work;
   std::vector<double> flow_workers;
   bool has_flows() const noexcept { return !flow_begin.empty(); }
+  // The separate place of each zone (territory.separate_gap_km: islands, far selections), whose
+  // residents the radiation model sends to work within it; empty when the territory is one place.
+  std::vector<std::uint32_t> place;
   // Shortest-path road distance (km) and car travel time (min) between zones; the diagonal holds
   // the mean trip within a zone.
   Eigen::MatrixXf road_km;
