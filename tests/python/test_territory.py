@@ -126,6 +126,31 @@ def test_separate_places_keep_their_commuters(tmp_path):
     assert not any("separate places" in n for n in drome.notes)
 
 
+def test_communes_without_inhabitants_are_said(tmp_path):
+    # Mayotte's rows have population_2021 = 0 but births (a missing census figure): with Reunion
+    # they are named in the notes; alone, they are refused with the reason. The Meuse's villages
+    # destroyed in 1916 are truly empty: a note.
+    import pandas as pd
+
+    table = pd.read_csv(FRANCE, dtype=str, keep_default_na=False)
+    ocean = table[table["insee_dep"].isin(["974", "976"])].copy()
+    ocean.loc[ocean["superficie_km2"] == "", "superficie_km2"] = "20"  # SOURCES.md: missing areas
+    ocean.loc[ocean["lat"] == "", ["lat", "lng"]] = ["-12.8", "45.1"]
+    path = tmp_path / "ocean.csv"
+    ocean.to_csv(path, index=False)
+    both = coopterra.load_territory(path, select={"departements": ["974", "976"]})
+    said = [n for n in both.notes if "recorded births" in n]
+    assert len(said) == 1 and "17 of them" in said[0] and "Mamoudzou (97611)" not in said[0]
+    assert "Acoua (97601)" in said[0] and "and 12 more" in said[0]
+    with pytest.raises(
+        coopterra.InputDataError, match="every selected commune has no inhabitant, yet 17"
+    ):
+        coopterra.load_territory(path, select={"departements": ["976"]})
+    meuse = coopterra.load_territory(FRANCE, select={"departements": ["55"]})
+    empty = [n for n in meuse.notes if "no inhabitant (population_2021 = 0)" in n]
+    assert len(empty) == 1 and "Fleury-devant-Douaumont (55189)" in empty[0]
+
+
 def test_broken_tables_get_located_errors(tmp_path):
     table = tmp_path / "communes.csv"
     table.write_text(

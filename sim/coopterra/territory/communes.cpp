@@ -359,7 +359,8 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
     return {it->second.siren, it->second.name};
   };
   std::set<std::string> table_codes;  // commune codes of the table, for the EPCI table's note
-  std::vector<std::string> without_epci;
+  std::vector<std::string> without_epci, unpopulated, unpopulated_with_births;
+  const int births_column = table.column("naissances_2022");  // optional: tells a missing population
   for (const Unit& unit : units) {
     out.all_codes.insert(unit.code);
     if (unit.from_arrondissements)
@@ -500,6 +501,12 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
                           "population); territory.arrondissements = \"zones\" keeps them as zones");
     }
     if (c.epci.empty()) without_epci.push_back(c.code);
+    if (c.population == 0) {  // a place of work and roads only; births say whether it should be
+      std::int64_t births = 0;
+      if (const std::string text = births_column >= 0 ? field(first, births_column) : std::string(); !text.empty())
+        std::from_chars(text.data(), text.data() + text.size(), births);
+      (births > 0 ? unpopulated_with_births : unpopulated).push_back(c.name + " (" + c.code + ")");
+    }
     index_of.emplace(c.code, z.size());
     z.code.push_back(c.code);
     z.name.push_back(c.name);
@@ -514,6 +521,28 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
     z.epci_code.push_back(c.epci);
     z.epci_name.push_back(c.epci_name);
     z.kind.push_back(ZoneKind::Rural);
+  }
+  auto listed = [](std::vector<std::string> names) {
+    const std::size_t all = names.size();
+    names.resize(std::min<std::size_t>(all, 5));
+    return join(names) + (all > 5 ? " and " + std::to_string(all - 5) + " more" : "");
+  };
+  if (!unpopulated.empty())
+    out.notes.push_back(std::to_string(unpopulated.size()) +
+                        " selected communes have no inhabitant (population_2021 = 0): " + listed(unpopulated) +
+                        "; they count as places of work and roads only");
+  if (!unpopulated_with_births.empty()) {
+    const std::string which = std::to_string(unpopulated_with_births.size()) +
+                              " of them recorded births in naissances_2022 (" + listed(unpopulated_with_births) +
+                              "): the table lacks their population (Mayotte's rows have no 2021 census figure, "
+                              "SOURCES.md)";
+    if (std::all_of(z.population.begin(), z.population.end(), [](std::int64_t p) { return p == 0; }))
+      problems.add(
+          0, 0, "population_2021",
+          "every selected commune has no inhabitant, yet " + which + "; fill population_2021 to simulate them");
+    else
+      out.notes.push_back("communes without inhabitant in population_2021: " + which +
+                          "; they are simulated empty until population_2021 is filled");
   }
   // Every explicit selection must match something.
   for (const auto& c : want_communes)
