@@ -461,7 +461,11 @@ void Economy::treasuries(std::uint32_t week, const MarketWeek& market, const Car
                     fl.staff[q] - fl.running[q] - fl.order_costs[q] - fl.couriers[q] - fl.investment[q];
     invested_[q] = invested_[q] * retention + static_cast<double>(fl.investment[q]) / 100.0;
     authority_equity_[q] += fl.equity[q];
-    if (ps.fees_leave_territory && treasury_[q] > 0) fl.leaving[q] = treasury_[q], treasury_[q] = 0;
+    // An incumbent sends its margin out of the territory each week, keeping the cash it opened
+    // with as a working balance (that cash was never a fee earned here).
+    if (const std::int64_t kept = std::max<std::int64_t>(0, cents(ps.initial_treasury_eur));
+        ps.fees_leave_territory && treasury_[q] > kept)
+      fl.leaving[q] = treasury_[q] - kept, treasury_[q] = kept;
     if (coop && !ps.fees_leave_territory && week % 52 == 0) {
       // The SCIC's allocation of the year's surplus: reserves (at least 57.5 %), investment, refunds.
       const std::int64_t surplus = treasury_[q] - year_start_[q];
