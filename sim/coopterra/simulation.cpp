@@ -49,6 +49,8 @@ Simulation::Simulation(Scenario scenario, std::uint64_t seed, int threads, Input
       residents_(*inputs_.residents),
       firms_(*inputs_.firms) {
   const Spec& spec = scenario_.spec();
+  provenance_source_ = scenario_.source_name();
+  for (const auto& o : scenario_.overrides()) provenance_overrides_ += o.key + " = " + o.value + "\n";
   carpool_ = timed(profile_, "initial state", [&] {
     return std::make_unique<CarpoolModel>(territory_, residents_, scenario_.spec(), random_, threads_);
   });
@@ -244,8 +246,7 @@ std::string shareable(const std::string& text, const std::string& scenario_sourc
 Dataset Simulation::results() const {
   Dataset d = describe(series_, territory_, scenario_.spec(), platforms_, markets_->channels(), *books_);
   describe_snapshots(d);
-  std::string overrides;
-  for (const auto& o : scenario_.overrides()) overrides += o.key + " = " + o.value + "\n";
+  const std::string& overrides = provenance_overrides_;
   std::string notes;
   for (const auto& n : territory_.notes) notes += n + "\n";
   const std::string created = utc_now();
@@ -259,8 +260,8 @@ Dataset Simulation::results() const {
       {"threads", static_cast<std::int64_t>(threads_)},
       {"weeks", static_cast<std::int64_t>(week_)},
       {"scenario_name", scenario_.spec().name},
-      {"scenario_source", shareable(scenario_.source_name(), scenario_.source_name())},
-      {"scenario_overrides", shareable(overrides, scenario_.source_name())},
+      {"scenario_source", shareable(provenance_source_, provenance_source_)},
+      {"scenario_overrides", shareable(overrides, provenance_source_)},
       // The scenario as run: its run.seed is the seed actually used, so the text reproduces the run
       // (data files named relative to the scenario's folder, or by file name and checksum).
       {"scenario_resolved", shareable(scenario_.resolved_toml(random_.seed()), scenario_.source_name())},
@@ -350,6 +351,7 @@ std::string Simulation::checkpoint() const {
   Writer w;
   w.text(kCheckpointMagic);
   w.text(scenario_.resolved_toml());
+  w.text(provenance_source_), w.text(provenance_overrides_);
   w.value<std::uint64_t>(random_.seed());
   w.value<std::int64_t>(week_);
   w.value<std::int64_t>(forked_at_);
@@ -393,6 +395,7 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkp
   Reader r(checkpoint);
   if (r.text() != kCheckpointMagic) throw InputDataError("not a coopterra checkpoint");
   const std::string scenario_text = r.text();
+  std::string source = r.text(), overrides = r.text();
   const auto seed = r.value<std::uint64_t>();
   const auto week = r.value<std::int64_t>();
   const auto forked_at = r.value<std::int64_t>();
@@ -402,6 +405,8 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkp
   const std::string territory = r.text(), population = r.text();
   auto sim = std::make_unique<Simulation>(scenario ? *scenario : Scenario::from_string(scenario_text, "checkpoint"),
                                           seed, threads);
+  if (sim->scenario_.resolved_toml() == scenario_text)  // resumed: the original's file and overrides
+    sim->provenance_source_ = std::move(source), sim->provenance_overrides_ = std::move(overrides);
   if (sim->territory_.checksum() != territory || sim->population_checksum() != population)
     throw ConfigurationError(
         "the scenario builds another territory or population than the checkpoint's: a run can only be resumed or "

@@ -123,6 +123,9 @@ class Simulation {
   // budget factor the markets' needs follow.
   std::int64_t household_income_cents_ = 0, outside_income_cents_ = 0, outside_sum_cents_ = 0;
   int forked_at_ = 0;  // the week a forked run left its parent scenario; 0 otherwise
+  // Where the scenario came from (its file, the overrides on it), for the results' provenance: a
+  // run resumed from a checkpoint keeps its original's.
+  std::string provenance_source_, provenance_overrides_;
   std::unique_ptr<PolicyPayments> pay_;
   std::optional<Schedule<WeekContext>> week_schedule_;
   // Phases of the week beyond one call to a model (the schedule is in the constructor).

@@ -33,6 +33,10 @@ def test_resuming_from_a_checkpoint_reproduces_the_run(tmp_path):
     assert resumed.week == 15
     resumed.run(weeks=15)
     xr.testing.assert_identical(without_clock(resumed.results()), without_clock(whole.results()))
+    # ... and its provenance: the file and the overrides it came from, not "checkpoint".
+    for key in ("scenario_source", "scenario_overrides", "scenario_resolved"):
+        assert resumed.results().attrs[key] == whole.results().attrs[key], key
+    assert "territory.residents = 15000" in resumed.results().attrs["scenario_overrides"]
 
 
 def test_fork_runs_to_the_policy_date_once_then_branches():
