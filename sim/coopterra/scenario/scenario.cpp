@@ -422,6 +422,15 @@ class Validator {
                                             : "missing: say whether the platform is a cooperative (true or false)");
         ok = false;
       }
+      // Policies name "cooperative" and "incumbent" as the first platform of that kind: a key of
+      // the other kind's word would make them pay another platform than the one meant.
+      if (ok && ((*key == "cooperative" && !*cooperative) || (*key == "incumbent" && *cooperative))) {
+        error(table.get("key"), base + ".key",
+              "key '" + *key + "' names the first " + (*key == "cooperative" ? "cooperative" : "incumbent") +
+                  " platform in policies, but this platform is " +
+                  (*cooperative ? "a cooperative" : "an incumbent") + ": give it another key");
+        ok = false;
+      }
       if (!ok) continue;
       // Each field is checked as the same field of carpooling's table of its kind, on a copy.
       const std::string kind = *cooperative ? "carpool.cooperative." : "carpool.incumbent.";
