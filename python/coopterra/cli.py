@@ -175,16 +175,20 @@ def _warn_beyond(scenario: Scenario, weeks: int) -> None:
                 label = event.get("label", event["kind"])
                 print(
                     f"warning: {scenario.source}: {timeline}[{i}] ({label}) starts at week "
-                    f"{event['start_week']}, after the {weeks} weeks of the run: it never acts",
+                    f"{event['start_week']}, after the run's {_weeks_text(weeks)}: it never acts",
                     file=sys.stderr,
                 )
     late = [w for w in table.get("outputs", {}).get("snapshot_weeks", []) if w > weeks]
     if late:
         print(
-            f"warning: {scenario.source}: outputs.snapshot_weeks {late} after the {weeks} weeks "
-            "of the run: no snapshot there",
+            f"warning: {scenario.source}: outputs.snapshot_weeks {late} after the run's "
+            f"{_weeks_text(weeks)}: no snapshot there",
             file=sys.stderr,
         )
+
+
+def _weeks_text(weeks: int) -> str:
+    return "week" if weeks == 1 else f"{weeks} weeks"
 
 
 # --- Commands -----------------------------------------------------------------------------------

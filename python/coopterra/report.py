@@ -141,6 +141,8 @@ def period_text(weeks: int, lang: str) -> str:
         return "a year" if lang == "en" else "un an"
     if rest == 0:
         return f"{years} years" if lang == "en" else f"{years} ans"
+    if weeks == 1:
+        return "a week" if lang == "en" else "une semaine"
     return f"{weeks} weeks" if lang == "en" else f"{weeks} semaines"
 
 

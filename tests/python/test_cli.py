@@ -120,7 +120,7 @@ def test_a_run_shorter_than_its_policies_says_which_never_act(tmp_path):
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1  # the lockdown starts at week 11, the cash crunch at 15
-    assert "shocks[2] (cash crunch) starts at week 15, after the 12 weeks of the run" in warnings[0]
+    assert "shocks[2] (cash crunch) starts at week 15, after the run's 12 weeks" in warnings[0]
 
 
 def test_validate_checks_a_territory_file_as_a_territory(tmp_path):

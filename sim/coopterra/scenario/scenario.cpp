@@ -427,8 +427,8 @@ class Validator {
       if (ok && ((*key == "cooperative" && !*cooperative) || (*key == "incumbent" && *cooperative))) {
         error(table.get("key"), base + ".key",
               "key '" + *key + "' names the first " + (*key == "cooperative" ? "cooperative" : "incumbent") +
-                  " platform in policies, but this platform is " +
-                  (*cooperative ? "a cooperative" : "an incumbent") + ": give it another key");
+                  " platform in policies, but this platform is " + (*cooperative ? "a cooperative" : "an incumbent") +
+                  ": give it another key");
         ok = false;
       }
       if (!ok) continue;
