@@ -434,3 +434,40 @@ def test_epci_selection_on_the_national_table():
     assert len(t.zones) == 58 - 1 + 9
     assert set(t.zones["epci_name"]) == {"Métropole de Lyon"}
     assert any("arrondissements (ARM) of the table as zones" in n for n in t.notes)
+
+
+def test_policy_zones_name_paris_as_the_selection_does(tmp_path):
+    # Paris kept as its arrondissements: a policy on 75056 acts in all twenty, and nowhere else;
+    # Paris kept whole: an arrondissement's code is refused with the way to name it.
+    for mode in ("zones", "merge"):
+        (tmp_path / f"{mode}.toml").write_text(
+            f'[territory]\nsource = "communes"\ncommunes_file = "{FRANCE}"\n'
+            f'arrondissements = "{mode}"\n[territory.select]\ncommunes = ["75056", "92012"]\n'
+        )
+    campaign = (
+        'schema_version = 1\nname = "paris"\n[run]\nweeks = 2\n[authority]\nbudget_eur = 1e6\n'
+        '[[policies]]\nkind = "awareness_campaign"\nlabel = "campaign"\nplatform = "cooperative"\n'
+        "reach = 0.5\ncost_eur = 1000\nzones = [{}]\n"
+    )
+    (tmp_path / "base.toml").write_text('schema_version = 1\nname = "base"\n[run]\nweeks = 2\n')
+    (tmp_path / "paris.toml").write_text(campaign.format('"75056"'))
+    (tmp_path / "first.toml").write_text(campaign.format('"75101"'))
+    runs = {}
+    for name in ("base", "paris"):
+        s = coopterra.load_scenario(tmp_path / f"{name}.toml", territory=tmp_path / "zones.toml")
+        sim = coopterra.Simulation(s, seed=1, threads=2)
+        sim.run(weeks=1)
+        runs[name] = sim.results()
+    zones = runs["base"]["zone"].values
+    assert len(zones) == 21 and "75056" not in zones
+    gained = (runs["paris"]["carpoolers_by_zone"] - runs["base"]["carpoolers_by_zone"]).isel(week=0)
+    paris = [str(z).startswith("751") for z in zones]
+    assert int(gained.sel(zone=zones[paris]).sum()) > 0
+    assert int(gained.sel(zone="92012")) == 0  # common random numbers: untouched outside Paris
+    with pytest.raises(
+        coopterra.ConfigurationError, match="arrondissement of Paris .75056., which"
+    ):
+        coopterra.Simulation(
+            coopterra.load_scenario(tmp_path / "first.toml", territory=tmp_path / "merge.toml"),
+            seed=1,
+        )

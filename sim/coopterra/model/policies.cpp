@@ -2,11 +2,34 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "coopterra/core/allocate.hpp"
 #include "coopterra/core/error.hpp"
 
 namespace coopterra {
+
+namespace {
+
+// The three communes INSEE divides into municipal arrondissements, and their codes' ranges.
+struct ArrondissementCity {
+  const char* code;
+  const char* name;
+  const char* first;
+  const char* last;
+};
+constexpr ArrondissementCity kArrondissementCities[] = {{"75056", "Paris", "75101", "75120"},
+                                                        {"69123", "Lyon", "69381", "69389"},
+                                                        {"13055", "Marseille", "13201", "13216"}};
+
+// The city a code is (its own code) or an arrondissement of; nullptr for any other code.
+const ArrondissementCity* arrondissement_city(const std::string& code) {
+  for (const auto& c : kArrondissementCities)
+    if (code == c.code || (code.size() == 5 && code >= c.first && code <= c.last)) return &c;
+  return nullptr;
+}
+
+}  // namespace
 
 PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::vector<PlatformInfo>& platforms,
                                const std::vector<Channel>& channels)
@@ -28,13 +51,26 @@ PolicyTimeline::PolicyTimeline(const Spec& spec, const Territory& t, const std::
     r.in_zone.assign(zones_, p.zones.empty() && p.epcis.empty() ? 1 : 0);
     for (const auto& code : p.zones) {
       const auto it = std::find(t.zones.code.begin(), t.zones.code.end(), code);
-      if (it == t.zones.code.end()) {
-        Location w = where;
-        w.key = base + ".zones";
-        problems.push_back({w, "commune '" + code + "' is not in the territory (" + t.source + ")"});
+      if (it != t.zones.code.end()) {
+        r.in_zone[static_cast<std::size_t>(it - t.zones.code.begin())] = 1;
         continue;
       }
-      r.in_zone[static_cast<std::size_t>(it - t.zones.code.begin())] = 1;
+      // Paris, Lyon and Marseille as the selection reads them: a city kept as its arrondissements
+      // is all of them; an arrondissement of a city kept whole is named by the city.
+      const ArrondissementCity* city = arrondissement_city(code);
+      bool found = false;
+      if (city && code == city->code)
+        for (std::size_t z = 0; z < zones_; ++z)
+          if (arrondissement_city(t.zones.code[z]) == city && t.zones.code[z] != city->code)
+            r.in_zone[z] = 1, found = true;
+      if (found) continue;
+      Location w = where;
+      w.key = base + ".zones";
+      const bool whole = city && std::find(t.zones.code.begin(), t.zones.code.end(), city->code) != t.zones.code.end();
+      problems.push_back({w, whole ? "'" + code + "' is a municipal arrondissement of " + city->name + " (" +
+                                         city->code + "), which this territory keeps whole: name " + city->code +
+                                         ", or set territory.arrondissements = \"zones\""
+                                   : "commune '" + code + "' is not in the territory (" + t.source + ")"});
     }
     for (const auto& epci : p.epcis) {
       bool found = false;
