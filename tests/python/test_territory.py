@@ -465,7 +465,7 @@ def test_policy_zones_name_paris_as_the_selection_does(tmp_path):
     assert int(gained.sel(zone=zones[paris]).sum()) > 0
     assert int(gained.sel(zone="92012")) == 0  # common random numbers: untouched outside Paris
     with pytest.raises(
-        coopterra.ConfigurationError, match="arrondissement of Paris .75056., which"
+        coopterra.ConfigurationError, match=r"arrondissement of Paris \(75056\), which"
     ):
         coopterra.Simulation(
             coopterra.load_scenario(tmp_path / "first.toml", territory=tmp_path / "merge.toml"),
