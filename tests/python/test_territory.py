@@ -471,3 +471,30 @@ def test_policy_zones_name_paris_as_the_selection_does(tmp_path):
             coopterra.load_scenario(tmp_path / "first.toml", territory=tmp_path / "merge.toml"),
             seed=1,
         )
+
+
+def test_dense_cities_drive_less(tmp_path):
+    # INSEE's census: about 10 % of Paris workers commute by car, a quarter in Lyon, ~72 %
+    # nationally (the Drome keeps the national rate: its densest commune is below the gradient).
+    shares = {}
+    for name, select in (("paris", '["75056"]'), ("lyon", '["69123"]'), ("drome", None)):
+        path = tmp_path / f"{name}.toml"
+        chosen = f"communes = {select}" if select else 'departements = ["26"]'
+        path.write_text(
+            f'[territory]\nsource = "communes"\ncommunes_file = "{FRANCE}"\n'
+            f"[territory.select]\n{chosen}\n"
+        )
+        sim = coopterra.Simulation(
+            coopterra.load_scenario(SCENARIOS / "baseline.toml", territory=path), seed=1, threads=2
+        )
+        people = sim.population()
+        shares[name] = float(people.loc[people["work"] >= 0, "car_commuter"].mean())
+    assert 0.07 < shares["paris"] < 0.14
+    assert 0.18 < shares["lyon"] < 0.32
+    assert 0.65 < shares["drome"] < 0.78
+    with pytest.raises(
+        coopterra.ConfigurationError, match=r"must be above population\.dense_city_from"
+    ):
+        coopterra.load_scenario(
+            SCENARIOS / "baseline.toml", overrides={"population.dense_city_density": 3000.0}
+        )

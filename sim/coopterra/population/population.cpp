@@ -148,6 +148,22 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
   r.income_decile.resize(n);
   r.env_attitude.resize(n);
 
+  // Car access and driving to work by zone: the kind's values, falling in dense cities (public
+  // transport) log-linearly in density to the dense city's (docs/model.md, "Residents").
+  std::vector<double> zone_car_access(t.zones.size()), zone_drive(t.zones.size());
+  for (std::size_t z = 0; z < t.zones.size(); ++z) {
+    zone_car_access[z] = spec.car_access_by_kind[static_cast<std::size_t>(t.zones.kind[z])];
+    zone_drive[z] = spec.drive_if_car_share;
+    const double density =
+        t.zones.area_km2[z] > 0 ? static_cast<double>(t.zones.population[z]) / t.zones.area_km2[z] : 0;
+    if (density > spec.dense_city_from_density && spec.dense_city_from_density > 0 &&
+        spec.dense_city_density > spec.dense_city_from_density) {
+      const double f = std::min(1.0, std::log(density / spec.dense_city_from_density) /
+                                         std::log(spec.dense_city_density / spec.dense_city_from_density));
+      zone_car_access[z] += f * (spec.dense_city_car_access - zone_car_access[z]);
+      zone_drive[z] += f * (spec.dense_city_drive_if_car_share - zone_drive[z]);
+    }
+  }
   parallel_chunks(n, threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint32_t home = r.home[i];
@@ -160,15 +176,14 @@ Residents make_population(const Territory& t, const PopulationSpec& spec, const 
       const auto decile = static_cast<std::uint8_t>(
           1 + std::min<std::ptrdiff_t>(9, std::upper_bound(deciles.begin(), deciles.end(), b[2]) - deciles.begin()));
       const double above_middle = (static_cast<double>(decile) - 5.5) / 4.5;  // -1 .. 1
-      const double car_access = std::clamp(spec.car_access_by_kind[static_cast<std::size_t>(t.zones.kind[home])] *
-                                               (1.0 + spec.car_access_income_slope * above_middle),
-                                           0.0, 1.0);
+      const double car_access =
+          std::clamp(zone_car_access[home] * (1.0 + spec.car_access_income_slope * above_middle), 0.0, 1.0);
       const double offline =
           std::clamp(offline_given_age[g] * (1.0 - spec.offline_income_slope * above_middle), 0.0, 1.0);
       std::uint8_t flags = 0;
       if (a[1] < commuter_given_age[g]) flags |= Residents::Commuter;
       if (a[2] < car_access) flags |= Residents::HasCar;
-      if ((flags & Residents::Commuter) && (flags & Residents::HasCar) && a[3] < spec.drive_if_car_share)
+      if ((flags & Residents::Commuter) && (flags & Residents::HasCar) && a[3] < zone_drive[home])
         flags |= Residents::CarCommuter;
       if (b[0] < spec.electric_car_share) flags |= Residents::ElectricCar;
       if (b[1] >= offline) flags |= Residents::Online;

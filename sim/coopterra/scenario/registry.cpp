@@ -69,6 +69,10 @@ void describe(Fields<Spec, PopulationSpec>& f) {
   f("consumption_units_per_person", &P::consumption_units_per_person);
   f("income_tilt_by_kind", &P::income_tilt_by_kind);
   f("car_access_income_slope", &P::car_access_income_slope);
+  f("dense_city_from_density", &P::dense_city_from_density);
+  f("dense_city_density", &P::dense_city_density);
+  f("dense_city_car_access", &P::dense_city_car_access);
+  f("dense_city_drive_if_car_share", &P::dense_city_drive_if_car_share);
   f("offline_income_slope", &P::offline_income_slope);
 }
 

@@ -517,6 +517,12 @@ class Validator {
     if (!std::is_sorted(deciles.begin(), deciles.end()))
       error(node_of("population.income_eur_by_decile"), "population.income_eur_by_decile",
             "expected the ten deciles' incomes from the poorest to the richest (not decreasing)");
+    if (s.population.dense_city_density <= s.population.dense_city_from_density) {
+      std::ostringstream msg;
+      msg << "must be above population.dense_city_from_density (" << s.population.dense_city_from_density
+          << " per km2), got " << s.population.dense_city_density;
+      error(node_of("population.dense_city_density"), "population.dense_city_density", msg.str());
+    }
     const auto& t = s.territory;
     if (t.source == "synthetic") {
       if (t.road_neighbours >= t.zones)

@@ -63,7 +63,11 @@ struct PopulationSpec {
   double consumption_units_per_person = 0;   // a household's consumption units over its members
   std::vector<double> income_tilt_by_kind;   // urban core, periurban, rural: log-odds per decile step
   double car_access_income_slope = 0;        // relative change of car access from the middle to the top decile
-  double offline_income_slope = 0;           // relative change of the offline share from the middle to the bottom
+  // Car access and driving to work in dense cities: from their urban-core values at
+  // dense_city_from_density to these at dense_city_density (log-linear in density).
+  double dense_city_from_density = 0, dense_city_density = 0;  // inhabitants per km2
+  double dense_city_car_access = 0, dense_city_drive_if_car_share = 0;
+  double offline_income_slope = 0;  // relative change of the offline share from the middle to the bottom
 };
 
 struct FirmSpec {
