@@ -78,11 +78,14 @@ def reduce_runs(
             continue
         stacked = stack(runs[name])
         if baseline is not None:
-            stacked = (stacked - stack(runs[baseline])).assign_attrs(stacked.attrs)
+            # A flow (or platform) only one of the two has moved nothing in the other: an outer
+            # join with zeros, where arithmetic's inner join would drop it from the differences.
+            mine, theirs = xr.align(stacked, stack(runs[baseline]), join="outer", fill_value=0)
+            stacked = (mine - theirs).assign_attrs(stacked.attrs)
             for v in chosen:
                 stacked[v].attrs = dict(first[v].attrs)
         parts.append(quantiles_over(stacked, "replicate", quantiles).expand_dims(scenario=[name]))
-    reduced = xr.concat(parts, dim="scenario")
+    reduced = xr.concat(parts, dim="scenario", join="outer")
     reduced.attrs = {
         "reduction": (
             f"quantiles {list(quantiles)} over each scenario's replicates"

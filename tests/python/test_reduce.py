@@ -67,6 +67,31 @@ def test_a_comparison_reduces_to_paired_differences():
     assert "Paired comparison against <b>baseline</b>, 3 replicates" in comparison._repr_html_()
 
 
+def test_differences_keep_the_flows_only_one_scenario_has():
+    # financing_ecosystem's loans and titres have flows the baseline lacks: their differences are
+    # their own amounts, not dropped (an inner join kept 248 of 258 flows).
+    over = {"territory.residents": 3000, "territory.zones": 8, "run.weeks": 156}
+    load = lambda name: coopterra.load_scenario(SCENARIOS / name, overrides=over)  # noqa: E731
+    comparison = coopterra.compare(
+        load("baseline.toml"), [load("financing_ecosystem.toml")], replicates=2, weeks=30
+    )
+    reduced = comparison.reduce(variables=["money_flow"], quantiles=(0.5,))
+    mine = comparison.runs["financing_ecosystem"][0]
+    assert (
+        reduced.sizes["flow"] == mine.sizes["flow"] > comparison.runs["baseline"][0].sizes["flow"]
+    )
+    loans = [str(f) for f in mine["flow"].values if ": loan advanced, " in str(f)]
+    assert loans
+    advanced = np.median(
+        [
+            float(ds["money_flow"].sel(flow=loans).sum())
+            for ds in comparison.runs["financing_ecosystem"]
+        ]
+    )
+    got = float(reduced["money_flow"].sel(flow=loans, quantile=0.5).sum())
+    assert got == advanced > 0
+
+
 def test_plots_and_display(ensemble, tmp_path):
     ax = ensemble.plot("co2e_total")
     assert [line.get_label() for line in ax.lines] == ["base", "support"]
