@@ -85,7 +85,8 @@ def reduce_runs(
             for v in chosen:
                 stacked[v].attrs = dict(first[v].attrs)
         parts.append(quantiles_over(stacked, "replicate", quantiles).expand_dims(scenario=[name]))
-    reduced = xr.concat(parts, dim="scenario", join="outer")
+    # A flow (or platform) some scenarios lack moved nothing there: zeros, not NaN.
+    reduced = xr.concat(parts, dim="scenario", join="outer", fill_value=0)
     reduced.attrs = {
         "reduction": (
             f"quantiles {list(quantiles)} over each scenario's replicates"

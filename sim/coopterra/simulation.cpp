@@ -471,7 +471,7 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& sealed_checkp
     sim->series_.economy.push_back(read_fields<EconomyWeek>(r, sizes));
     LedgerWeek ledger = read_fields<LedgerWeek>(r, past_sizes);
     std::vector<std::int64_t> cents(sizes[Dim::Flow], 0);
-    for (std::size_t f = 0; f < past.size(); ++f) cents[flow_index[f]] = ledger.cents[f];
+    for (std::size_t f = 0; f < past.size(); ++f) cents[flow_index[f]] += ledger.cents[f];
     ledger.cents = std::move(cents);
     ledger.balance[authority] += budget_change;
     sim->series_.ledger.push_back(std::move(ledger));

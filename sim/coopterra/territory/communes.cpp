@@ -533,7 +533,8 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
                         "; they count as places of work and roads only");
   if (!unpopulated_with_births.empty()) {
     const std::string which = std::to_string(unpopulated_with_births.size()) +
-                              " of them recorded births in naissances_2022 (" + listed(unpopulated_with_births) +
+                              " communes without inhabitant recorded births in naissances_2022 (" +
+                              listed(unpopulated_with_births) +
                               "): the table lacks their population (Mayotte's rows have no 2021 census figure, "
                               "SOURCES.md)";
     if (std::all_of(z.population.begin(), z.population.end(), [](std::int64_t p) { return p == 0; }))
@@ -541,8 +542,7 @@ CommuneSelection read_communes(const CsvTable& table, const TerritorySpec& spec)
           0, 0, "population_2021",
           "every selected commune has no inhabitant, yet " + which + "; fill population_2021 to simulate them");
     else
-      out.notes.push_back("communes without inhabitant in population_2021: " + which +
-                          "; they are simulated empty until population_2021 is filled");
+      out.notes.push_back(which + "; they are simulated empty until population_2021 is filled");
   }
   // Every explicit selection must match something.
   for (const auto& c : want_communes)
