@@ -35,8 +35,8 @@ class Headline:
         return self.label_fr if lang == "fr" else self.name
 
 
-def _flows(ds: xr.Dataset, keep: Callable[[str, str, str], bool]) -> float:
-    """Sum over the run of the ledger's flows (name, from, to) that ``keep`` selects."""
+def _flows_by_week(ds: xr.Dataset, keep: Callable[[str, str, str], bool]) -> np.ndarray:
+    """Week by week, the sum of the ledger's flows (name, from, to) that ``keep`` selects."""
     names = [str(n) for n in ds["flow"].values]
     sources = [str(a) for a in ds["flow_from"].values]
     targets = [str(a) for a in ds["flow_to"].values]
@@ -44,8 +44,13 @@ def _flows(ds: xr.Dataset, keep: Callable[[str, str, str], bool]) -> float:
         i for i, (n, a, b) in enumerate(zip(names, sources, targets, strict=True)) if keep(n, a, b)
     ]
     if not chosen:
-        return 0.0
-    return float(ds["money_flow"].isel(flow=chosen).sum())
+        return np.zeros(ds.sizes["week"])
+    return np.asarray(ds["money_flow"].isel(flow=chosen).sum("flow").values, dtype=float)
+
+
+def _flows(ds: xr.Dataset, keep: Callable[[str, str, str], bool]) -> float:
+    """Sum over the run of the ledger's flows (name, from, to) that ``keep`` selects."""
+    return float(_flows_by_week(ds, keep).sum())
 
 
 def fees_leaving(ds: xr.Dataset) -> float:
@@ -87,18 +92,8 @@ _WRITTEN_OFF = (": loan written off on default", ": titres participatifs written
 
 
 def _weekly_flows(ds: xr.Dataset, parts: tuple[str, ...]) -> np.ndarray:
-    """Week by week, the sum of the flows to or from the authority whose names hold one of
-    ``parts``."""
-    names = [str(n) for n in ds["flow"].values]
-    ends = zip(ds["flow_from"].values, ds["flow_to"].values, strict=True)
-    chosen = [
-        i
-        for i, (n, (a, b)) in enumerate(zip(names, ends, strict=True))
-        if "authority" in (str(a), str(b)) and any(p in n for p in parts)
-    ]
-    if not chosen:
-        return np.zeros(ds.sizes["week"])
-    return np.asarray(ds["money_flow"].isel(flow=chosen).sum("flow").values, dtype=float)
+    """Week by week, the flows to or from the authority whose names hold one of ``parts``."""
+    return _flows_by_week(ds, lambda n, a, b: "authority" in (a, b) and any(p in n for p in parts))
 
 
 def assets_by_week(ds: xr.Dataset) -> np.ndarray:

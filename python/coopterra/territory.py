@@ -191,11 +191,14 @@ def load_territory(
     scenario validation.
     """
     overrides: dict[str, Any] = {f"territory.{k}": v for k, v in params.items()}
-    if str(source) != "synthetic" and os.fspath(source).lower().endswith(".toml"):
-        return _load_territory_file(
-            source, overrides, select, seed, roads, boundaries, merges, threads
-        )
-    if str(source) == "synthetic":
+    territory_file = str(source) != "synthetic" and os.fspath(source).lower().endswith(".toml")
+    if territory_file:  # read as --territory reads it; ``params`` apply after it
+        if select is not None or seed is not None or roads is not None:
+            raise ValueError(
+                f"{os.fspath(source)} is a territory file: it gives its own select, seed and "
+                "roads (change them in the file, or as territory.* keyword arguments)"
+            )
+    elif str(source) == "synthetic":
         if select is not None or roads is not None:
             raise ValueError(
                 "select and roads apply to a commune table, not to the synthetic territory"
@@ -223,34 +226,7 @@ def load_territory(
             )
     if boundaries is None and merges is not None:
         raise ValueError("merges apply to boundaries: give boundaries= too")
-    scenario = load_scenario(None, overrides)
-    territory = Territory(_core.build_territory(scenario._core, threads))
-    if boundaries is None:
-        return territory
-    table_codes = None if str(source) == "synthetic" else _table_codes(source)
-    return territory.with_boundaries(boundaries, merges, table_codes)
-
-
-def _load_territory_file(
-    path: str | os.PathLike[str],
-    overrides: dict[str, Any],
-    select: Selection,
-    seed: int | None,
-    roads: str | os.PathLike[str] | None,
-    boundaries: str | os.PathLike[str] | None,
-    merges: str | os.PathLike[str] | None,
-    threads: int,
-) -> Territory:
-    """A territory file (``territories/drome.toml``: a ``[territory]`` table), as ``--territory``
-    reads it; ``overrides`` (``territory.*`` keys) apply after it."""
-    if select is not None or seed is not None or roads is not None:
-        raise ValueError(
-            f"{os.fspath(path)} is a territory file: it gives its own select, seed and roads "
-            "(change them in the file, or as territory.* keyword arguments)"
-        )
-    if boundaries is None and merges is not None:
-        raise ValueError("merges apply to boundaries: give boundaries= too")
-    scenario = load_scenario(None, overrides, territory=path)
+    scenario = load_scenario(None, overrides, territory=source if territory_file else None)
     territory = Territory(_core.build_territory(scenario._core, threads))
     if boundaries is None:
         return territory
